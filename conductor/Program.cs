@@ -1,0 +1,3 @@
+using AgentConductor.Conductor.Cli;
+
+return await ConductorCommandLine.RunAsync(args);
