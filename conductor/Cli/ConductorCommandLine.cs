@@ -1,10 +1,34 @@
+using System.CommandLine;
+
 namespace AgentConductor.Conductor.Cli;
 
+/// <summary>The conductor binary's commands. With no command it runs the service.</summary>
 internal static class ConductorCommandLine
 {
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine($"agent-conductor: {args.Length} arguments; commands land with the scheduler.");
-        return Task.FromResult(1);
+        var run = RunCommand.Create();
+        var root = new RootCommand("Agent Conductor: schedules coding agents for Jira tickets and CloudWatch incidents")
+        {
+            run,
+            ReplayCommand.Create(),
+            ScenarioCommand.Create(),
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run with --help for usage.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync();
     }
 }

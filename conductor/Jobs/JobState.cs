@@ -1,0 +1,20 @@
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>
+/// The life of a job: <c>pending -> launching -> launched -> connected -> running</c>, ending in one terminal state.
+/// Stored as the snake_case names in <see cref="JobStates"/>.
+/// </summary>
+internal enum JobState
+{
+    Pending,
+    Launching,
+    Launched,
+    Connected,
+    Running,
+    Succeeded,
+    NoChanges,
+    Failed,
+    TimedOut,
+    Cancelled,
+    Lost,
+}

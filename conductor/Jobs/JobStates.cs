@@ -1,0 +1,51 @@
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>Names as stored in the database, the transition table, and which states are terminal.</summary>
+internal static class JobStates
+{
+    private static readonly Dictionary<JobState, JobState[]> Allowed = new()
+    {
+        [JobState.Pending] = [JobState.Launching, JobState.Cancelled, JobState.Failed],
+        [JobState.Launching] = [JobState.Launched, JobState.Pending, JobState.Failed, JobState.Cancelled],
+        [JobState.Launched] = [JobState.Connected, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut],
+        [JobState.Connected] = [JobState.Running, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut, JobState.Succeeded, JobState.NoChanges],
+        [JobState.Running] = [JobState.Succeeded, JobState.NoChanges, JobState.Failed, JobState.TimedOut, JobState.Cancelled, JobState.Lost],
+    };
+
+    public static bool IsTerminal(JobState state) => state >= JobState.Succeeded;
+
+    public static bool CanMove(JobState from, JobState to) =>
+        Allowed.TryGetValue(from, out var targets) && Array.IndexOf(targets, to) >= 0;
+
+    public static string ToName(JobState state) => state switch
+    {
+        JobState.Pending => "pending",
+        JobState.Launching => "launching",
+        JobState.Launched => "launched",
+        JobState.Connected => "connected",
+        JobState.Running => "running",
+        JobState.Succeeded => "succeeded",
+        JobState.NoChanges => "no_changes",
+        JobState.Failed => "failed",
+        JobState.TimedOut => "timed_out",
+        JobState.Cancelled => "cancelled",
+        JobState.Lost => "lost",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    public static JobState Parse(string name) => name switch
+    {
+        "pending" => JobState.Pending,
+        "launching" => JobState.Launching,
+        "launched" => JobState.Launched,
+        "connected" => JobState.Connected,
+        "running" => JobState.Running,
+        "succeeded" => JobState.Succeeded,
+        "no_changes" => JobState.NoChanges,
+        "failed" => JobState.Failed,
+        "timed_out" => JobState.TimedOut,
+        "cancelled" => JobState.Cancelled,
+        "lost" => JobState.Lost,
+        _ => throw new FormatException($"Unknown job state '{name}'."),
+    };
+}

@@ -1,0 +1,55 @@
+using AgentConductor.Conductor.Storage;
+
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>
+/// Writes job rows inside the caller's transaction. Every state change is a conditional update
+/// (<c>WHERE state = @from</c>) checked against <see cref="JobStates"/> and appends a <c>job_events</c> row.
+/// </summary>
+internal sealed class JobWriter(Statements db)
+{
+    public string CreatePending(JobSeed seed, long eventId, DateTimeOffset at) =>
+        CreatePending(JobIds.New(at), seed, eventId, at);
+
+    /// <summary>Creates a job whose id the caller generated (with <see cref="JobIds.New"/>) to reference it first.</summary>
+    public string CreatePending(string id, JobSeed seed, long eventId, DateTimeOffset at)
+    {
+        var atMs = UnixTime.ToMs(at);
+        db.Execute(
+            """
+            INSERT INTO jobs (id, kind, state, ticket_key, incident_id, account, project_key, decided_by_event_id, created_at, updated_at)
+            VALUES (@id, @kind, 'pending', @ticket, @incident, @account, @project, @event, @at, @at)
+            """,
+            ("@id", id), ("@kind", seed.Kind), ("@ticket", seed.TicketKey), ("@incident", seed.IncidentId),
+            ("@account", seed.Account), ("@project", seed.ProjectKey), ("@event", eventId), ("@at", atMs));
+        AppendEvent(id, atMs, null, JobState.Pending, seed.Reason, eventId);
+        return id;
+    }
+
+    /// <summary>Moves a job from <paramref name="from"/> to <paramref name="to"/>; false when it was no longer in <paramref name="from"/>.</summary>
+    public bool TryMove(string jobId, JobState from, JobState to, string reason, DateTimeOffset at, long? eventId = null)
+    {
+        if (!JobStates.CanMove(from, to))
+        {
+            throw new InvalidOperationException($"A job cannot move from {JobStates.ToName(from)} to {JobStates.ToName(to)}.");
+        }
+
+        var atMs = UnixTime.ToMs(at);
+        var changed = db.Execute(
+            "UPDATE jobs SET state = @to, state_reason = @reason, updated_at = @at WHERE id = @id AND state = @from",
+            ("@to", JobStates.ToName(to)), ("@reason", reason), ("@at", atMs), ("@id", jobId), ("@from", JobStates.ToName(from)));
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        AppendEvent(jobId, atMs, from, to, reason, eventId);
+        return true;
+    }
+
+    private void AppendEvent(string jobId, long atMs, JobState? from, JobState to, string reason, long? eventId) =>
+        db.Execute(
+            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, event_id) VALUES (@job, @at, @from, @to, @reason, @event)",
+            ("@job", jobId), ("@at", atMs), ("@from", from is { } f ? JobStates.ToName(f) : null),
+            ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId));
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace AgentConductor.Conductor.Replay;
+
+/// <summary>Prints a replay's report: one JSON object (the format scripts rely on), or a table for people.</summary>
+internal static class ReplayOutput
+{
+    public static string ToJson(ReplayReport report)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("decisions");
+            foreach (var d in report.Decisions)
+            {
+                json.WriteStartObject();
+                json.WriteString("at", Iso(d.At));
+                json.WriteString("kind", d.Kind);
+                json.WriteString("messageId", d.MessageId);
+                WriteNullable(json, "ticketKey", d.TicketKey);
+                WriteNullable(json, "account", d.Account);
+                WriteNullable(json, "incidentId", d.IncidentId);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("incidents");
+            foreach (var i in report.Incidents)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("incidentId", i.IncidentId);
+                json.WriteString("account", i.Account);
+                json.WriteNumber("alarms", i.Alarms);
+                json.WriteString("firstAt", Iso(i.FirstAt));
+                json.WriteString("lastAt", Iso(i.LastAt));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("rejected");
+            foreach (var r in report.Rejected)
+            {
+                json.WriteStartObject();
+                json.WriteString("messageId", r.MessageId);
+                json.WriteString("reason", r.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static string ToText(string name, ReplayReport report)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {report.Decisions.Count} decisions, {report.Incidents.Count} incidents, {report.Rejected.Count} rejected, {report.Duplicates} duplicates");
+        foreach (var d in report.Decisions)
+        {
+            var subject = d.Kind == "ticket" ? d.TicketKey : $"account {d.Account} incident {d.IncidentId}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {Iso(d.At),-24} {d.Kind,-8} {subject,-40} message {d.MessageId}");
+        }
+
+        if (report.Incidents.Count > 0)
+        {
+            text.AppendLine("incidents:");
+            foreach (var i in report.Incidents)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  #{i.IncidentId,-5} account {i.Account}  {i.Alarms,4} alarms  {Iso(i.FirstAt)} .. {Iso(i.LastAt)}  ({i.ContextAlarms} context)");
+            }
+        }
+
+        if (report.Rejected.Count > 0)
+        {
+            text.AppendLine("rejected:");
+            foreach (var r in report.Rejected)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {r.MessageId,-40} {r.Reason}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public static string Iso(DateTimeOffset instant) =>
+        instant.ToUniversalTime().ToString(instant.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

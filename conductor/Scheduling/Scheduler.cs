@@ -1,0 +1,143 @@
+using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentConductor.Conductor.Scheduling;
+
+/// <summary>
+/// Stores messages and applies the scheduling rules, one SQLite transaction per batch: each event row,
+/// any ticket/incident change, each new job (<c>pending</c>) and its first audit row commit together,
+/// so a crash leaves either all of a batch or none of it. Calls are serialised: SQLite has one writer.
+/// </summary>
+internal sealed class Scheduler : IDisposable
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly MessageParser _parser;
+    private readonly IntakeOptions _intakeOptions;
+    private readonly SqliteConnection _connection;
+    private readonly Statements _db;
+    private readonly TicketRules _tickets;
+    private readonly IncidentChainer _incidents;
+
+    public Scheduler(ConductorDatabase database, SchedulerOptions options, IntakeOptions intakeOptions)
+    {
+        _intakeOptions = intakeOptions;
+        _parser = new MessageParser(intakeOptions);
+        _connection = database.OpenConnection();
+        _db = new Statements(_connection);
+        var jobs = new JobWriter(_db);
+        _tickets = new TicketRules(options, _db, jobs);
+        _incidents = new IncidentChainer(options, _db, jobs);
+    }
+
+    public async Task<ScheduleResult> ScheduleAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return ScheduleBatch(messages);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _connection.Dispose();
+        _writer.Dispose();
+    }
+
+    private ScheduleResult ScheduleBatch(IReadOnlyList<InboundMessage> messages)
+    {
+        var outcomes = new List<MessageOutcome>(messages.Count);
+        var decisions = new List<Decision>();
+        var cancelled = new List<string>();
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _db.Transaction = transaction;
+        try
+        {
+            var nextEventId = (_db.QueryLong("SELECT max(id) FROM events") ?? 0) + 1;
+            foreach (var message in messages)
+            {
+                var outcome = Apply(message, nextEventId, decisions, cancelled);
+                if (outcome.Disposition != MessageDisposition.Duplicate)
+                {
+                    nextEventId++;
+                }
+
+                outcomes.Add(outcome);
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _db.Transaction = null;
+        }
+
+        return new ScheduleResult(outcomes, decisions, cancelled);
+    }
+
+    private MessageOutcome Apply(InboundMessage message, long eventId, List<Decision> decisions, List<string> cancelled)
+    {
+        if (string.IsNullOrEmpty(message.MessageId))
+        {
+            throw new ArgumentException("Every message needs a message id (its idempotency key).", nameof(message));
+        }
+
+        if (_db.QueryLong("SELECT 1 FROM events WHERE message_id = @id", ("@id", message.MessageId)) is not null)
+        {
+            return new MessageOutcome(message.MessageId, MessageDisposition.Duplicate, "already stored: redelivery ignored");
+        }
+
+        var parsed = _parser.Parse(message.Body);
+        var receivedMs = UnixTime.ToMs(message.ReceivedAt);
+        switch (parsed)
+        {
+            case TicketMessage ticket:
+            {
+                var note = _tickets.Apply(ticket, eventId, message, decisions, cancelled);
+                InsertEvent(eventId, message, "ticket", ticket.Format, ticket.EventTime, null, ticket.Key, note);
+                return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
+            }
+
+            case AlarmMessage alarm:
+            {
+                var alarmAt = alarm.AlarmTime is { } at ? UnixTime.ToMs(at) : receivedMs;
+                var note = _incidents.Apply(alarm, eventId, alarmAt, message, decisions, cancelled);
+                InsertEvent(eventId, message, "alarm", alarm.Format, alarm.EventTime ?? alarm.StateChangedAt, alarm.Account, null, note);
+                return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
+            }
+
+            case RejectedMessage rejected:
+            {
+                var note = $"rejected: {rejected.Reason}";
+                InsertEvent(eventId, message, "rejected", rejected.Format, null, null, null, note);
+                _db.Execute(
+                    "INSERT INTO rejected_messages (event_id, message_id, reason, detail, rejected_at) VALUES (@event, @message, @reason, @detail, @at)",
+                    ("@event", eventId), ("@message", message.MessageId), ("@reason", rejected.Reason), ("@detail", rejected.Detail), ("@at", receivedMs));
+                return new MessageOutcome(message.MessageId, MessageDisposition.Rejected, $"{note}: {rejected.Detail}", rejected.Reason);
+            }
+
+            default:
+                throw new InvalidOperationException($"Unexpected parse result {parsed.GetType().Name}.");
+        }
+    }
+
+    private void InsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome)
+    {
+        var (body, truncated) = StoredBody.Limit(message.Body, _intakeOptions.MaxBodyBytes);
+        _db.Execute(
+            """
+            INSERT INTO events (id, message_id, received_at, event_at, kind, format, account, ticket_key, outcome, body, body_truncated)
+            VALUES (@id, @message, @received, @eventAt, @kind, @format, @account, @ticket, @outcome, @body, @truncated)
+            """,
+            ("@id", id), ("@message", message.MessageId), ("@received", UnixTime.ToMs(message.ReceivedAt)),
+            ("@eventAt", eventAt is { } e ? UnixTime.ToMs(e) : null), ("@kind", kind), ("@format", format is { } f ? MessageFormats.ToName(f) : null),
+            ("@account", account), ("@ticket", ticketKey), ("@outcome", outcome), ("@body", body), ("@truncated", truncated ? 1 : 0));
+    }
+}
