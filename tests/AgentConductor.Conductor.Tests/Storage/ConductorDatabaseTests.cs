@@ -1,0 +1,78 @@
+using AgentConductor.Conductor.Storage;
+using AgentConductor.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace AgentConductor.Conductor.Tests.Storage;
+
+public sealed class ConductorDatabaseTests
+{
+    [Fact]
+    public void Open_FreshPath_CreatesFolderAndMigratesInWalMode()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "nested", "conductor.db");
+
+        var database = ConductorDatabase.Open(new StorageOptions { DatabasePath = path });
+
+        using var connection = database.OpenConnection();
+        Assert.Equal(SchemaMigrator.LatestVersion, SchemaMigrator.ReadVersion(connection));
+        Assert.Equal("wal", Query(connection, "PRAGMA journal_mode"));
+        foreach (var table in new[] { "events", "rejected_messages", "tickets", "incidents", "alarms", "jobs", "job_events" })
+        {
+            Assert.Equal(table, Query(connection, $"SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
+        }
+    }
+
+    [Fact]
+    public void Open_Twice_IsIdempotent()
+    {
+        using var directory = new TempDirectory();
+        var options = new StorageOptions { DatabasePath = directory.File("c.db") };
+        ConductorDatabase.Open(options);
+
+        var again = ConductorDatabase.Open(options);
+
+        using var connection = again.OpenConnection();
+        Assert.Equal(SchemaMigrator.LatestVersion, SchemaMigrator.ReadVersion(connection));
+    }
+
+    [Fact]
+    public void Open_DatabaseFromNewerConductor_FailsNamingBothVersions()
+    {
+        using var directory = new TempDirectory();
+        var options = new StorageOptions { DatabasePath = directory.File("c.db") };
+        using (var connection = ConductorDatabase.Open(options).OpenConnection())
+        {
+            Query(connection, $"PRAGMA user_version = {SchemaMigrator.LatestVersion + 1}");
+        }
+
+        var error = Assert.Throws<StorageException>(() => ConductorDatabase.Open(options));
+
+        Assert.Contains($"schema version {SchemaMigrator.LatestVersion + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_FileThatIsNotADatabase_FailsWithClearMessageAndLeavesFileAlone()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("notes.db");
+        File.WriteAllText(path, "these are not the pages you are looking for, and certainly not an SQLite header at all");
+
+        var error = Assert.Throws<StorageException>(() => ConductorDatabase.Open(new StorageOptions { DatabasePath = path }));
+
+        Assert.Contains("not a conductor database", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("these are not", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migrations_AreNumberedWithoutGaps() =>
+        Assert.Equal(Enumerable.Range(1, SchemaMigrator.LatestVersion), SchemaMigrator.Migrations.Select(m => m.Version));
+
+    private static object? Query(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
