@@ -110,19 +110,21 @@ internal static class ExpectationChecker
         && (e.Account is null || e.Account == a.Account) && (e.State is null || e.State == a.State);
 
     private static string Describe(ExpectedDecision d) =>
-        $"{d.Kind ?? "any"} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", d.At?.ToString("O"))}";
+        $"{d.Kind ?? "any"} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", Iso(d.At))}";
 
     private static string Describe(ReportedDecision d) =>
-        $"{d.Kind} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", d.At.ToString("O"))}";
+        $"{d.Kind} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", ReplayOutput.Iso(d.At))}";
 
     private static string Describe(ExpectedIncident i) =>
-        $"account {i.Account ?? "any"}{Field("alarms", i.Alarms?.ToString())}{Field("first", i.FirstAt?.ToString("O"))}{Field("last", i.LastAt?.ToString("O"))}{Field("context", i.ContextAlarms?.ToString())}";
+        $"account {i.Account ?? "any"}{Field("alarms", i.Alarms?.ToString())}{Field("first", Iso(i.FirstAt))}{Field("last", Iso(i.LastAt))}{Field("context", i.ContextAlarms?.ToString())}";
 
     private static string Describe(ReportedIncident i) =>
-        $"account {i.Account}, alarms {i.Alarms}, first {i.FirstAt:O}, last {i.LastAt:O}, context {i.ContextAlarms}";
+        $"account {i.Account}, alarms {i.Alarms}, first {ReplayOutput.Iso(i.FirstAt)}, last {ReplayOutput.Iso(i.LastAt)}, context {i.ContextAlarms}";
 
     private static string Describe(ExpectedJob j) =>
         $"{j.Kind ?? "any"} job{Field("ticket", j.TicketKey)}{Field("account", j.Account)}{Field("state", j.State)}";
 
     private static string Field(string name, string? value) => value is null ? "" : $", {name} {value}";
+
+    private static string? Iso(DateTimeOffset? instant) => instant is { } value ? ReplayOutput.Iso(value) : null;
 }
