@@ -8,6 +8,7 @@ internal sealed class MessageParser(IntakeOptions options)
 {
     // Duplicate keys are rejected: two readers of the same body must never disagree about a field.
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public ParsedMessage Parse(string body)
     {
@@ -28,7 +29,12 @@ internal sealed class MessageParser(IntakeOptions options)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, JsonOptions);
+            // Encoded here, strictly: JsonDocument.Parse(string) throws ArgumentException on a lone surrogate.
+            document = JsonDocument.Parse(StrictUtf8.GetBytes(body), JsonOptions);
+        }
+        catch (EncoderFallbackException)
+        {
+            return Reject(RejectReasons.MalformedJson, "The body is not valid JSON: it contains an unpaired UTF-16 surrogate.");
         }
         catch (JsonException ex)
         {
