@@ -89,7 +89,7 @@ internal static class CloudWatchSnsParser
         {
             throw envelope.Reject(
                 RejectReasons.MalformedJson,
-                $"The SNS Message is not valid JSON: {MessageParser.Explain(ex)}");
+                $"The SNS Message is not valid JSON{MessageParser.Explain(ex)}");
         }
     }
 }

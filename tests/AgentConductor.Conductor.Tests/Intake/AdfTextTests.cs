@@ -142,6 +142,12 @@ public sealed class AdfTextTests
     }
 
     [Fact]
+    public void Flatten_Rule_BecomesDashes()
+    {
+        Assert.Equal("above\n\n---\n\nbelow", Flatten($$"""[{{P("above")}},{"type":"rule"},{{P("below")}}]"""));
+    }
+
+    [Fact]
     public void Flatten_MediaWithoutText_IsDropped()
     {
         var media = """{"type":"mediaSingle","content":[{"type":"media","attrs":{"id":"1","type":"file"}}]}""";

@@ -82,12 +82,12 @@ public sealed class MessageParserTests
     }
 
     [Theory]
-    [InlineData("{", "line 1")]
+    [InlineData("{", "JSON at line 1, byte 2: ")]
     [InlineData("not json", "line 1")]
     [InlineData("""{"key": }""", "line 1")]
     [InlineData("""{"a": 1,}""", "line 1")]
     [InlineData("{\"a\": 1}\n{\"b\": 2}", "line 2")]
-    [InlineData("""{"key": "ENG-1", "key": "ENG-2", "fields": {}}""", "key")]
+    [InlineData("""{"key": "ENG-1", "key": "ENG-2", "fields": {}}""", "JSON: Duplicate property 'key'")]
     public void Parse_InvalidJson_RejectsMalformedJson(string body, string mention)
     {
         var rejected = AssertRejected(Parse(body), RejectReasons.MalformedJson, mention);
@@ -160,11 +160,9 @@ public sealed class MessageParserTests
     [InlineData("{\"webhookEvent\":\"jira:issue_updated\",\"timestamp\":-99999999999999999,\"issue\":{\"key\":\"ENG-1\"}}", RejectReasons.InvalidField)]
     [InlineData("{\"fields\":{\"fields\":{\"fields\":{}}},\"key\":{\"key\":\"ENG-1\"}}", RejectReasons.InvalidField)]
     [InlineData("{\"AlarmName\":{\"AlarmName\":{}},\"NewStateValue\":[[[]]]}", RejectReasons.InvalidField)]
-    [InlineData("\uFEFF{}", RejectReasons.MalformedJson)]
+    [InlineData("\uFEFF{}", RejectReasons.UnknownShape)]
+    [InlineData("\uFEFF\uFEFF", RejectReasons.MalformedJson)]
     [InlineData("{\"a\":\"\\ud800\"}", RejectReasons.UnknownShape)]
-    [InlineData("{\"AlarmName\":\"\\ud800\",\"NewStateValue\":\"OK\"}", RejectReasons.InvalidField)]
-    [InlineData("{\"key\":\"ENG-1\",\"fields\":{\"description\":\"\\udfff\"}}", RejectReasons.InvalidField)]
-    [InlineData("{\"key\":\"ENG-1\",\"fields\":{\"labels\":[\"\\ud800\"]}}", RejectReasons.InvalidField)]
     public void Parse_HostileInput_RejectsWithoutThrowing(string body, string reason)
     {
         var rejected = Assert.IsType<RejectedMessage>(Parse(body));
@@ -177,6 +175,23 @@ public sealed class MessageParserTests
     {
         var body = "{\"" + '\ud800' + "\":1}";
 
-        AssertRejected(Parse(body), RejectReasons.MalformedJson, "not valid JSON");
+        AssertRejected(Parse(body), RejectReasons.MalformedJson, "unpaired UTF-16 surrogate");
+    }
+
+    [Theory]
+    [InlineData("{\"AlarmName\":\"\\ud800\",\"NewStateValue\":\"OK\"}", "'AlarmName'")]
+    [InlineData("{\"key\":\"ENG-1\",\"fields\":{\"description\":\"\\udfff\"}}", "'fields.description'")]
+    [InlineData("{\"key\":\"ENG-1\",\"fields\":{\"labels\":[\"ok\",\"\\ud800\"]}}", "'fields.labels[1]'")]
+    public void Parse_EscapedLoneSurrogateInField_RejectsInvalidField(string body, string path)
+    {
+        var rejected = AssertRejected(Parse(body), RejectReasons.InvalidField, path);
+
+        Assert.Contains("unpaired surrogate", rejected.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_LeadingByteOrderMark_IsIgnored()
+    {
+        Assert.IsType<TicketMessage>(Parse("\uFEFF" + Read(JiraRestV3)));
     }
 }
