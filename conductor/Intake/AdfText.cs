@@ -108,9 +108,7 @@ internal static class AdfText
         switch (TypeOf(node))
         {
             case "text":
-                text.Append(node.TryGetProperty("text", out var value) && value.ValueKind == JsonValueKind.String
-                    ? value.GetString()
-                    : null);
+                text.Append(StringProperty(node, "text"));
                 break;
             case "hardBreak":
                 text.Append('\n');
@@ -153,11 +151,20 @@ internal static class AdfText
             ? content.EnumerateArray().Where(child => child.ValueKind == JsonValueKind.Object)
             : [];
 
-    private static string? TypeOf(JsonElement node) =>
-        node.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+    private static string? TypeOf(JsonElement node) => StringProperty(node, "type");
 
     private static string? StringAttr(JsonElement node, string name) =>
-        TryGetAttr(node, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        node.TryGetProperty("attrs", out var attrs) && attrs.ValueKind == JsonValueKind.Object
+            ? StringProperty(attrs, name)
+            : null;
+
+    // Non-strings and unreadable strings (escaped lone surrogates) read as absent.
+    private static string? StringProperty(JsonElement node, string name) =>
+        node.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String
+        && JsonFieldReader.TryGetText(value, out var text)
+            ? text
+            : null;
 
     private static bool TryGetAttr(JsonElement node, string name, out JsonElement value)
     {

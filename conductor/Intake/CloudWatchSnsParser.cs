@@ -61,13 +61,15 @@ internal static class CloudWatchSnsParser
 
     private static AlarmMessage ParseAlarm(JsonFieldReader alarm, DateTimeOffset? eventTime)
     {
+        var alarmName = alarm.RequiredString("AlarmName");
+        var state = AlarmFields.RequiredState(alarm, "NewStateValue");
         var alarmArn = alarm.OptionalString("AlarmArn");
         var arn = AlarmArn.TryParse(alarmArn);
         return new AlarmMessage(
             alarm.Format,
             Account: AlarmFields.OptionalAccount(alarm, "AWSAccountId") ?? arn?.Account ?? throw alarm.Missing("AWSAccountId"),
-            AlarmName: alarm.RequiredString("AlarmName"),
-            State: AlarmFields.RequiredState(alarm, "NewStateValue"),
+            AlarmName: alarmName,
+            State: state,
             PreviousState: AlarmFields.OptionalState(alarm, "OldStateValue"),
             Reason: alarm.OptionalString("NewStateReason"),
             Description: alarm.OptionalString("AlarmDescription"),
@@ -87,7 +89,7 @@ internal static class CloudWatchSnsParser
         {
             throw envelope.Reject(
                 RejectReasons.MalformedJson,
-                $"The SNS Message is not valid JSON: {MessageParser.Explain(ex)}");
+                $"The SNS Message is not valid JSON{MessageParser.Explain(ex)}");
         }
     }
 }

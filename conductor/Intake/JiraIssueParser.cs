@@ -64,7 +64,7 @@ internal static partial class JiraIssueParser
 
         return description.ValueKind switch
         {
-            JsonValueKind.String => description.GetString(),
+            JsonValueKind.String => issue.OptionalString(Path),
             JsonValueKind.Object => AdfText.Flatten(description),
             _ => throw issue.Invalid(
                 Path,

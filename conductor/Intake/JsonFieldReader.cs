@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 
 namespace AgentConductor.Conductor.Intake;
@@ -51,7 +53,14 @@ internal sealed class JsonFieldReader(JsonElement root, MessageFormat format, st
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw InvalidType(path, "a string", value);
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw InvalidType(path, "a string", value);
+        }
+
+        return TryGetText(value, out var text)
+            ? text
+            : throw Invalid(path, "must be valid Unicode text but holds an unpaired surrogate escape");
     }
 
     /// <summary>A string that must be present and not blank.</summary>
@@ -100,7 +109,9 @@ internal sealed class JsonFieldReader(JsonElement root, MessageFormat format, st
                 throw InvalidType($"{path}[{i}]", "a string", items[i]);
             }
 
-            strings.Add(items[i].GetString()!);
+            strings.Add(TryGetText(items[i], out var text)
+                ? text
+                : throw Invalid($"{path}[{i}]", "must be valid Unicode text but holds an unpaired surrogate escape"));
         }
 
         return strings;
@@ -136,9 +147,42 @@ internal sealed class JsonFieldReader(JsonElement root, MessageFormat format, st
     public MessageRejectedException Reject(string reason, string detail) =>
         new(new RejectedMessage(format, reason, detail));
 
-    /// <summary>A value for a rejection detail: quoted, and cut short so a hostile body cannot flood the store.</summary>
-    public static string Quote(string value) =>
-        value.Length <= MaxQuotedLength ? $"'{value}'" : $"'{value[..MaxQuotedLength]}...'";
+    /// <summary>
+    /// A value for a rejection detail: quoted, control characters escaped so the detail stays one line,
+    /// and cut short so a hostile body cannot flood the store.
+    /// </summary>
+    public static string Quote(string value)
+    {
+        var quoted = new StringBuilder("'");
+        foreach (var c in value.Length <= MaxQuotedLength ? value : value[..MaxQuotedLength])
+        {
+            if (char.IsControl(c))
+            {
+                quoted.Append($"\\u{(int)c:x4}");
+            }
+            else
+            {
+                quoted.Append(c);
+            }
+        }
+
+        return quoted.Append(value.Length <= MaxQuotedLength ? "'" : "...'").ToString();
+    }
+
+    /// <summary>A JSON string's value; false for an escaped lone surrogate (<c>"\ud800"</c>), which GetString rejects.</summary>
+    public static bool TryGetText(JsonElement value, [NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return text is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
 
     public static string Describe(JsonElement value) => value.ValueKind switch
     {

@@ -8,6 +8,7 @@ internal sealed class MessageParser(IntakeOptions options)
 {
     // Duplicate keys are rejected: two readers of the same body must never disagree about a field.
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public ParsedMessage Parse(string body)
     {
@@ -28,11 +29,17 @@ internal sealed class MessageParser(IntakeOptions options)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, JsonOptions);
+            // Encoded here, strictly: JsonDocument.Parse(string) throws ArgumentException on a lone surrogate.
+            // A leading byte-order mark is not JSON but is harmless, so it is dropped rather than rejected.
+            document = JsonDocument.Parse(StrictUtf8.GetBytes(body.TrimStart('\uFEFF')), JsonOptions);
+        }
+        catch (EncoderFallbackException)
+        {
+            return Reject(RejectReasons.MalformedJson, "The body is not valid JSON because it contains an unpaired UTF-16 surrogate.");
         }
         catch (JsonException ex)
         {
-            return Reject(RejectReasons.MalformedJson, $"The body is not valid JSON: {Explain(ex)}");
+            return Reject(RejectReasons.MalformedJson, $"The body is not valid JSON{Explain(ex)}");
         }
 
         using (document)
@@ -48,15 +55,21 @@ internal sealed class MessageParser(IntakeOptions options)
         }
     }
 
-    /// <summary>The parser's own words for a JSON error, without the position suffix, plus a 1-based position.</summary>
+    /// <summary>Completes "... is not valid JSON": where it broke, when known, and the first sentence of System.Text.Json's reason, for a rejection detail.</summary>
     internal static string Explain(JsonException ex)
     {
-        var message = ex.Message;
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        message = (cut >= 0 ? message[..cut] : message).TrimEnd(' ', '.', '|');
+        const int MaxReasonLength = 200;
+        var reason = ex.Message;
+        var end = reason.IndexOf(". ", StringComparison.Ordinal);
+        reason = (end >= 0 ? reason[..end] : reason).TrimEnd('.');
+        if (reason.Length > MaxReasonLength)
+        {
+            reason = reason[..MaxReasonLength] + "...";
+        }
+
         return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
-            ? $"{message} (line {line + 1}, byte {position + 1})."
-            : $"{message}.";
+            ? $" at line {line + 1}, byte {position + 1}: {reason}."
+            : $": {reason}.";
     }
 
     private static ParsedMessage Classify(JsonElement body)
