@@ -74,7 +74,7 @@ public sealed class ReplayCommandTests
         Assert.Equal(0, first);
 
         var (same, sameJson, sameErr) = await ConductorProcess.RunAsync(["replay", recorded, "--json", "--compare"]);
-        var (changed, _, changedErr) = await ConductorProcess.RunAsync(
+        var (changed, changedOut, _) = await ConductorProcess.RunAsync(
             ["replay", recorded, "--compare"],
             new Dictionary<string, string> { ["Scheduler__ChainWindow"] = "02:00:00" });
 
@@ -82,7 +82,7 @@ public sealed class ReplayCommandTests
         Assert.Equal(firstJson, sameJson);
         Assert.Contains("compare: same 5 decisions as recorded", sameErr, StringComparison.Ordinal);
         Assert.Equal(1, changed);
-        Assert.Contains("recorded, no longer decided", changedErr + "", StringComparison.Ordinal);
+        Assert.Contains("recorded, no longer decided", changedOut, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -189,7 +189,7 @@ public sealed class TicketSchedulingTests
     [Fact]
     public async Task Schedule_OversizedBody_IsRejectedAndStoredCut()
     {
-        using var harness = new SchedulerHarness(intake: new Intake.IntakeOptions { MaxBodyBytes = 2048 });
+        using var harness = new SchedulerHarness(intake: new AgentConductor.Conductor.Intake.IntakeOptions { MaxBodyBytes = 2048 });
         var body = "{\"pad\":\"" + new string('x', 5000) + "\"}";
 
         var result = await harness.SendAsync("big", body, T0);
