@@ -8,12 +8,9 @@ namespace AgentConductor.Conductor.Jobs;
 /// </summary>
 internal sealed class JobWriter(Statements db)
 {
-    public string CreatePending(JobSeed seed, long eventId, DateTimeOffset at) =>
-        CreatePending(JobIds.New(at), seed, eventId, at);
-
-    /// <summary>Creates a job whose id the caller generated (with <see cref="JobIds.New"/>) to reference it first.</summary>
-    public string CreatePending(string id, JobSeed seed, long eventId, DateTimeOffset at)
+    public string CreatePending(JobSeed seed, long eventId, DateTimeOffset at)
     {
+        var id = JobIds.New(at);
         var atMs = UnixTime.ToMs(at);
         db.Execute(
             """

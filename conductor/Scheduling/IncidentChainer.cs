@@ -146,7 +146,7 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
         {
             db.Execute("UPDATE incidents SET merged_into = @into WHERE id = @id", ("@into", into), ("@id", absorbed));
             merged.Add(absorbed);
-            var jobId = db.QueryString("SELECT job_id FROM incidents WHERE id = @id", ("@id", absorbed));
+            var jobId = db.QueryString("SELECT id FROM jobs WHERE incident_id = @id", ("@id", absorbed));
             if (jobId is not null
                 && jobs.TryMove(jobId, JobState.Pending, JobState.Cancelled, $"incident {absorbed} merged into incident {into} by a late alarm", message.ReceivedAt, eventId))
             {
@@ -188,15 +188,14 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
 
     private long Open(string account, long first, long last, int count, long eventId, InboundMessage message, List<Decision> decisions)
     {
-        var jobId = JobIds.New(message.ReceivedAt);
         var id = db.QueryLong(
             """
-            INSERT INTO incidents (account, first_alarm_at, last_alarm_at, alarm_count, opened_at, opened_by_event_id, job_id)
-            VALUES (@account, @first, @last, @count, @opened, @event, @job) RETURNING id
+            INSERT INTO incidents (account, first_alarm_at, last_alarm_at, alarm_count, opened_at, opened_by_event_id)
+            VALUES (@account, @first, @last, @count, @opened, @event) RETURNING id
             """,
             ("@account", account), ("@first", first), ("@last", last), ("@count", count),
-            ("@opened", UnixTime.ToMs(message.ReceivedAt)), ("@event", eventId), ("@job", jobId))!.Value;
-        jobs.CreatePending(jobId, JobSeed.ForIncident(id, account), eventId, message.ReceivedAt);
+            ("@opened", UnixTime.ToMs(message.ReceivedAt)), ("@event", eventId))!.Value;
+        var jobId = jobs.CreatePending(JobSeed.ForIncident(id, account), eventId, message.ReceivedAt);
         decisions.Add(new Decision(DecisionKind.Incident, message.ReceivedAt, message.MessageId, jobId, null, account, id));
         return id;
     }

@@ -96,31 +96,31 @@ internal sealed class Scheduler : IDisposable
 
         var parsed = _parser.Parse(message.Body);
         var receivedMs = UnixTime.ToMs(message.ReceivedAt);
+        // The event row goes first so everything the rules write can reference it; its outcome is filled in last.
         switch (parsed)
         {
             case TicketMessage ticket:
             {
+                InsertEvent(eventId, message, "ticket", ticket.Format, ticket.EventTime, null, ticket.Key);
                 var note = _tickets.Apply(ticket, eventId, message, decisions, cancelled);
-                InsertEvent(eventId, message, "ticket", ticket.Format, ticket.EventTime, null, ticket.Key, note);
-                return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
+                return Stored(eventId, message, note);
             }
 
             case AlarmMessage alarm:
             {
+                InsertEvent(eventId, message, "alarm", alarm.Format, alarm.EventTime ?? alarm.StateChangedAt, alarm.Account, null);
                 var alarmAt = alarm.AlarmTime is { } at ? UnixTime.ToMs(at) : receivedMs;
                 var note = _incidents.Apply(alarm, eventId, alarmAt, message, decisions, cancelled);
-                InsertEvent(eventId, message, "alarm", alarm.Format, alarm.EventTime ?? alarm.StateChangedAt, alarm.Account, null, note);
-                return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
+                return Stored(eventId, message, note);
             }
 
             case RejectedMessage rejected:
             {
-                var note = $"rejected: {rejected.Reason}";
-                InsertEvent(eventId, message, "rejected", rejected.Format, null, null, null, note);
+                InsertEvent(eventId, message, "rejected", rejected.Format, null, null, null, $"rejected: {rejected.Reason}");
                 _db.Execute(
                     "INSERT INTO rejected_messages (event_id, message_id, reason, detail, rejected_at) VALUES (@event, @message, @reason, @detail, @at)",
                     ("@event", eventId), ("@message", message.MessageId), ("@reason", rejected.Reason), ("@detail", rejected.Detail), ("@at", receivedMs));
-                return new MessageOutcome(message.MessageId, MessageDisposition.Rejected, $"{note}: {rejected.Detail}", rejected.Reason);
+                return new MessageOutcome(message.MessageId, MessageDisposition.Rejected, $"rejected: {rejected.Reason}: {rejected.Detail}", rejected.Reason);
             }
 
             default:
@@ -128,7 +128,13 @@ internal sealed class Scheduler : IDisposable
         }
     }
 
-    private void InsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome)
+    private MessageOutcome Stored(long eventId, InboundMessage message, string note)
+    {
+        _db.Execute("UPDATE events SET outcome = @outcome WHERE id = @id", ("@outcome", note), ("@id", eventId));
+        return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
+    }
+
+    private void InsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome = "")
     {
         var (body, truncated) = StoredBody.Limit(message.Body, _intakeOptions.MaxBodyBytes);
         _db.Execute(

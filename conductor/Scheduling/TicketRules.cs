@@ -41,15 +41,11 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
 
         if (stored is null)
         {
-            Insert(ticket, eventId, receivedMs, eventMs, jobId, deletedAt: null);
+            Insert(ticket, eventId, receivedMs, eventMs, deletedAt: null);
         }
         else
         {
             Touch(ticket.Key, eventId, receivedMs, isNewer ? (ticket, eventMs) : null);
-            if (jobId is not null)
-            {
-                db.Execute("UPDATE tickets SET job_id = @job WHERE key = @key", ("@job", jobId), ("@key", ticket.Key));
-            }
         }
 
         return (stored, jobId, blocker) switch
@@ -66,7 +62,7 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
         if (stored is null)
         {
             // Remember the deletion so that a late "created" for the same key cannot start an agent.
-            Insert(ticket, eventId, UnixTime.ToMs(message.ReceivedAt), null, jobId: null, deletedAt: deletedAt);
+            Insert(ticket, eventId, UnixTime.ToMs(message.ReceivedAt), null, deletedAt: deletedAt);
             return $"ticket {ticket.Key}: deleted before it was seen";
         }
 
@@ -104,7 +100,7 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
 
     private StoredTicket? Load(string key)
     {
-        using var reader = db.Query("SELECT project_key, labels, event_at, deleted_at, job_id FROM tickets WHERE key = @key", ("@key", key));
+        using var reader = db.Query("SELECT t.project_key, t.labels, t.event_at, t.deleted_at, j.id FROM tickets t LEFT JOIN jobs j ON j.ticket_key = t.key WHERE t.key = @key", ("@key", key));
         if (!reader.Read())
         {
             return null;
@@ -118,18 +114,18 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
             reader.GetStringOrNull(4));
     }
 
-    private void Insert(TicketMessage ticket, long eventId, long receivedMs, long? eventMs, string? jobId, long? deletedAt) =>
+    private void Insert(TicketMessage ticket, long eventId, long receivedMs, long? eventMs, long? deletedAt) =>
         db.Execute(
             """
             INSERT INTO tickets (key, project_key, summary, description, labels, components, status, issue_type, priority, url,
-                                 event_at, first_event_id, last_event_id, first_seen_at, last_seen_at, deleted_at, job_id)
+                                 event_at, first_event_id, last_event_id, first_seen_at, last_seen_at, deleted_at)
             VALUES (@key, @project, @summary, @description, @labels, @components, @status, @type, @priority, @url,
-                    @eventAt, @event, @event, @seen, @seen, @deleted, @job)
+                    @eventAt, @event, @event, @seen, @seen, @deleted)
             """,
             ("@key", ticket.Key), ("@project", ticket.ProjectKey), ("@summary", ticket.Summary), ("@description", ticket.Description),
             ("@labels", JsonSerializer.Serialize(ticket.Labels)), ("@components", JsonSerializer.Serialize(ticket.Components)),
             ("@status", ticket.Status), ("@type", ticket.IssueType), ("@priority", ticket.Priority), ("@url", ticket.Url),
-            ("@eventAt", eventMs), ("@event", eventId), ("@seen", receivedMs), ("@deleted", deletedAt), ("@job", jobId));
+            ("@eventAt", eventMs), ("@event", eventId), ("@seen", receivedMs), ("@deleted", deletedAt));
 
     private void Touch(string key, long eventId, long receivedMs, (TicketMessage Ticket, long? EventMs)? refreshFields)
     {

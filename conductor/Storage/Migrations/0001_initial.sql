@@ -1,6 +1,6 @@
 -- Times are INTEGER milliseconds since the Unix epoch, UTC. Ids of jobs are ULIDs (sortable, unique across databases).
--- References to events and jobs are deferred: the scheduler writes an event row last, once it knows what the
--- event did, and an incident row before the job that points back at it.
+-- Every reference points at a row written earlier in the same transaction, so foreign keys are checked
+-- immediately by primary key. A ticket's or incident's job is found through jobs.ticket_key / jobs.incident_id.
 
 -- Every message, kept verbatim, whatever it turned out to be.
 CREATE TABLE events (
@@ -12,14 +12,14 @@ CREATE TABLE events (
     format         TEXT,                             -- jira-issue, jira-webhook, cloudwatch-eventbridge, cloudwatch-sns, cloudwatch-sns-raw
     account        TEXT,
     ticket_key     TEXT,
-    outcome        TEXT    NOT NULL,                 -- what scheduling did with it, one short phrase
+    outcome        TEXT    NOT NULL DEFAULT '',      -- what scheduling did with it, one short phrase
     body           TEXT    NOT NULL,
     body_truncated INTEGER NOT NULL DEFAULT 0        -- 1 when an over-size body was cut to the size limit
 );
 CREATE INDEX events_by_received ON events (received_at, id);
 
 CREATE TABLE rejected_messages (
-    event_id    INTEGER PRIMARY KEY REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
+    event_id    INTEGER PRIMARY KEY REFERENCES events (id),
     message_id  TEXT    NOT NULL,
     reason      TEXT    NOT NULL,                    -- a code: malformed_json, unknown_shape, missing_field ...
     detail      TEXT    NOT NULL,
@@ -36,7 +36,7 @@ CREATE TABLE jobs (
     incident_id         INTEGER UNIQUE,              -- one job per incident
     account             TEXT,
     project_key         TEXT,
-    decided_by_event_id INTEGER NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
+    decided_by_event_id INTEGER NOT NULL REFERENCES events (id),
     created_at          INTEGER NOT NULL,
     updated_at          INTEGER NOT NULL,
     CHECK ((kind = 'ticket' AND ticket_key IS NOT NULL) OR (kind = 'incident' AND incident_id IS NOT NULL))
@@ -51,7 +51,7 @@ CREATE TABLE job_events (
     from_state TEXT,
     to_state   TEXT    NOT NULL,
     reason     TEXT,
-    event_id   INTEGER REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED        -- the message that caused it, when one did
+    event_id   INTEGER REFERENCES events (id)        -- the message that caused it, when one did
 );
 CREATE INDEX job_events_by_job ON job_events (job_id, id);
 
@@ -67,13 +67,12 @@ CREATE TABLE tickets (
     priority       TEXT,
     url            TEXT,
     event_at       INTEGER,                          -- time of the sighting the fields come from
-    first_event_id INTEGER NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
-    last_event_id  INTEGER NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
+    first_event_id INTEGER NOT NULL REFERENCES events (id),
+    last_event_id  INTEGER NOT NULL REFERENCES events (id),
     first_seen_at  INTEGER NOT NULL,
     last_seen_at   INTEGER NOT NULL,
     sightings      INTEGER NOT NULL DEFAULT 1,
-    deleted_at     INTEGER,
-    job_id         TEXT    REFERENCES jobs (id) DEFERRABLE INITIALLY DEFERRED
+    deleted_at     INTEGER
 );
 
 -- One incident per chain of ALARM transitions of one AWS account (see Scheduling/IncidentChainer.cs).
@@ -84,14 +83,13 @@ CREATE TABLE incidents (
     last_alarm_at      INTEGER NOT NULL,
     alarm_count        INTEGER NOT NULL,
     opened_at          INTEGER NOT NULL,
-    opened_by_event_id INTEGER NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
-    merged_into        INTEGER REFERENCES incidents (id), -- set when a late alarm joined it to an earlier incident
-    job_id             TEXT    REFERENCES jobs (id) DEFERRABLE INITIALLY DEFERRED
+    opened_by_event_id INTEGER NOT NULL REFERENCES events (id),
+    merged_into        INTEGER REFERENCES incidents (id) -- set when a late alarm joined it to an earlier incident
 );
 CREATE INDEX incidents_live_by_account ON incidents (account, first_alarm_at) WHERE merged_into IS NULL;
 
 CREATE TABLE alarms (
-    event_id       INTEGER PRIMARY KEY REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
+    event_id       INTEGER PRIMARY KEY REFERENCES events (id),
     account        TEXT    NOT NULL,
     alarm_name     TEXT    NOT NULL,
     state          TEXT    NOT NULL CHECK (state IN ('ALARM', 'OK', 'INSUFFICIENT_DATA')),

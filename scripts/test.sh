@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one test entry point: installs what the tests need beyond the .NET SDK, then runs every test project.
+# Used by the README's test command and by .ci/run. Safe to run repeatedly.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [ ! -d ../shared/samples ]; then
+  echo "test.sh: ../shared (with samples/) must sit beside this repository" >&2
+  exit 2
+fi
+
+# npm tools used by interop and emulator tests (pinned in tests/tools/package-lock.json).
+if [ -f tests/tools/package-lock.json ]; then
+  echo "== npm ci (tests/tools)"
+  npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+fi
+
+echo "== dotnet build"
+dotnet build AgentConductor.sln -c Release --nologo -v q
+
+echo "== dotnet test"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test AgentConductor.sln -c Release --no-build --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over all test assemblies ("N passed, N failed").
+awk '/(Passed|Failed)! +- Failed:/ {
+       gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || { echo "test.sh: no test ran" >&2; exit 1; }
+exit "$status"

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using AgentConductor.Benchmarks.Scheduling;
+
+var events = new Option<int>("--events") { Description = "Events per measurement", DefaultValueFactory = _ => 20_000 };
+var batches = new Option<int[]>("--batch") { Description = "Batch sizes (messages per transaction)", DefaultValueFactory = _ => [10, 100, 1000], AllowMultipleArgumentsPerToken = true };
+var histories = new Option<int[]>("--history") { Description = "Stored events before measuring", DefaultValueFactory = _ => [10_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
+var folder = new Option<string>("--folder") { Description = "Where the benchmark databases go", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "agent-conductor-bench") };
+var scheduling = new Command("scheduling", "Durable scheduling throughput against raw SQLite inserts, and cost per event as history grows")
+{
+    events, batches, histories, folder,
+};
+scheduling.SetAction((parse, cancellationToken) => SchedulingBenchmark.RunAsync(
+    parse.GetValue(events), parse.GetValue(batches)!, parse.GetValue(histories)!, parse.GetValue(folder)!, cancellationToken));
+
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using AgentConductor.TestSupport;
+
+namespace AgentConductor.Conductor.Tests.Hosting;
+
+/// <summary>The service binary starts with valid settings and refuses, naming the setting, with invalid ones.</summary>
+public sealed partial class ConductorStartupTests
+{
+    [Theory]
+    [InlineData("Scheduler__ChainWindow", "-01:00:00", "Scheduler:ChainWindow must be positive")]
+    [InlineData("Scheduler__ChainWindow", "an hour", "Scheduler:ChainWindow")]
+    [InlineData("Scheduler__MaxIncidentSpan", "00:10:00", "Scheduler:MaxIncidentSpan")]
+    [InlineData("Intake__MaxBodyBytes", "12", "MaxBodyBytes")]
+    public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
+    {
+        using var directory = new TempDirectory();
+
+        var (exit, _, stderr) = await ConductorProcess.RunAsync(
+            ["run", "--Urls=http://127.0.0.1:0"],
+            new Dictionary<string, string> { [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DatabaseThatIsNotADatabase_ExitsTwoWithReason()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("c.db");
+        File.WriteAllText(path, new string('x', 4096));
+
+        var (exit, _, stderr) = await ConductorProcess.RunAsync(
+            ["run", "--Urls=http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["Storage__DatabasePath"] = path },
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("not a conductor database", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ValidSettings_ServesHealthAndCreatesTheDatabase()
+    {
+        using var directory = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory.Path,
+        };
+        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Storage__DatabasePath"] = directory.File("data/c.db");
+        using var process = Process.Start(start)!;
+        try
+        {
+            var address = await ListeningAddressAsync(process.StandardOutput, TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            Assert.Equal("live", await http.GetStringAsync("/healthz/live", TestContext.Current.CancellationToken));
+            Assert.Equal("ready", await http.GetStringAsync("/healthz/ready", TestContext.Current.CancellationToken));
+            Assert.True(File.Exists(directory.File("data/c.db")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<string> ListeningAddressAsync(StreamReader output, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (await output.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                return match.Groups[1].Value;
+            }
+        }
+
+        throw new InvalidOperationException("The conductor exited before it listened.");
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}
