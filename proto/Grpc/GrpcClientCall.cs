@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
@@ -24,7 +23,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     private ITimer? _deadlineTimer;
     private volatile bool _deadlineExceeded;
     private HttpResponseMessage? _response;
-    private PipeReader? _reader;
+    private StreamMessageReader? _reader;
     private Status? _trailersOnlyStatus;
 
     public GrpcClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options, CancellationToken cancellationToken)
@@ -86,7 +85,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
         }
 
         var body = await _response.Content.ReadAsStreamAsync(_cancellation.Token);
-        _reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
+        _reader = new StreamMessageReader(body, _channel.Options.MaxReceiveMessageSize);
     }
 
     /// <summary>The next response message, or null at the end of the response stream.</summary>
@@ -99,7 +98,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
 
         try
         {
-            return await MessageFrameReader.ReadMessageAsync(_reader, _method.ResponseParser, _channel.Options.MaxReceiveMessageSize, _cancellation.Token);
+            return await _reader.ReadMessageAsync(_method.ResponseParser, _cancellation.Token);
         }
         catch (Exception ex)
         {
@@ -120,7 +119,7 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     public void Dispose()
     {
         _deadlineTimer?.Dispose();
-        _reader?.Complete();
+        _reader?.Dispose();
         _response?.Dispose();
         _cancellation.Dispose();
     }

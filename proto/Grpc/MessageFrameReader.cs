@@ -67,27 +67,36 @@ internal static class MessageFrameReader
     {
         Span<byte> header = stackalloc byte[GrpcProtocol.HeaderSize];
         buffer.Slice(0, GrpcProtocol.HeaderSize).CopyTo(header);
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-        string? error = null;
-        var code = StatusCode.Internal;
-        if (header[0] == 1)
+        try
         {
-            error = "Received a compressed message, but no message encoding was negotiated; only 'identity' is supported.";
+            return ParseHeader(header, maxMessageSize);
         }
-        else if (header[0] != 0)
-        {
-            error = $"Invalid compressed flag {header[0]} in the message prefix.";
-        }
-        else if (length > (uint)(maxMessageSize ?? int.MaxValue))
-        {
-            code = StatusCode.ResourceExhausted;
-            error = $"Received message exceeds the maximum configured message size ({length} > {maxMessageSize} bytes).";
-        }
-
-        if (error is not null)
+        catch (RpcException)
         {
             reader.AdvanceTo(buffer.Start, buffer.End);
-            throw new RpcException(code, error);
+            throw;
+        }
+    }
+
+    /// <summary>Validates a 5-byte message prefix and returns the message length.</summary>
+    internal static int ParseHeader(ReadOnlySpan<byte> header, int? maxMessageSize)
+    {
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (header[0] == 1)
+        {
+            throw new RpcException(StatusCode.Internal, "Received a compressed message, but no message encoding was negotiated; only 'identity' is supported.");
+        }
+
+        if (header[0] != 0)
+        {
+            throw new RpcException(StatusCode.Internal, $"Invalid compressed flag {header[0]} in the message prefix.");
+        }
+
+        if (length > (uint)(maxMessageSize ?? int.MaxValue))
+        {
+            throw new RpcException(
+                StatusCode.ResourceExhausted,
+                $"Received message exceeds the maximum configured message size ({length} > {maxMessageSize} bytes).");
         }
 
         return (int)length;

@@ -18,8 +18,13 @@ internal static class GrpcTransferBenchmark
         using var http = new HttpClient(CreateHandler()) { BaseAddress = address };
 
         Console.WriteLine($"grpc-transfer: {arguments.SizeMiB} MiB in {TransferServer.ChunkSize / 1024} KiB chunks over h2c {address}, {arguments.Rounds} rounds, {Environment.ProcessorCount} cores");
-        await GrpcDownloadAsync(channel, 8 * 1024 * 1024, cancellationToken); // warm-up (JIT, connection)
-        await RawDownloadAsync(http, 8 * 1024 * 1024, cancellationToken);
+        for (var i = 0; i < 3; i++)
+        {
+            // Warm-up: connections, tiered JIT and dynamic PGO reach steady state before measuring.
+            await GrpcDownloadAsync(channel, 64 * 1024 * 1024, cancellationToken);
+            await RawDownloadAsync(http, 64 * 1024 * 1024, cancellationToken);
+        }
+
 
         var grpc = new List<Measurement>();
         var raw = new List<Measurement>();
