@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AgentConductor.Benchmarks;
 using AgentConductor.Benchmarks.Scheduling;
 
 var events = new Option<int>("--events") { Description = "Events per measurement", DefaultValueFactory = _ => 20_000 };
@@ -12,5 +13,9 @@ var scheduling = new Command("scheduling", "Durable scheduling throughput agains
 scheduling.SetAction((parse, cancellationToken) => SchedulingBenchmark.RunAsync(
     parse.GetValue(events), parse.GetValue(batches)!, parse.GetValue(histories)!, parse.GetValue(folder)!, cancellationToken));
 
-var root = new RootCommand("Agent Conductor benchmarks") { scheduling };
+var grpcTransfer = new Command("grpc-transfer", "Task-file throughput over the gRPC layer against raw HTTP/2 from the same Kestrel server: [--size-mib 1024] [--rounds 3]");
+grpcTransfer.TreatUnmatchedTokensAsErrors = false;
+grpcTransfer.SetAction((parse, cancellationToken) => GrpcTransferBenchmark.RunAsync(BenchmarkArguments.Parse([.. parse.UnmatchedTokens]), cancellationToken));
+
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer };
 return await root.Parse(args).InvokeAsync();

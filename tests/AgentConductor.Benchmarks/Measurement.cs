@@ -1,0 +1,3 @@
+namespace AgentConductor.Benchmarks;
+
+internal sealed record Measurement(double MegabytesPerSecond, long PeakWorkingSet, long PeakGcHeap);

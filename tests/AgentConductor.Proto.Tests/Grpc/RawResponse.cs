@@ -1,0 +1,3 @@
+namespace AgentConductor.Proto.Tests.Grpc;
+
+internal sealed record RawResponse(int StatusCode, Dictionary<string, string> Headers, Dictionary<string, string> Trailers, byte[] Body);
