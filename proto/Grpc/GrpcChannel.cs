@@ -41,9 +41,9 @@ public sealed class GrpcChannel : IDisposable
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options, cancellationToken);
-        await call.StartAsync(GrpcClientCall<TRequest, TResponse>.CreateSingleMessageContent(request, Options.MaxSendMessageSize));
-        return await ReadSingleResponseAsync(call);
+        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options);
+        await call.StartAsync(GrpcClientCall<TRequest, TResponse>.CreateSingleMessageContent(request, Options.MaxSendMessageSize), cancellationToken);
+        return await ReadSingleResponseAsync(call, cancellationToken);
     }
 
     /// <summary>
@@ -59,9 +59,9 @@ public sealed class GrpcChannel : IDisposable
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options, cancellationToken);
-        await call.StartAsync(GrpcClientCall<TRequest, TResponse>.CreateSingleMessageContent(request, Options.MaxSendMessageSize));
-        while (await call.ReadMessageAsync() is { } message)
+        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options);
+        await call.StartAsync(GrpcClientCall<TRequest, TResponse>.CreateSingleMessageContent(request, Options.MaxSendMessageSize), cancellationToken);
+        while (await call.ReadMessageAsync(cancellationToken) is { } message)
         {
             yield return message;
         }
@@ -82,19 +82,19 @@ public sealed class GrpcChannel : IDisposable
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options, cancellationToken);
-        await call.StartAsync(new ClientStreamingContent<TRequest>(requests, Options.MaxSendMessageSize));
-        return await ReadSingleResponseAsync(call);
+        using var call = new GrpcClientCall<TRequest, TResponse>(this, method, options);
+        await call.StartAsync(new ClientStreamingContent<TRequest>(requests, Options.MaxSendMessageSize), cancellationToken);
+        return await ReadSingleResponseAsync(call, cancellationToken);
     }
 
     public void Dispose() => Invoker.Dispose();
 
-    private static async Task<TResponse> ReadSingleResponseAsync<TRequest, TResponse>(GrpcClientCall<TRequest, TResponse> call)
+    private static async Task<TResponse> ReadSingleResponseAsync<TRequest, TResponse>(GrpcClientCall<TRequest, TResponse> call, CancellationToken cancellationToken)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
-        var response = await call.ReadMessageAsync();
-        if (response is not null && await call.ReadMessageAsync() is not null)
+        var response = await call.ReadMessageAsync(cancellationToken);
+        if (response is not null && await call.ReadMessageAsync(cancellationToken) is not null)
         {
             throw new RpcException(StatusCode.Internal, "Bad gRPC response. More than one message for a method that returns one.");
         }

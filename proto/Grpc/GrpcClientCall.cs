@@ -19,23 +19,25 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
-    private readonly CancellationTokenSource _cancellation;
+    private CancellationTokenSource _cancellation = new();
     private ITimer? _deadlineTimer;
     private volatile bool _deadlineExceeded;
     private HttpResponseMessage? _response;
     private StreamMessageReader? _reader;
     private Status? _trailersOnlyStatus;
 
-    public GrpcClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options, CancellationToken cancellationToken)
+    public GrpcClientCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
     {
         _channel = channel;
         _method = method;
         _options = options;
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    public async Task StartAsync(HttpContent content)
+    /// <summary>Sends the request and reads the response headers; <paramref name="cancellationToken"/> cancels the whole call.</summary>
+    public async Task StartAsync(HttpContent content, CancellationToken cancellationToken)
     {
+        _cancellation.Dispose();
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address, _method.FullName))
         {
             Version = HttpVersion.Version20,
@@ -89,16 +91,20 @@ internal sealed class GrpcClientCall<TRequest, TResponse> : IDisposable
     }
 
     /// <summary>The next response message, or null at the end of the response stream.</summary>
-    public async ValueTask<TResponse?> ReadMessageAsync()
+    public async ValueTask<TResponse?> ReadMessageAsync(CancellationToken cancellationToken)
     {
         if (_reader is null)
         {
             return null;
         }
 
+        // The call's own token (caller + deadline) always applies; a different token is linked in.
+        using var linked = cancellationToken.CanBeCanceled && cancellationToken != _cancellation.Token
+            ? CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, cancellationToken)
+            : null;
         try
         {
-            return await _reader.ReadMessageAsync(_method.ResponseParser, _cancellation.Token);
+            return await _reader.ReadMessageAsync(_method.ResponseParser, linked?.Token ?? _cancellation.Token);
         }
         catch (Exception ex)
         {

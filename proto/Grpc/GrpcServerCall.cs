@@ -51,21 +51,21 @@ internal sealed partial class GrpcServerCall : ServerCallContext, IDisposable
     public override HttpContext GetHttpContext() => _httpContext;
 
     /// <summary>Checks protocol, content type and encoding; answers invalid requests itself and returns false.</summary>
-    public async Task<bool> StartAsync()
+    public async Task<bool> StartAsync(CancellationToken cancellationToken)
     {
         var request = _httpContext.Request;
         var response = _httpContext.Response;
         if (!HttpMethods.IsPost(request.Method) || !string.Equals(request.Protocol, "HTTP/2", StringComparison.Ordinal))
         {
             response.StatusCode = HttpMethods.IsPost(request.Method) ? StatusCodes.Status426UpgradeRequired : StatusCodes.Status405MethodNotAllowed;
-            await response.WriteAsync("gRPC requires a POST over HTTP/2.", _httpContext.RequestAborted);
+            await response.WriteAsync("gRPC requires a POST over HTTP/2.", cancellationToken);
             return false;
         }
 
         if (!GrpcProtocol.IsGrpcContentType(request.ContentType))
         {
             response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await response.WriteAsync($"Content-Type '{request.ContentType}' is not supported; expected '{GrpcProtocol.ContentType}'.", _httpContext.RequestAborted);
+            await response.WriteAsync($"Content-Type '{request.ContentType}' is not supported; expected '{GrpcProtocol.ContentType}'.", cancellationToken);
             return false;
         }
 
@@ -96,12 +96,12 @@ internal sealed partial class GrpcServerCall : ServerCallContext, IDisposable
     }
 
     /// <summary>Reads the single request message of a unary or server-streaming call.</summary>
-    public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser)
+    public async Task<T> ReadSingleMessageAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
-        var message = await ReadMessageAsync(parser, CancellationToken)
+        var message = await ReadMessageAsync(parser, cancellationToken)
             ?? throw new RpcException(StatusCode.Internal, "Request did not include a message.");
-        if (await ReadMessageAsync(parser, CancellationToken) is not null)
+        if (await ReadMessageAsync(parser, cancellationToken) is not null)
         {
             throw new RpcException(StatusCode.Internal, "Request included more than one message for a method that takes one.");
         }

@@ -13,7 +13,7 @@ internal static class ServerCallHandlers
         var parser = new MessageParser<TRequest>(() => new TRequest());
         return context => RunAsync(context, method, runtime, async call =>
         {
-            var request = await call.ReadSingleMessageAsync(parser);
+            var request = await call.ReadSingleMessageAsync(parser, call.CancellationToken);
             var response = await handler(request, call)
                 ?? throw new InvalidOperationException($"The handler of {method} returned no response.");
             await call.WriteMessageAsync(response, flush: false, call.CancellationToken);
@@ -27,7 +27,7 @@ internal static class ServerCallHandlers
         var parser = new MessageParser<TRequest>(() => new TRequest());
         return context => RunAsync(context, method, runtime, async call =>
         {
-            var request = await call.ReadSingleMessageAsync(parser);
+            var request = await call.ReadSingleMessageAsync(parser, call.CancellationToken);
             await handler(request, new HttpResponseStreamWriter<TResponse>(call), call);
         });
     }
@@ -48,7 +48,7 @@ internal static class ServerCallHandlers
     private static async Task RunAsync(HttpContext context, string method, GrpcServerRuntime runtime, Func<GrpcServerCall, Task> body)
     {
         using var call = new GrpcServerCall(context, method, runtime);
-        if (!await call.StartAsync())
+        if (!await call.StartAsync(context.RequestAborted))
         {
             return;
         }

@@ -30,8 +30,8 @@ internal static class GrpcTransferBenchmark
         var raw = new List<Measurement>();
         for (var round = 1; round <= arguments.Rounds; round++)
         {
-            grpc.Add(await MeasureAsync("grpc", round, size, sampler, () => GrpcDownloadAsync(channel, size, cancellationToken)));
-            raw.Add(await MeasureAsync("raw ", round, size, sampler, () => RawDownloadAsync(http, size, cancellationToken)));
+            grpc.Add(await MeasureAsync("grpc", round, size, sampler, ct => GrpcDownloadAsync(channel, size, ct), cancellationToken));
+            raw.Add(await MeasureAsync("raw ", round, size, sampler, ct => RawDownloadAsync(http, size, ct), cancellationToken));
         }
 
         double Best(List<Measurement> m) => m.Max(x => x.MegabytesPerSecond);
@@ -46,12 +46,12 @@ internal static class GrpcTransferBenchmark
         return 0;
     }
 
-    private static async Task<Measurement> MeasureAsync(string name, int round, long size, MemorySampler sampler, Func<Task<long>> download)
+    private static async Task<Measurement> MeasureAsync(string name, int round, long size, MemorySampler sampler, Func<CancellationToken, Task<long>> download, CancellationToken cancellationToken)
     {
         GC.Collect();
         sampler.Reset();
         var stopwatch = Stopwatch.StartNew();
-        var received = await download();
+        var received = await download(cancellationToken);
         stopwatch.Stop();
         if (received != size)
         {
