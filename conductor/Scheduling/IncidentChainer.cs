@@ -22,19 +22,9 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
     public string Apply(AlarmMessage alarm, long eventId, long alarmAt, InboundMessage message, List<Decision> decisions, List<string> cancelled)
     {
         var state = AlarmStates.ToName(alarm.State);
-        db.Execute(
-            """
-            INSERT INTO alarms (event_id, account, alarm_name, state, previous_state, reason, description, region, alarm_arn, alarm_at)
-            VALUES (@event, @account, @name, @state, @previous, @reason, @description, @region, @arn, @at)
-            """,
-            ("@event", eventId), ("@account", alarm.Account), ("@name", alarm.AlarmName), ("@state", state),
-            ("@previous", alarm.PreviousState is { } p ? AlarmStates.ToName(p) : null), ("@reason", alarm.Reason),
-            ("@description", alarm.Description), ("@region", alarm.Region), ("@arn", alarm.AlarmArn), ("@at", alarmAt));
-
         if (alarm.State != AlarmState.Alarm)
         {
-            ReattachContext(alarm.Account, alarmAt, alarmAt);
-            var incident = db.QueryLong("SELECT incident_id FROM alarms WHERE event_id = @event", ("@event", eventId));
+            var incident = InsertAlarm(alarm, eventId, alarmAt, CoveringIncidentSql);
             return incident is { } id
                 ? $"{state} {alarm.AlarmName}: context of incident {id}"
                 : $"{state} {alarm.AlarmName}: stored, no open incident in account {alarm.Account}";
@@ -49,7 +39,7 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
         if (left is { } inside && t <= inside.Last)
         {
             db.Execute("UPDATE incidents SET alarm_count = alarm_count + 1 WHERE id = @id", ("@id", inside.Id));
-            SetIncident(eventId, inside.Id);
+            InsertAlarm(alarm, eventId, t, inside.Id);
             return $"ALARM {alarm.AlarmName}: joined incident {inside.Id}";
         }
 
@@ -58,19 +48,20 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
             if (left is { } newest && t - newest.First <= SpanMs)
             {
                 db.Execute("UPDATE incidents SET last_alarm_at = @t, alarm_count = alarm_count + 1 WHERE id = @id", ("@t", t), ("@id", newest.Id));
-                SetIncident(eventId, newest.Id);
+                InsertAlarm(alarm, eventId, t, newest.Id);
                 ReattachContext(alarm.Account, newest.Last + WindowMs + 1, t + WindowMs);
                 return $"ALARM {alarm.AlarmName}: joined incident {newest.Id}";
             }
 
             var opened = Open(alarm.Account, t, t, 1, eventId, message, decisions);
-            SetIncident(eventId, opened);
+            InsertAlarm(alarm, eventId, t, opened);
             ReattachContext(alarm.Account, t, t + WindowMs);
             return left is null
                 ? $"ALARM {alarm.AlarmName}: opened incident {opened}"
                 : $"ALARM {alarm.AlarmName}: opened incident {opened} (incident {left.Id} reached its maximum span)";
         }
 
+        InsertAlarm(alarm, eventId, t, incidentId: null);
         return Regroup(alarm, left?.First ?? t, t, eventId, message, decisions, cancelled);
     }
 
@@ -198,6 +189,36 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
         var jobId = jobs.CreatePending(JobSeed.ForIncident(id, account), eventId, message.ReceivedAt);
         decisions.Add(new Decision(DecisionKind.Incident, message.ReceivedAt, message.MessageId, jobId, null, account, id));
         return id;
+    }
+
+    /// <summary>The live incident whose range, widened by the window, covers <c>@at</c> (the latest starting first).</summary>
+    private const string CoveringIncidentSql = """
+        (SELECT i.id FROM incidents i
+         WHERE i.account = @account AND i.merged_into IS NULL
+           AND i.first_alarm_at <= @at AND i.first_alarm_at >= @at - @window - @span
+           AND i.last_alarm_at + @window >= @at
+         ORDER BY i.first_alarm_at DESC LIMIT 1)
+        """;
+
+    private void InsertAlarm(AlarmMessage alarm, long eventId, long at, long? incidentId) =>
+        InsertAlarm(alarm, eventId, at, "@incident", ("@incident", incidentId));
+
+    private long? InsertAlarm(AlarmMessage alarm, long eventId, long at, string incidentSql, params ReadOnlySpan<(string Name, object? Value)> extra)
+    {
+        (string, object?)[] values =
+        [
+            ("@event", eventId), ("@account", alarm.Account), ("@name", alarm.AlarmName), ("@state", AlarmStates.ToName(alarm.State)),
+            ("@previous", alarm.PreviousState is { } p ? AlarmStates.ToName(p) : null), ("@reason", alarm.Reason),
+            ("@description", alarm.Description), ("@region", alarm.Region), ("@arn", alarm.AlarmArn), ("@at", at),
+            ("@window", WindowMs), ("@span", SpanMs), .. extra,
+        ];
+        return db.QueryLong(
+            $"""
+            INSERT INTO alarms (event_id, account, alarm_name, state, previous_state, reason, description, region, alarm_arn, alarm_at, incident_id)
+            VALUES (@event, @account, @name, @state, @previous, @reason, @description, @region, @arn, @at, {incidentSql})
+            RETURNING incident_id
+            """,
+            values);
     }
 
     private void SetIncident(long eventId, long incidentId) =>

@@ -89,34 +89,40 @@ internal sealed class Scheduler : IDisposable
             throw new ArgumentException("Every message needs a message id (its idempotency key).", nameof(message));
         }
 
-        if (_db.QueryLong("SELECT 1 FROM events WHERE message_id = @id", ("@id", message.MessageId)) is not null)
-        {
-            return new MessageOutcome(message.MessageId, MessageDisposition.Duplicate, "already stored: redelivery ignored");
-        }
-
         var parsed = _parser.Parse(message.Body);
         var receivedMs = UnixTime.ToMs(message.ReceivedAt);
         // The event row goes first so everything the rules write can reference it; its outcome is filled in last.
+        // Inserting it is also the idempotency check: a message id already stored inserts nothing.
         switch (parsed)
         {
             case TicketMessage ticket:
             {
-                InsertEvent(eventId, message, "ticket", ticket.Format, ticket.EventTime, null, ticket.Key);
-                var note = _tickets.Apply(ticket, eventId, message, decisions, cancelled);
-                return Stored(eventId, message, note);
+                if (!TryInsertEvent(eventId, message, "ticket", ticket.Format, ticket.EventTime, null, ticket.Key))
+                {
+                    return Duplicate(message);
+                }
+
+                return Stored(eventId, message, _tickets.Apply(ticket, eventId, message, decisions, cancelled));
             }
 
             case AlarmMessage alarm:
             {
-                InsertEvent(eventId, message, "alarm", alarm.Format, alarm.EventTime ?? alarm.StateChangedAt, alarm.Account, null);
+                if (!TryInsertEvent(eventId, message, "alarm", alarm.Format, alarm.EventTime ?? alarm.StateChangedAt, alarm.Account, null))
+                {
+                    return Duplicate(message);
+                }
+
                 var alarmAt = alarm.AlarmTime is { } at ? UnixTime.ToMs(at) : receivedMs;
-                var note = _incidents.Apply(alarm, eventId, alarmAt, message, decisions, cancelled);
-                return Stored(eventId, message, note);
+                return Stored(eventId, message, _incidents.Apply(alarm, eventId, alarmAt, message, decisions, cancelled));
             }
 
             case RejectedMessage rejected:
             {
-                InsertEvent(eventId, message, "rejected", rejected.Format, null, null, null, $"rejected: {rejected.Reason}");
+                if (!TryInsertEvent(eventId, message, "rejected", rejected.Format, null, null, null, $"rejected: {rejected.Reason}"))
+                {
+                    return Duplicate(message);
+                }
+
                 _db.Execute(
                     "INSERT INTO rejected_messages (event_id, message_id, reason, detail, rejected_at) VALUES (@event, @message, @reason, @detail, @at)",
                     ("@event", eventId), ("@message", message.MessageId), ("@reason", rejected.Reason), ("@detail", rejected.Detail), ("@at", receivedMs));
@@ -128,22 +134,27 @@ internal sealed class Scheduler : IDisposable
         }
     }
 
+    private static MessageOutcome Duplicate(InboundMessage message) =>
+        new(message.MessageId, MessageDisposition.Duplicate, "already stored: redelivery ignored");
+
     private MessageOutcome Stored(long eventId, InboundMessage message, string note)
     {
         _db.Execute("UPDATE events SET outcome = @outcome WHERE id = @id", ("@outcome", note), ("@id", eventId));
         return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
     }
 
-    private void InsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome = "")
+    /// <summary>Stores the event; false when its message id is already stored (a redelivery).</summary>
+    private bool TryInsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome = "")
     {
         var (body, truncated) = StoredBody.Limit(message.Body, _intakeOptions.MaxBodyBytes);
-        _db.Execute(
+        return _db.Execute(
             """
             INSERT INTO events (id, message_id, received_at, event_at, kind, format, account, ticket_key, outcome, body, body_truncated)
             VALUES (@id, @message, @received, @eventAt, @kind, @format, @account, @ticket, @outcome, @body, @truncated)
+            ON CONFLICT (message_id) DO NOTHING
             """,
             ("@id", id), ("@message", message.MessageId), ("@received", UnixTime.ToMs(message.ReceivedAt)),
             ("@eventAt", eventAt is { } e ? UnixTime.ToMs(e) : null), ("@kind", kind), ("@format", format is { } f ? MessageFormats.ToName(f) : null),
-            ("@account", account), ("@ticket", ticketKey), ("@outcome", outcome), ("@body", body), ("@truncated", truncated ? 1 : 0));
+            ("@account", account), ("@ticket", ticketKey), ("@outcome", outcome), ("@body", body), ("@truncated", truncated ? 1 : 0)) == 1;
     }
 }

@@ -24,7 +24,6 @@ internal sealed class Statements(SqliteConnection connection) : IDisposable
         }
 
         command.Transaction = Transaction;
-        command.Parameters.Clear();
         return command;
     }
 
@@ -53,11 +52,30 @@ internal sealed class Statements(SqliteConnection connection) : IDisposable
         _commands.Clear();
     }
 
+    // Parameters are created on a command's first use and only re-valued afterwards: a hot loop allocates nothing here.
     private static SqliteCommand Bind(SqliteCommand command, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        foreach (var (name, value) in parameters)
+        var existing = command.Parameters;
+        if (existing.Count != parameters.Length)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            existing.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                existing.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            return command;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = existing[i];
+            if (!string.Equals(parameter.ParameterName, parameters[i].Name, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Parameters of \"{command.CommandText}\" must be passed in the same order every time.");
+            }
+
+            parameter.Value = parameters[i].Value ?? DBNull.Value;
         }
 
         return command;
