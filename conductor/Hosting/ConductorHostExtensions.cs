@@ -1,5 +1,6 @@
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,10 @@ internal static class ConductorHostExtensions
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
         services.AddHostedService<StorageStartup>();
+
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ShutdownGate>();
+        services.AddHostedService<ShutdownGateService>();
         return builder;
     }
 }

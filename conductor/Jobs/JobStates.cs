@@ -12,6 +12,9 @@ internal static class JobStates
         [JobState.Running] = [JobState.Succeeded, JobState.NoChanges, JobState.Failed, JobState.TimedOut, JobState.Cancelled, JobState.Lost],
     };
 
+    /// <summary>States in which a worker may be running (or about to): the ones that hold the shutdown gate.</summary>
+    public static IReadOnlyList<JobState> Active { get; } = [JobState.Launching, JobState.Launched, JobState.Connected, JobState.Running];
+
     public static bool IsTerminal(JobState state) => state >= JobState.Succeeded;
 
     public static bool CanMove(JobState from, JobState to) =>

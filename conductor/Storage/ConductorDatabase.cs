@@ -8,6 +8,9 @@ namespace AgentConductor.Conductor.Storage;
 /// </summary>
 internal sealed class ConductorDatabase
 {
+    // 64 MiB of page cache per connection keeps index lookups in memory as history grows (SQLite's default is 2 MiB).
+    private const int CacheKibibytes = 64 * 1024;
+
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
 
@@ -63,6 +66,7 @@ internal sealed class ConductorDatabase
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA foreign_keys = ON;
+            PRAGMA cache_size = -{CacheKibibytes};
             """;
         pragma.ExecuteNonQuery();
         return connection;

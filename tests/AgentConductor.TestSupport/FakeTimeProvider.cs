@@ -32,6 +32,37 @@ public sealed class FakeTimeProvider : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <summary>Timers waiting to fire.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits (in real time, bounded) until code running elsewhere has created at least <paramref name="count"/> timers,
+    /// so that an <see cref="Advance"/> that follows cannot race ahead of the <c>Task.Delay</c> it is meant to release.
+    /// </summary>
+    public async Task WaitForTimersAsync(int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (PendingTimers < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} pending timers, found {PendingTimers}.");
+            }
+
+            await Task.Yield();
+            await Task.Delay(1);
+        }
+    }
+
     /// <summary>Moves the clock to <paramref name="instant"/> (never backwards) and fires due timers.</summary>
     public void SetUtcNow(DateTimeOffset instant)
     {

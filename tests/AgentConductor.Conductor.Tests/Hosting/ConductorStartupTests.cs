@@ -74,6 +74,40 @@ public sealed partial class ConductorStartupTests
         }
     }
 
+    [Fact]
+    public async Task Run_FlagTurnsTrueWithNoActiveJobs_WritesReadyAndExitsZero()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), "false\n");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
+        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--Shutdown:PollInterval=00:00:00.100" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Storage__DatabasePath"] = directory.File("c.db");
+        using var process = Process.Start(start)!;
+        try
+        {
+            await ListeningAddressAsync(process.StandardOutput, TimeSpan.FromSeconds(60));
+            _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+            File.WriteAllText(directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), "true\n");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(deadline.Token);
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("true", File.ReadAllText(directory.File("CONDUCTOR_READY_FOR_SAFE_SHUTDOWN")).Trim());
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     private static async Task<string> ListeningAddressAsync(StreamReader output, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
