@@ -13,6 +13,7 @@ internal static class ConductorCommandLine
             run,
             ReplayCommand.Create(),
             ScenarioCommand.Create(),
+            SendCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));

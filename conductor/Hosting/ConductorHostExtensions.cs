@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
@@ -26,6 +27,10 @@ internal static class ConductorHostExtensions
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
         services.AddHostedService<StorageStartup>();
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
+        services.TryAddSingleton<StatusQueries>();
 
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ShutdownGate>();

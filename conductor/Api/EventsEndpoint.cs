@@ -1,0 +1,90 @@
+using System.Text;
+using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Shutdown;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.Api;
+
+/// <summary>
+/// <c>POST /v1/events</c>: the local inbox. Takes the same bodies as the queue (Jira, CloudWatch) into the same
+/// scheduler path, so one machine needs no SQS. The idempotency key is the <c>X-Message-Id</c> header, else
+/// the event's own id. Answers 202 stored, 200 duplicate, 422 rejected (stored with its reason), 503 while
+/// the conductor drains or the database is busy (nothing stored: send again).
+/// </summary>
+internal static class EventsEndpoint
+{
+    public const string MessageIdHeader = "X-Message-Id";
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/events", ReceiveAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, Scheduler scheduler, ShutdownGate gate, IOptions<IntakeOptions> intake, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (gate.IsClosed)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "30";
+            return Results.Json(new { error = "the conductor is not taking messages (shutdown flag set); nothing was stored, send again later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var body = await ReadBodyAsync(request, intake.Value.MaxBodyBytes, cancellationToken);
+        var messageId = request.Headers[MessageIdHeader].ToString();
+        if (messageId.Length > 256)
+        {
+            return Results.Json(new { error = $"{MessageIdHeader} is longer than 256 characters" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (messageId.Length == 0)
+        {
+            messageId = MessageIdentity.For(body);
+        }
+
+        ScheduleResult result;
+        try
+        {
+            result = await scheduler.ScheduleAsync([new InboundMessage(messageId, body, time.GetUtcNow())], cancellationToken);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Results.Json(new { error = "the database is busy; nothing was stored, send again" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var outcome = result.Messages[0];
+        var response = new EventResponse(
+            outcome.MessageId,
+            outcome.Disposition.ToString().ToLowerInvariant(),
+            outcome.Note,
+            outcome.RejectReason,
+            result.Decisions.Select(d => new DecisionView(d.Kind.ToString().ToLowerInvariant(), d.JobId, d.TicketKey, d.Account, d.IncidentId)).ToList(),
+            result.CancelledJobIds);
+        return outcome.Disposition switch
+        {
+            MessageDisposition.Stored => Results.Json(response, statusCode: StatusCodes.Status202Accepted),
+            MessageDisposition.Rejected => Results.Json(response, statusCode: StatusCodes.Status422UnprocessableEntity),
+            _ => Results.Json(response, statusCode: StatusCodes.Status200OK),
+        };
+    }
+
+    /// <summary>Reads at most one byte past the limit: enough for the scheduler to reject (and store) an over-size body, never more.</summary>
+    private static async Task<string> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(maxBytes + 1, 64 * 1024)];
+        using var collected = new MemoryStream();
+        int read;
+        while (collected.Length <= maxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, maxBytes + 1 - collected.Length)), cancellationToken)) > 0)
+        {
+            collected.Write(buffer, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length);
+    }
+
+    private sealed record EventResponse(string MessageId, string Disposition, string Note, string? Reason, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<string> CancelledJobs);
+
+    private sealed record DecisionView(string Kind, string JobId, string? TicketKey, string? Account, long? IncidentId);
+}
