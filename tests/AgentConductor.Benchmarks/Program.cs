@@ -5,13 +5,14 @@ using AgentConductor.Benchmarks.Scheduling;
 var events = new Option<int>("--events") { Description = "Events per measurement", DefaultValueFactory = _ => 20_000 };
 var batches = new Option<int[]>("--batch") { Description = "Batch sizes (messages per transaction)", DefaultValueFactory = _ => [10, 100, 1000], AllowMultipleArgumentsPerToken = true };
 var histories = new Option<int[]>("--history") { Description = "Stored events before measuring", DefaultValueFactory = _ => [10_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
+var rounds = new Option<int>("--rounds") { Description = "Repeat each measurement and report the median", DefaultValueFactory = _ => 3 };
 var folder = new Option<string>("--folder") { Description = "Where the benchmark databases go", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "agent-conductor-bench") };
 var scheduling = new Command("scheduling", "Durable scheduling throughput against raw SQLite inserts, and cost per event as history grows")
 {
-    events, batches, histories, folder,
+    events, batches, histories, rounds, folder,
 };
 scheduling.SetAction((parse, cancellationToken) => SchedulingBenchmark.RunAsync(
-    parse.GetValue(events), parse.GetValue(batches)!, parse.GetValue(histories)!, parse.GetValue(folder)!, cancellationToken));
+    parse.GetValue(events), parse.GetValue(batches)!, parse.GetValue(histories)!, parse.GetValue(rounds), parse.GetValue(folder)!, cancellationToken));
 
 var grpcTransfer = new Command("grpc-transfer", "Task-file throughput over the gRPC layer against raw HTTP/2 from the same Kestrel server: [--size-mib 1024] [--rounds 3]");
 grpcTransfer.TreatUnmatchedTokensAsErrors = false;

@@ -16,16 +16,24 @@ internal static class SchedulingBenchmark
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<int> RunAsync(int events, int[] batchSizes, int[] histories, string folder, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int events, int[] batchSizes, int[] histories, int rounds, string folder, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        Console.WriteLine($"scheduling benchmark: {events:N0} events per measurement, database in {folder}");
+        Console.WriteLine($"scheduling benchmark: {events:N0} events per measurement, median of {rounds} rounds, database in {folder}");
         Console.WriteLine();
         Console.WriteLine($"{"batch",6} {"raw inserts/s",14} {"scheduled events/s",19} {"ratio",6}");
         foreach (var batch in batchSizes)
         {
-            var raw = RawInserts(events, batch, Path.Combine(folder, $"raw-{batch}.db"));
-            var scheduled = await ScheduleAsync(events, batch, Path.Combine(folder, $"sched-{batch}.db"), cancellationToken);
+            var raws = new List<double>();
+            var schedules = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                raws.Add(RawInserts(events, batch, Path.Combine(folder, $"raw-{batch}.db")));
+                schedules.Add(await ScheduleAsync(events, batch, Path.Combine(folder, $"sched-{batch}.db"), cancellationToken));
+            }
+
+            var raw = Median(raws);
+            var scheduled = Median(schedules);
             Console.WriteLine($"{batch,6} {raw,14:N0} {scheduled,19:N0} {scheduled / raw,6:F2}");
         }
 
@@ -35,7 +43,7 @@ internal static class SchedulingBenchmark
         Console.WriteLine($"{"history",10} {"events/s",10} {"µs/event",9}   (batch {batchSizes[^1]}, {events:N0} events measured on top of the history)");
         foreach (var history in histories)
         {
-            var rate = await ScheduleOnHistoryAsync(history, events, batchSizes[^1], Path.Combine(folder, $"history-{history}.db"), cancellationToken);
+            var rate = await ScheduleOnHistoryAsync(history, events, batchSizes[^1], rounds, Path.Combine(folder, $"history-{history}.db"), cancellationToken);
             Console.WriteLine($"{history,10:N0} {rate,10:N0} {1_000_000 / rate,9:F1}");
         }
 
@@ -85,7 +93,7 @@ internal static class SchedulingBenchmark
         return await MeasureAsync(scheduler, BenchmarkMessages.Create(events, 0, Start), batch, cancellationToken);
     }
 
-    private static async Task<double> ScheduleOnHistoryAsync(int history, int events, int batch, string path, CancellationToken cancellationToken)
+    private static async Task<double> ScheduleOnHistoryAsync(int history, int events, int batch, int rounds, string path, CancellationToken cancellationToken)
     {
         Reset(path);
         using var scheduler = new Scheduler(ConductorDatabase.Open(new StorageOptions { DatabasePath = path }), new SchedulerOptions(), new IntakeOptions());
@@ -98,7 +106,19 @@ internal static class SchedulingBenchmark
         }
 
         Console.Error.WriteLine();
-        return await MeasureAsync(scheduler, BenchmarkMessages.Create(events, history, Start), batch, cancellationToken);
+        var rates = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            rates.Add(await MeasureAsync(scheduler, BenchmarkMessages.Create(events, history + (round * events), Start), batch, cancellationToken));
+        }
+
+        return Median(rates);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
     }
 
     private static async Task<double> MeasureAsync(Scheduler scheduler, List<InboundMessage> messages, int batch, CancellationToken cancellationToken)
