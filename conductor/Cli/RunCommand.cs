@@ -20,10 +20,7 @@ internal static class RunCommand
     {
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
-            builder.AddConductor();
-            await using var app = builder.Build();
-            app.MapHealth();
+            await using var app = ConductorApplication.Build(settings);
             await app.RunAsync(cancellationToken);
             return ExitCodes.Ok;
         }

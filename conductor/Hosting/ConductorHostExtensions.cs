@@ -1,6 +1,10 @@
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.WorkerApi;
+using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +29,35 @@ internal static class ConductorHostExtensions
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
         services.AddHostedService<StorageStartup>();
+        AddWorkerApi(services);
         return builder;
+    }
+
+    /// <summary>The worker protocol: job tokens, routing, task files and the gRPC service.</summary>
+    private static void AddWorkerApi(IServiceCollection services)
+    {
+        AddValidated<WorkerApiOptions, WorkerApiOptionsValidator>(services, WorkerApiOptions.Section);
+        AddValidated<AgentOptions, AgentOptionsValidator>(services, AgentOptions.Section);
+        AddValidated<RoutingOptions, RoutingOptionsValidator>(services, RoutingOptions.Section);
+        AddValidated<TaskFileOptions, TaskFileOptionsValidator>(services, TaskFileOptions.Section);
+
+        services.AddGrpcServer();
+        services.TryAddSingleton<JobTokens>();
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<TaskFileAssembler>();
+        services.TryAddSingleton<WorkerJobStore>();
+        services.TryAddSingleton<WorkerAuthenticator>();
+        services.TryAddSingleton<WorkerListener>();
+        services.TryAddSingleton<WorkerService>();
+        services.TryAddSingleton<TaskFileStreamer>();
+        services.TryAddSingleton<ProgressReceiver>();
+    }
+
+    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

@@ -1,0 +1,21 @@
+using AgentConductor.Conductor.WorkerApi;
+using AgentConductor.Proto.Grpc;
+
+namespace AgentConductor.Conductor.Hosting;
+
+/// <summary>Builds the conductor service: settings, services, listeners and endpoints. <c>run</c> and in-process tests share it.</summary>
+internal static class ConductorApplication
+{
+    public static WebApplication Build(string[] settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddConductor();
+        builder.AddConductorListeners();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapWorkerApi();
+        app.MapGrpcUnimplemented();
+        return app;
+    }
+}
