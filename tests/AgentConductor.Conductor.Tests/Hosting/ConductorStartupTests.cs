@@ -17,7 +17,7 @@ public sealed partial class ConductorStartupTests
         using var directory = new TempDirectory();
 
         var (exit, _, stderr) = await ConductorProcess.RunAsync(
-            ["run", "--Urls=http://127.0.0.1:0"],
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0"],
             new Dictionary<string, string> { [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
             timeout: TimeSpan.FromSeconds(60));
 
@@ -33,7 +33,7 @@ public sealed partial class ConductorStartupTests
         File.WriteAllText(path, new string('x', 4096));
 
         var (exit, _, stderr) = await ConductorProcess.RunAsync(
-            ["run", "--Urls=http://127.0.0.1:0"],
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0"],
             new Dictionary<string, string> { ["Storage__DatabasePath"] = path },
             timeout: TimeSpan.FromSeconds(60));
 
@@ -51,7 +51,7 @@ public sealed partial class ConductorStartupTests
             RedirectStandardError = true,
             WorkingDirectory = directory.Path,
         };
-        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0" })
+        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0" })
         {
             start.ArgumentList.Add(argument);
         }
