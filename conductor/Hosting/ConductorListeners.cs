@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace AgentConductor.Conductor.Hosting;
 
 /// <summary>
-/// Kestrel's two listeners: the HTTP API at <c>Urls</c> (HTTP/1.1 and HTTP/2) and the worker API at
+/// Kestrel's two listeners: the HTTP API at <c>Urls</c> (HTTP/1.1, plus HTTP/2 over TLS) and the worker API at
 /// <c>WorkerApi:Urls</c> (HTTP/2 only: h2c, or TLS with <c>WorkerApi:CertificatePath</c>).
 /// </summary>
 internal static class ConductorListeners
@@ -16,18 +16,22 @@ internal static class ConductorListeners
     public static WebApplicationBuilder AddConductorListeners(this WebApplicationBuilder builder)
     {
         var apiUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultApiUrls;
-        // The listeners are configured explicitly below; an address left in "urls" would only make Kestrel warn.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
+        builder.Services.AddTransient<IStartupFilter, ExplicitListenersOnly>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<WorkerApiOptions>, WorkerListener>((kestrel, worker, listener) =>
         {
             foreach (var url in apiUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 Listen(kestrel, url, listen =>
                 {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    // HTTP/1.1 and HTTP/2 need TLS (ALPN) to share a port; without TLS the API speaks HTTP/1.1.
                     if (url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
                     {
+                        listen.Protocols = HttpProtocols.Http1AndHttp2;
                         listen.UseHttps();
+                    }
+                    else
+                    {
+                        listen.Protocols = HttpProtocols.Http1;
                     }
                 });
             }

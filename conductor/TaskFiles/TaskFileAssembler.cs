@@ -38,20 +38,19 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
             var templates = TaskTemplates.List(options.Value.ResolvedTemplateFolder, job.Kind);
             Directory.CreateDirectory(jobFolder);
             var staging = Path.Combine(jobFolder, "task.tmp-" + Guid.NewGuid().ToString("N"));
-            var values = TaskDocuments.Placeholders(job, branch, route);
-            var files = new List<TaskFile>(templates.Count + 1);
-            foreach (var (path, fullPath) in templates)
+            List<TaskFile> files;
+            try
             {
-                var mode = IsExecutable(fullPath) ? ExecutableMode : RegularMode;
-                await using var source = TemplateRenderer.IsRendered(path)
-                    ? new MemoryStream(Encoding.UTF8.GetBytes(TemplateRenderer.Render(await File.ReadAllTextAsync(fullPath, cancellationToken), values)))
-                    : (Stream)OpenRead(fullPath);
-                files.Add(await WriteAsync(staging, path, source, mode, cancellationToken));
+                files = await WriteAllAsync(staging, templates, job, branch, route, cancellationToken);
             }
-
-            await using (var json = new MemoryStream(TaskDocuments.JobJson(job, branch, route)))
+            catch
             {
-                files.Add(await WriteAsync(staging, TaskTemplates.JobJson, json, RegularMode, cancellationToken));
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+
+                throw;
             }
 
             var taskFolder = TaskFolder(job.JobId);
@@ -70,6 +69,31 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
         {
             _gate.Release();
         }
+    }
+
+    private static async Task<List<TaskFile>> WriteAllAsync(
+        string staging, IReadOnlyList<(string Path, string FullPath)> templates, JobDetails job, string branch, RepositoryRoute route, CancellationToken cancellationToken)
+    {
+        var values = TaskDocuments.Placeholders(job, branch, route);
+        var files = new List<TaskFile>(templates.Count + 1);
+        foreach (var (path, fullPath) in templates)
+        {
+            // Checked again right before reading: the folder may have changed since it was listed.
+            if (TaskFilePaths.IsLink(fullPath))
+            {
+                throw new TaskFileException($"Refusing template '{path}': it is a symbolic link.");
+            }
+
+            var mode = IsExecutable(fullPath) ? ExecutableMode : RegularMode;
+            await using var source = TemplateRenderer.IsRendered(path)
+                ? new MemoryStream(Encoding.UTF8.GetBytes(TemplateRenderer.Render(await File.ReadAllTextAsync(fullPath, cancellationToken), values)))
+                : (Stream)OpenRead(fullPath);
+            files.Add(await WriteAsync(staging, path, source, mode, cancellationToken));
+        }
+
+        await using var json = new MemoryStream(TaskDocuments.JobJson(job, branch, route));
+        files.Add(await WriteAsync(staging, TaskTemplates.JobJson, json, RegularMode, cancellationToken));
+        return files;
     }
 
     /// <summary>The files an earlier <see cref="EnsureAsync"/> assembled, or null.</summary>

@@ -12,13 +12,18 @@ public sealed partial class ConductorStartupTests
     [InlineData("Scheduler__ChainWindow", "an hour", "Scheduler:ChainWindow")]
     [InlineData("Scheduler__MaxIncidentSpan", "00:10:00", "Scheduler:MaxIncidentSpan")]
     [InlineData("Intake__MaxBodyBytes", "12", "MaxBodyBytes")]
+    [InlineData("WorkerApi__Urls", "http://example.com:5081", "WorkerApi:Urls must be one http:// or https:// URL")]
+    [InlineData("WorkerApi__Urls", "https://127.0.0.1:0", "WorkerApi:CertificatePath is not set")]
+    [InlineData("Agent__IdleTimeout", "02:00:00", "Agent:IdleTimeout (02:00:00) must not exceed Agent:Timeout")]
+    [InlineData("Routing__Default__CloneUrl", "https://user:pw@github.example/a.git", "Routing:Default:CloneUrl must not carry credentials")]
+    [InlineData("TaskFiles__TemplateFolder", "/nonexistent-templates", "TaskFiles:TemplateFolder '/nonexistent-templates' has no 'ticket' folder")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();
 
         var (exit, _, stderr) = await ConductorProcess.RunAsync(
-            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0"],
-            new Dictionary<string, string> { [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
+            ["run", "--Urls=http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["WorkerApi__Urls"] = "http://127.0.0.1:0", [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
             timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, exit);
