@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
 
@@ -32,7 +33,8 @@ internal sealed class ConductorHost : IAsyncDisposable
         _directory = directory;
         Logs = logs;
         var listener = app.Services.GetRequiredService<WorkerListener>();
-        WorkerAddress = new Uri($"http://127.0.0.1:{listener.Port}");
+        var tls = !string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<WorkerApiOptions>>().Value.CertificatePath);
+        WorkerAddress = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{listener.Port}");
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         ApiAddress = new Uri(addresses.Select(a => new Uri(a)).First(a => a.Port != listener.Port).ToString());
         Channel = GrpcChannel.ForAddress(WorkerAddress);

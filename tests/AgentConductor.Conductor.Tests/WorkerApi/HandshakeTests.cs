@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
+using AgentConductor.TestSupport;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
 
@@ -102,6 +103,24 @@ public sealed class HandshakeTests
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("lost", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handshake_OperatorTemplatesWithSymlink_FailedPreconditionNamingThePath()
+    {
+        using var templates = new TempDirectory();
+        TemplateFolders.WriteDefaults(templates.Path);
+        File.CreateSymbolicLink(Path.Combine(templates.Path, "ticket", "data", "db.md"), "/etc/hostname");
+        await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"]);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-4");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("'data/db.md'", error.Detail, StringComparison.Ordinal);
+        Assert.Equal("launched", host.State(jobId));
+        Assert.Contains(host.Logs.Entries, e => e.EventName == "TaskFilesRefused");
     }
 
     [Fact]
