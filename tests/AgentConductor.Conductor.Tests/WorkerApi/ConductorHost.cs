@@ -55,7 +55,8 @@ internal sealed class ConductorHost : IAsyncDisposable
     public ConductorDatabase Database => Services.GetRequiredService<ConductorDatabase>();
 
     /// <summary>Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults.</summary>
-    public static async Task<ConductorHost> StartAsync(IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true)
+    public static async Task<ConductorHost> StartAsync(
+        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
         var logs = new LogCapture();
@@ -77,25 +78,25 @@ internal sealed class ConductorHost : IAsyncDisposable
                 builder.Services.AddSingleton(timeProvider);
             }
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        await app.StartAsync(cancellationToken);
         return new ConductorHost(app, directory, logs);
     }
 
     /// <summary>Schedules a ticket (as a Jira webhook), moves its job to <c>launched</c> and issues a token.</summary>
-    public async Task<(string JobId, string Token)> LaunchTicketAsync(string key, string? summary = null, string? description = null, params string[] labels)
+    public async Task<(string JobId, string Token)> LaunchTicketAsync(string key, string? summary = null, string? description = null, CancellationToken cancellationToken = default)
     {
-        var body = Messages.TicketCreated(key, T0, labels);
-        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + key, body, T0)], CancellationToken.None);
+        var body = Messages.TicketCreated(key, T0);
+        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + key, body, T0)], cancellationToken);
         var jobId = Assert.Single(result.Decisions).JobId;
         Execute("UPDATE tickets SET summary = coalesce(@s, summary), description = coalesce(@d, description) WHERE key = @k", ("@s", summary), ("@d", description), ("@k", key));
         return (jobId, Launch(jobId));
     }
 
     /// <summary>Sends an ALARM for <paramref name="account"/>, moves the incident's job to <c>launched</c> and issues a token.</summary>
-    public async Task<(string JobId, string Token)> LaunchIncidentAsync(string account, string alarmName)
+    public async Task<(string JobId, string Token)> LaunchIncidentAsync(string account, string alarmName, CancellationToken cancellationToken = default)
     {
         var body = Messages.Alarm(account, T0, name: alarmName);
-        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + account + alarmName, body, T0)], CancellationToken.None);
+        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + account + alarmName, body, T0)], cancellationToken);
         var jobId = Assert.Single(result.Decisions).JobId;
         return (jobId, Launch(jobId));
     }

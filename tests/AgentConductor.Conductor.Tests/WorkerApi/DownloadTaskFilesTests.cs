@@ -16,8 +16,8 @@ public sealed class DownloadTaskFilesTests
         TemplateFolders.WriteDefaults(templates.Path);
         var big = RandomNumberGenerator.GetBytes((3 * 64 * 1024) + 123);
         File.WriteAllBytes(Path.Combine(templates.Path, "ticket", "data", "blob.bin"), big);
-        await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"]);
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"], cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var spec = (await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)).Job;
 
         var received = await DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId }, token);
@@ -37,8 +37,8 @@ public sealed class DownloadTaskFilesTests
     [Fact]
     public async Task Download_SelectedPath_SendsOnlyThatFile()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
 
         var received = await DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId, Paths = { "TASK.md" } }, token);
 
@@ -52,8 +52,8 @@ public sealed class DownloadTaskFilesTests
     [InlineData("NOPE.md", StatusCode.NotFound)]
     public async Task Download_UnsafeOrUnknownPath_Refused(string path, StatusCode expected)
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId, Paths = { path } }, token));
 
@@ -63,8 +63,8 @@ public sealed class DownloadTaskFilesTests
     [Fact]
     public async Task Download_FileReplacedBySymlink_Refused()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
         var task = Path.Combine(host.WorkFolder, jobId, "task", "TASK.md");
         var secret = Path.Combine(host.WorkFolder, "secret.txt");
         File.WriteAllText(secret, new string('x', (int)new FileInfo(task).Length));
@@ -80,8 +80,8 @@ public sealed class DownloadTaskFilesTests
     [Fact]
     public async Task Download_BeforeHandshake_FailedPrecondition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId }, token));
 

@@ -13,8 +13,8 @@ public sealed class HandshakeTests
     public async Task Handshake_LaunchedTicketJob_ReturnsSpecAndConnects()
     {
         await using var host = await ConductorHost.StartAsync(
-            ["--Agent:Model=gpt-5-codex", "--Agent:ExtraConfig:reasoning=high", "--WorkerApi:HeartbeatInterval=00:00:15"]);
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-412", "Refund fails for EUR accounts!");
+            ["--Agent:Model=gpt-5-codex", "--Agent:ExtraConfig:reasoning=high", "--WorkerApi:HeartbeatInterval=00:00:15"], cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-412", "Refund fails for EUR accounts!", cancellationToken: Ct);
 
         var response = await host.Channel.UnaryAsync(
             WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId, WorkerVersion = "1.2.3", Attempt = 1 }, ConductorHost.Bearer(token), Ct);
@@ -43,8 +43,8 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Handshake_Retried_ReturnsSameSpecWithoutTransition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var request = new HandshakeRequest { JobId = jobId, Attempt = 1 };
         var first = await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, request, ConductorHost.Bearer(token), Ct);
         var events = host.Count("job_events", jobId);
@@ -62,8 +62,8 @@ public sealed class HandshakeTests
     public async Task Handshake_IncidentJob_RoutedByAccountAndTitledByFirstAlarm()
     {
         await using var host = await ConductorHost.StartAsync(
-            ["--Routing:Routes:0:Accounts:0=111122223333", "--Routing:Routes:0:CloneUrl=https://github.example/acme/orders.git", "--Routing:Routes:0:BaseBranch=develop"]);
-        var (jobId, token) = await host.LaunchIncidentAsync("111122223333", "orders-api-5xx");
+            ["--Routing:Routes:0:Accounts:0=111122223333", "--Routing:Routes:0:CloneUrl=https://github.example/acme/orders.git", "--Routing:Routes:0:BaseBranch=develop"], cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchIncidentAsync("111122223333", "orders-api-5xx", cancellationToken: Ct);
 
         var spec = (await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)).Job;
 
@@ -79,8 +79,8 @@ public sealed class HandshakeTests
     public async Task Handshake_NoRoute_FailsFailedPreconditionAndStaysLaunched()
     {
         await using var host = await ConductorHost.StartAsync(
-            ["--Routing:Routes:0:Projects:0=OPS", "--Routing:Routes:0:CloneUrl=https://github.example/acme/ops.git"], defaultRoute: false);
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-2");
+            ["--Routing:Routes:0:Projects:0=OPS", "--Routing:Routes:0:CloneUrl=https://github.example/acme/ops.git"], defaultRoute: false, cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-2", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
@@ -94,8 +94,8 @@ public sealed class HandshakeTests
     [Fact]
     public async Task Handshake_TerminalJob_FailsFailedPrecondition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-3");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-3", cancellationToken: Ct);
         host.Write(w => Assert.True(w.TryMove(jobId, JobState.Launched, JobState.Lost, "test", ConductorHost.T0)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -111,8 +111,8 @@ public sealed class HandshakeTests
         using var templates = new TempDirectory();
         TemplateFolders.WriteDefaults(templates.Path);
         File.CreateSymbolicLink(Path.Combine(templates.Path, "ticket", "data", "db.md"), "/etc/hostname");
-        await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"]);
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-4");
+        await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"], cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-4", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
@@ -126,7 +126,7 @@ public sealed class HandshakeTests
     [Fact]
     public async Task WorkerService_OnTheApiPort_IsNotServed()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         using var http = host.CreateHttp1Client();
 
         using var content = new ByteArrayContent([0, 0, 0, 0, 0]);

@@ -11,8 +11,8 @@ public sealed class ReportResultTests
     [Fact]
     public async Task ReportResult_Succeeded_StoresResultAndMovesToSucceeded()
     {
-        await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxSummaryBytes=1024"]);
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxSummaryBytes=1024"], cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
         var request = Succeeded(jobId);
         request.Summary = new string('s', 5000);
 
@@ -32,8 +32,8 @@ public sealed class ReportResultTests
     [Fact]
     public async Task ReportResult_SameResultAgain_SucceedsWithoutAnotherTransition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
         await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, Succeeded(jobId), ConductorHost.Bearer(token), Ct);
         var events = host.Count("job_events", jobId);
 
@@ -46,8 +46,8 @@ public sealed class ReportResultTests
     [Fact]
     public async Task ReportResult_DifferentResultForTerminalJob_FailedPrecondition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
         await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, Succeeded(jobId), ConductorHost.Bearer(token), Ct);
         var failed = new ReportResultRequest { JobId = jobId, Status = ResultStatus.Failed, Error = new ResultError { Code = "push_failed" } };
 
@@ -64,8 +64,8 @@ public sealed class ReportResultTests
     [InlineData(ResultStatus.Cancelled, "cancelled")]
     public async Task ReportResult_FromRunning_MovesToMatchingState(ResultStatus status, string state)
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
         await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Pushing }, ConductorHost.Bearer(token), Ct);
 
         var response = await host.Channel.UnaryAsync(
@@ -82,8 +82,8 @@ public sealed class ReportResultTests
     [Fact]
     public async Task ReportResult_UnspecifiedStatus_InvalidArgument()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, new ReportResultRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));

@@ -26,8 +26,8 @@ public sealed class WorkerApiTlsTests
         }
 
         await using var host = await ConductorHost.StartAsync(
-            ["--WorkerApi:Urls=https://127.0.0.1:0", $"--WorkerApi:CertificatePath={pfx}", "--WorkerApi:CertificatePassword=s3cret"]);
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+            ["--WorkerApi:Urls=https://127.0.0.1:0", $"--WorkerApi:CertificatePath={pfx}", "--WorkerApi:CertificatePassword=s3cret"], cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         string? negotiated = null;
         var handler = new SocketsHttpHandler
         {

@@ -16,8 +16,8 @@ public sealed class WorkerAuthTests
     [Fact]
     public async Task Issue_NewToken_StoresOnlyItsSha256()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
         var stored = (byte[])host.Scalar("SELECT token_hash FROM jobs WHERE id = @id", ("@id", jobId))!;
 
@@ -30,7 +30,7 @@ public sealed class WorkerAuthTests
     [Fact]
     public async Task Issue_PendingJob_Refused()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var result = await host.Services.GetRequiredService<Conductor.Scheduling.Scheduler>().ScheduleAsync(
             [new Conductor.Scheduling.InboundMessage("m1", TestSupport.Messages.TicketCreated("PAY-9", ConductorHost.T0), ConductorHost.T0)], Ct);
 
@@ -43,8 +43,8 @@ public sealed class WorkerAuthTests
     [MemberData(nameof(Rpcs))]
     public async Task Call_WithoutToken_Unauthenticated(string rpc)
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, _) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, _) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Channel, rpc, jobId, default, Ct));
 
@@ -57,8 +57,8 @@ public sealed class WorkerAuthTests
     [InlineData("Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task Handshake_MalformedOrUnknownToken_Unauthenticated(string authorization)
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, _) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, _) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var headers = new Metadata { { "authorization", authorization } };
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -72,9 +72,9 @@ public sealed class WorkerAuthTests
     [MemberData(nameof(Rpcs))]
     public async Task Call_WithAnotherJobsToken_PermissionDenied(string rpc)
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, _) = await host.LaunchTicketAsync("PAY-1");
-        var (_, otherToken) = await host.LaunchTicketAsync("PAY-2");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, _) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
+        var (_, otherToken) = await host.LaunchTicketAsync("PAY-2", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Channel, rpc, jobId, ConductorHost.Bearer(otherToken), Ct));
 
@@ -85,8 +85,8 @@ public sealed class WorkerAuthTests
     [Fact]
     public async Task Handshake_TokenOfAnEarlierAttempt_Unauthenticated()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, first) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, first) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var second = host.Services.GetRequiredService<JobTokens>().Issue(jobId);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -100,9 +100,9 @@ public sealed class WorkerAuthTests
     [Fact]
     public async Task Tokens_AfterEveryKindOfCall_NeverInLogsOrStatusMessages()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
-        var (otherJob, otherToken) = await host.LaunchTicketAsync("PAY-2");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
+        var (otherJob, otherToken) = await host.LaunchTicketAsync("PAY-2", cancellationToken: Ct);
         var details = new List<string>();
         foreach (var (rpc, id, bearer) in new[] { ("Handshake", jobId, token), ("Handshake", otherJob, token), ("Heartbeat", otherJob, otherToken) })
         {

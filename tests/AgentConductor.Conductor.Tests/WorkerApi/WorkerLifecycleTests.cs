@@ -15,8 +15,8 @@ public sealed class WorkerLifecycleTests
     public async Task Heartbeat_WorkingPhase_RecordsConductorTimeAndMovesToRunning()
     {
         var clock = new FakeTimeProvider(ConductorHost.T0);
-        await using var host = await ConductorHost.StartAsync(timeProvider: clock);
-        var (jobId, token) = await ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(timeProvider: clock, cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         clock.Advance(TimeSpan.FromMinutes(3));
 
         var response = await host.Channel.UnaryAsync(
@@ -35,8 +35,8 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task Heartbeat_PreparingPhase_StaysConnected()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
 
         await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, ConductorHost.Bearer(token), Ct);
 
@@ -46,8 +46,8 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task Heartbeat_CancelRequested_AnswersCancelWithReason()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         host.Execute("UPDATE jobs SET cancel_requested_at = 1, cancel_reason = 'ticket closed' WHERE id = @id", ("@id", jobId));
 
         var response = await host.Channel.UnaryAsync(
@@ -60,8 +60,8 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task Heartbeat_BeforeHandshake_FailedPrecondition()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await host.LaunchTicketAsync("PAY-1");
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
@@ -72,8 +72,8 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task PublishProgress_LogsAndTurns_StoredInOrderWithUsageSummed()
     {
-        await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxLogLineBytes=1024"]);
-        var (jobId, token) = await ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxLogLineBytes=1024"], cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         var usage = new TokenUsage { InputTokens = 100, CachedInputTokens = 40, OutputTokens = 30, ReasoningOutputTokens = 10 };
         ProgressUpdate[] updates =
         [
@@ -98,8 +98,8 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task PublishProgress_MessageForAnotherJob_PermissionDenied()
     {
-        await using var host = await ConductorHost.StartAsync();
-        var (jobId, token) = await ConnectedTicketAsync(host);
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         var updates = WorkerCalls.Updates(jobId, new ProgressUpdate { JobId = jobId, Log = new() { Text = "a" } }, new ProgressUpdate { JobId = "other", Log = new() { Text = "b" } });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, updates, ConductorHost.Bearer(token), Ct));
@@ -107,10 +107,10 @@ public sealed class WorkerLifecycleTests
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 
-    internal static async Task<(string JobId, string Token)> ConnectedTicketAsync(ConductorHost host, string key = "PAY-1")
+    internal static async Task<(string JobId, string Token)> ConnectedTicketAsync(ConductorHost host, string key = "PAY-1", CancellationToken cancellationToken = default)
     {
-        var (jobId, token) = await host.LaunchTicketAsync(key);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct);
+        var (jobId, token) = await host.LaunchTicketAsync(key, cancellationToken: cancellationToken);
+        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), cancellationToken);
         return (jobId, token);
     }
 }
