@@ -59,6 +59,20 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public async Task Handshake_ConcurrentRetries_OneTransitionAndOneSpec()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-5", cancellationToken: Ct);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)));
+
+        Assert.Single(responses.Select(r => r.Job).Distinct());
+        Assert.Equal(1L, host.Scalar("SELECT count(*) FROM job_events WHERE job_id = @id AND to_state = 'connected'", ("@id", jobId)));
+        Assert.Single(Directory.GetDirectories(Path.Combine(host.WorkFolder, jobId)));
+    }
+
+    [Fact]
     public async Task Handshake_IncidentJob_RoutedByAccountAndTitledByFirstAlarm()
     {
         await using var host = await ConductorHost.StartAsync(
