@@ -20,7 +20,7 @@ internal static class RunCommand
     {
         try
         {
-            await using var app = ConductorApp.Build(settings);
+            await using var app = ConductorApplication.Build(settings);
             await app.RunAsync(cancellationToken);
             return ExitCodes.Ok;
         }

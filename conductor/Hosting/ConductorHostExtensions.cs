@@ -1,8 +1,12 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.WorkerApi;
+using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +39,36 @@ internal static class ConductorHostExtensions
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ShutdownGate>();
         services.AddHostedService<ShutdownGateService>();
+
+        AddWorkerApi(services);
         return builder;
+    }
+
+    /// <summary>The worker protocol: job tokens, routing, task files and the gRPC service.</summary>
+    private static void AddWorkerApi(IServiceCollection services)
+    {
+        AddValidated<WorkerApiOptions, WorkerApiOptionsValidator>(services, WorkerApiOptions.Section);
+        AddValidated<AgentOptions, AgentOptionsValidator>(services, AgentOptions.Section);
+        AddValidated<RoutingOptions, RoutingOptionsValidator>(services, RoutingOptions.Section);
+        AddValidated<TaskFileOptions, TaskFileOptionsValidator>(services, TaskFileOptions.Section);
+
+        services.AddGrpcServer();
+        services.TryAddSingleton<JobTokens>();
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<TaskFileAssembler>();
+        services.TryAddSingleton<WorkerJobStore>();
+        services.TryAddSingleton<WorkerAuthenticator>();
+        services.TryAddSingleton<WorkerListener>();
+        services.TryAddSingleton<WorkerService>();
+        services.TryAddSingleton<TaskFileStreamer>();
+        services.TryAddSingleton<ProgressReceiver>();
+    }
+
+    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

@@ -1,71 +1,180 @@
+using System.Net;
 using AgentConductor.Conductor.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Features;
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.WorkerApi;
+using AgentConductor.Proto.Grpc;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AgentConductor.TestSupport;
 
 /// <summary>
-/// The real conductor service, in-process, on free 127.0.0.1 ports with a temp database and temp flag files.
-/// Time can be faked; every other part is the production wiring.
+/// The conductor service in-process, built as <c>run</c> builds it, on free 127.0.0.1 ports with a temp database,
+/// work folder and shutdown files; logs are captured. Time can be faked; everything else is the production wiring.
+/// Stops and deletes everything on dispose.
 /// </summary>
 internal sealed class ConductorHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    public static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
 
-    private ConductorHost(WebApplication app, TempDirectory directory)
+    private readonly WebApplication _app;
+    private readonly TempDirectory _directory;
+
+    private ConductorHost(WebApplication app, TempDirectory directory, LogCapture logs)
     {
         _app = app;
-        Directory = directory;
+        _directory = directory;
+        Logs = logs;
+        var listener = app.Services.GetRequiredService<WorkerListener>();
+        var tls = !string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<WorkerApiOptions>>().Value.CertificatePath);
+        WorkerAddress = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{listener.Port}");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        ApiAddress = new Uri(addresses.Select(a => new Uri(a)).First(a => a.Port != listener.Port).ToString());
+        Channel = GrpcChannel.ForAddress(WorkerAddress);
+        Http = CreateHttp1Client();
     }
 
-    public TempDirectory Directory { get; }
+    public Uri WorkerAddress { get; }
 
-    public Uri Address { get; private set; } = null!;
+    public Uri ApiAddress { get; }
 
-    public HttpClient Http { get; private set; } = null!;
+    public LogCapture Logs { get; }
+
+    public GrpcChannel Channel { get; }
+
+    /// <summary>A client for the HTTP API (<see cref="ApiAddress"/>).</summary>
+    public HttpClient Http { get; }
+
+    public TempDirectory Directory => _directory;
+
+    public string FlagPath => _directory.File("IS_CONDUCTOR_SHUTTING_DOWN");
+
+    public string WorkFolder => _directory.File("jobs");
 
     public IServiceProvider Services => _app.Services;
 
-    public string FlagPath => Directory.File("IS_CONDUCTOR_SHUTTING_DOWN");
+    public ConductorDatabase Database => Services.GetRequiredService<ConductorDatabase>();
 
-    public static async Task<ConductorHost> StartAsync(TimeProvider? time = null, params string[] settings)
+    /// <summary>Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults.</summary>
+    public static async Task<ConductorHost> StartAsync(
+        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
-        string[] all =
+        var logs = new LogCapture();
+        string[] arguments =
         [
             "--Urls=http://127.0.0.1:0",
+            "--WorkerApi:Urls=http://127.0.0.1:0",
             $"--Storage:DatabasePath={directory.File("conductor.db")}",
+            $"--TaskFiles:WorkFolder={directory.File("jobs")}",
             $"--Shutdown:FlagPath={directory.File("IS_CONDUCTOR_SHUTTING_DOWN")}",
             $"--Shutdown:ReadyPath={directory.File("CONDUCTOR_READY_FOR_SAFE_SHUTDOWN")}",
             "--Shutdown:PollInterval=00:00:00.050",
-            "--Logging:LogLevel:Default=Warning",
-            .. settings,
+            "--Logging:LogLevel:Default=Trace",
+            .. defaultRoute ? (string[])["--Routing:Default:CloneUrl=https://github.example/acme/app.git", "--Routing:Default:BaseBranch=main"] : [],
+            .. settings ?? [],
         ];
-        var app = ConductorApp.Build(all, builder =>
+        var app = ConductorApplication.Build(arguments, builder =>
         {
-            if (time is not null)
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+            if (timeProvider is not null)
             {
-                builder.Services.RemoveAll<TimeProvider>();
-                builder.Services.AddSingleton(time);
+                builder.Services.AddSingleton(timeProvider);
             }
         });
-        var host = new ConductorHost(app, directory);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        host.Address = new Uri(address);
-        host.Http = new HttpClient { BaseAddress = host.Address };
-        return host;
+        await app.StartAsync(cancellationToken);
+        return new ConductorHost(app, directory, logs);
     }
+
+    /// <summary>Schedules a ticket (as a Jira webhook), moves its job to <c>launched</c> and issues a token.</summary>
+    public async Task<(string JobId, string Token)> LaunchTicketAsync(string key, string? summary = null, string? description = null, CancellationToken cancellationToken = default)
+    {
+        var body = Messages.TicketCreated(key, T0);
+        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + key, body, T0)], cancellationToken);
+        var jobId = SingleDecision(result).JobId;
+        Execute("UPDATE tickets SET summary = coalesce(@s, summary), description = coalesce(@d, description) WHERE key = @k", ("@s", summary), ("@d", description), ("@k", key));
+        return (jobId, Launch(jobId));
+    }
+
+    /// <summary>Sends an ALARM for <paramref name="account"/>, moves the incident's job to <c>launched</c> and issues a token.</summary>
+    public async Task<(string JobId, string Token)> LaunchIncidentAsync(string account, string alarmName, CancellationToken cancellationToken = default)
+    {
+        var body = Messages.Alarm(account, T0, name: alarmName);
+        var result = await Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-" + account + alarmName, body, T0)], cancellationToken);
+        var jobId = SingleDecision(result).JobId;
+        return (jobId, Launch(jobId));
+    }
+
+    public string Launch(string jobId)
+    {
+        Write(writer =>
+        {
+            if (!writer.TryMove(jobId, JobState.Pending, JobState.Launching, "test", T0) || !writer.TryMove(jobId, JobState.Launching, JobState.Launched, "test", T0))
+            {
+                throw new InvalidOperationException($"Job {jobId} was not pending.");
+            }
+        });
+        return Services.GetRequiredService<JobTokens>().Issue(jobId);
+    }
+
+    public void Write(Action<JobWriter> action)
+    {
+        using var connection = Database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using var statements = new Statements(connection) { Transaction = transaction };
+        action(new JobWriter(statements));
+        transaction.Commit();
+    }
+
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Database.OpenConnection();
+        using var statements = new Statements(connection);
+        return statements.Execute(sql, parameters);
+    }
+
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var result = command.ExecuteScalar();
+        return result is DBNull ? null : result;
+    }
+
+    public string State(string jobId) => (string)Scalar("SELECT state FROM jobs WHERE id = @id", ("@id", jobId))!;
+
+    public long Count(string table, string jobId) => (long)Scalar($"SELECT count(*) FROM {table} WHERE job_id = @id", ("@id", jobId))!;
+
+    private static Decision SingleDecision(ScheduleResult result) =>
+        result.Decisions.Count == 1 ? result.Decisions[0] : throw new InvalidOperationException($"Expected one decision, got {result.Decisions.Count}.");
+
+    public static CallOptions Bearer(string token, DateTime? deadline = null)
+    {
+        var headers = new Metadata { { "authorization", "Bearer " + token } };
+        return new CallOptions(headers, deadline);
+    }
+
+    public HttpClient CreateHttp1Client() => new() { BaseAddress = ApiAddress, DefaultRequestVersion = HttpVersion.Version11 };
 
     public async ValueTask DisposeAsync()
     {
-        Http?.Dispose();
-        await _app.StopAsync();
+        Http.Dispose();
+        Channel.Dispose();
+        await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        Directory.Dispose();
+        _directory.Dispose();
     }
 }

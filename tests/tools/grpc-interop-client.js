@@ -7,13 +7,17 @@
 //   node grpc-interop-client.js --proto <file.proto> --address 127.0.0.1:<port>
 //        --service <package.Service> --method <Method> --kind unary|server-stream|client-stream
 //        [--request '<json>'] [--requests '<json array>'] [--deadline-ms <n>] [--data-field <name>]
-//        [--metadata key=value ...]
+//        [--metadata key=value ...] [--task-files 1] [--keep-open 1]
 //
 // Output: {"code":0,"details":"","response":{...}}                       (unary, client-stream)
 //         {"code":0,"details":"","messageCount":n,"messages":[...],       (server-stream)
 //          "dataBytes":n,"dataSha256":"<hex>"}
 // With --data-field, server-stream messages are not echoed; the named bytes field of every message is
 // hashed (sha256 over the concatenation) instead.
+// With --task-files 1 (server-stream of agentconductor.v1.TaskFileChunk), every header starts a new file and the
+// data chunks after it are hashed on the fly: "files":[{"path","size","bytes","expectedSha256","sha256"}].
+// With --keep-open 1 (client-stream), the requests are written but the stream is never ended, so the call can
+// only finish by its deadline or an error.
 'use strict';
 
 const crypto = require('node:crypto');
@@ -53,7 +57,7 @@ function statusResult(error) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const definition = protoLoader.loadSync(args.proto, { keepCase: false, longs: String, enums: String, defaults: true });
+  const definition = protoLoader.loadSync(args.proto, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
   const proto = grpc.loadPackageDefinition(definition);
   const Service = lookupService(proto, args.service);
   if (!Service) {
@@ -84,16 +88,34 @@ function main() {
     for (const request of JSON.parse(args.requests || '[]')) {
       call.write(request);
     }
-    call.end();
+    if (!args['keep-open']) {
+      call.end();
+    }
   } else if (args.kind === 'server-stream') {
     const hash = crypto.createHash('sha256');
     const messages = [];
     let messageCount = 0;
     let dataBytes = 0;
+    const files = [];
+    let file = null;
+    const endFile = () => {
+      if (file) {
+        files.push({ path: file.path, size: file.size, bytes: file.bytes, expectedSha256: file.expectedSha256, sha256: file.hash.digest('hex') });
+      }
+    };
     const call = method(JSON.parse(args.request || '{}'), metadata, options);
     call.on('data', (message) => {
       messageCount += 1;
-      if (args['data-field']) {
+      if (args['task-files']) {
+        if (message.chunk === 'header') {
+          endFile();
+          const h = message.header;
+          file = { path: h.path, size: Number(h.size), bytes: 0, expectedSha256: h.sha256, hash: crypto.createHash('sha256') };
+        } else {
+          file.hash.update(message.data);
+          file.bytes += message.data.length;
+        }
+      } else if (args['data-field']) {
         const data = message[args['data-field']];
         hash.update(data);
         dataBytes += data.length;
@@ -103,7 +125,9 @@ function main() {
     });
     call.on('error', () => {});
     call.on('status', (status) => {
+      endFile();
       finish({
+        files,
         code: status.code,
         details: status.details,
         messageCount,

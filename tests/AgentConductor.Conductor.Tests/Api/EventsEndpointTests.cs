@@ -13,7 +13,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Post_Ticket_StoresItAndReturnsTheDecision()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await PostAsync(host, Messages.TicketCreated("PAY-412", T0), "m1");
 
@@ -29,7 +29,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Post_SameBodyTwiceWithoutId_IsStoredOnce()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var body = Messages.Alarm("111122223333", T0);
 
         using var first = await PostAsync(host, body);
@@ -45,7 +45,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Post_Garbage_IsRejectedWithReasonAndStored()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await PostAsync(host, "{\"hello\": ", "bad-1");
 
@@ -59,7 +59,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Post_OverSizeBody_IsRejectedAsTooLargeWithoutReadingItAll()
     {
-        await using var host = await ConductorHost.StartAsync(null, "--Intake:MaxBodyBytes=2048");
+        await using var host = await ConductorHost.StartAsync(["--Intake:MaxBodyBytes=2048"], cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await PostAsync(host, "{\"pad\":\"" + new string('x', 200_000) + "\"}", "big");
 
@@ -71,7 +71,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Post_WhileShutdownFlagIsSet_Refuses503AndStoresNothing()
     {
-        await using var host = await ConductorHost.StartAsync(null, "--Shutdown:PollInterval=00:10:00");
+        await using var host = await ConductorHost.StartAsync(["--Shutdown:PollInterval=00:10:00"], cancellationToken: TestContext.Current.CancellationToken);
         File.WriteAllText(host.FlagPath, "true");
         host.Services.GetRequiredService<AgentConductor.Conductor.Shutdown.ShutdownGate>().Check();
 

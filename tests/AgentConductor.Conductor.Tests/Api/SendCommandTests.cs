@@ -9,9 +9,9 @@ public sealed class SendCommandTests
     [Fact]
     public async Task Send_SampleAlarmBurst_OpensOneIncident()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        var (exit, stdout, _) = await ConductorProcess.RunAsync(["send", "--sample", "alarms", "--count", "5", "--url", host.Address.ToString()]);
+        var (exit, stdout, _) = await ConductorProcess.RunAsync(["send", "--sample", "alarms", "--count", "5", "--url", host.ApiAddress.ToString()]);
 
         Assert.Equal(0, exit);
         Assert.Equal(5, stdout.Split('\n').Count(l => l.Contains(" 202 ", StringComparison.Ordinal)));
@@ -22,10 +22,10 @@ public sealed class SendCommandTests
     [Fact]
     public async Task Send_SharedSampleFiles_StoresTicketsAndAlarms()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var samples = Directory.GetFiles(RepoPaths.SharedSamples, "*.json");
 
-        var (exit, _, _) = await ConductorProcess.RunAsync(["send", "--url", host.Address.ToString(), .. samples]);
+        var (exit, _, _) = await ConductorProcess.RunAsync(["send", "--url", host.ApiAddress.ToString(), .. samples]);
 
         Assert.Equal(0, exit);
         using var status = JsonDocument.Parse(await host.Http.GetStringAsync("/v1/status", TestContext.Current.CancellationToken));
@@ -35,11 +35,11 @@ public sealed class SendCommandTests
     [Fact]
     public async Task Send_RejectedMessage_ExitsOne()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var file = host.Directory.File("bad.json");
         File.WriteAllText(file, "[1, 2, 3]");
 
-        var (exit, stdout, _) = await ConductorProcess.RunAsync(["send", file, "--url", host.Address.ToString()]);
+        var (exit, stdout, _) = await ConductorProcess.RunAsync(["send", file, "--url", host.ApiAddress.ToString()]);
 
         Assert.Equal(1, exit);
         Assert.Contains("unknown_shape", stdout, StringComparison.Ordinal);

@@ -12,7 +12,7 @@ public sealed class StatusEndpointsTests
     [Fact]
     public async Task Status_AfterTicketsAndAlarms_CountsJobsAndListsThem()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         await PostAsync(host, Messages.TicketCreated("PAY-1", T0), "t1");
         await PostAsync(host, Messages.Alarm("111122223333", T0), "a1");
         await PostAsync(host, Messages.Alarm("111122223333", T0.AddMinutes(5), "OK"), "o1");
@@ -34,7 +34,7 @@ public sealed class StatusEndpointsTests
     [Fact]
     public async Task Job_ById_ShowsItsAuditTrail()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         using var posted = await PostAsync(host, Messages.TicketCreated("PAY-1", T0), "t1");
         var jobId = posted.RootElement.GetProperty("decisions")[0].GetProperty("jobId").GetString();
 
@@ -47,7 +47,7 @@ public sealed class StatusEndpointsTests
     [Fact]
     public async Task Job_Unknown_Is404()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await host.Http.GetAsync("/v1/jobs/nope", TestContext.Current.CancellationToken);
 
@@ -57,7 +57,7 @@ public sealed class StatusEndpointsTests
     [Fact]
     public async Task Jobs_UnknownState_Is400()
     {
-        await using var host = await ConductorHost.StartAsync();
+        await using var host = await ConductorHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var response = await host.Http.GetAsync("/v1/jobs?state=sleeping", TestContext.Current.CancellationToken);
 
@@ -68,7 +68,7 @@ public sealed class StatusEndpointsTests
     public async Task ApiKey_WhenConfigured_IsRequiredOnV1ButNotOnHealth()
     {
         const string Key = "a-long-enough-test-api-key";
-        await using var host = await ConductorHost.StartAsync(null, $"--Api:Key={Key}");
+        await using var host = await ConductorHost.StartAsync([$"--Api:Key={Key}"], cancellationToken: TestContext.Current.CancellationToken);
 
         using var anonymous = await host.Http.GetAsync("/v1/status", TestContext.Current.CancellationToken);
         using var health = await host.Http.GetAsync("/healthz/live", TestContext.Current.CancellationToken);

@@ -12,13 +12,18 @@ public sealed partial class ConductorStartupTests
     [InlineData("Scheduler__ChainWindow", "an hour", "Scheduler:ChainWindow")]
     [InlineData("Scheduler__MaxIncidentSpan", "00:10:00", "Scheduler:MaxIncidentSpan")]
     [InlineData("Intake__MaxBodyBytes", "12", "MaxBodyBytes")]
+    [InlineData("WorkerApi__Urls", "http://example.com:5081", "WorkerApi:Urls must be one http:// or https:// URL")]
+    [InlineData("WorkerApi__Urls", "https://127.0.0.1:0", "WorkerApi:CertificatePath is not set")]
+    [InlineData("Agent__IdleTimeout", "02:00:00", "Agent:IdleTimeout (02:00:00) must not exceed Agent:Timeout")]
+    [InlineData("Routing__Default__CloneUrl", "https://user:pw@github.example/a.git", "Routing:Default:CloneUrl must not carry credentials")]
+    [InlineData("TaskFiles__TemplateFolder", "/nonexistent-templates", "TaskFiles:TemplateFolder '/nonexistent-templates' has no 'ticket' folder")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();
 
         var (exit, _, stderr) = await ConductorProcess.RunAsync(
             ["run", "--Urls=http://127.0.0.1:0"],
-            new Dictionary<string, string> { [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
+            new Dictionary<string, string> { ["WorkerApi__Urls"] = "http://127.0.0.1:0", [variable] = value, ["Storage__DatabasePath"] = directory.File("c.db") },
             timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, exit);
@@ -33,7 +38,7 @@ public sealed partial class ConductorStartupTests
         File.WriteAllText(path, new string('x', 4096));
 
         var (exit, _, stderr) = await ConductorProcess.RunAsync(
-            ["run", "--Urls=http://127.0.0.1:0"],
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0"],
             new Dictionary<string, string> { ["Storage__DatabasePath"] = path },
             timeout: TimeSpan.FromSeconds(60));
 
@@ -51,7 +56,7 @@ public sealed partial class ConductorStartupTests
             RedirectStandardError = true,
             WorkingDirectory = directory.Path,
         };
-        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0" })
+        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0" })
         {
             start.ArgumentList.Add(argument);
         }

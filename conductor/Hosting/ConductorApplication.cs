@@ -1,21 +1,26 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.WorkerApi;
+using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Hosting;
 
-/// <summary>Builds the conductor service: every registration and endpoint, the same for <c>run</c> and for tests.</summary>
-internal static class ConductorApp
+/// <summary>Builds the conductor service: settings, services, listeners and endpoints. <c>run</c> and in-process tests share it.</summary>
+internal static class ConductorApplication
 {
     public static WebApplication Build(string[] settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = AppContext.BaseDirectory });
         builder.AddConductor();
+        builder.AddConductorListeners();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();
+        app.MapWorkerApi();
+        app.MapGrpcUnimplemented();
         return app;
     }
 }

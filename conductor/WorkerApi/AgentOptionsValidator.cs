@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.WorkerApi;
+
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var errors = new List<string>();
+        if (options.IdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Agent:IdleTimeout must be positive (got {options.IdleTimeout}).");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Agent:Timeout must be positive (got {options.Timeout}).");
+        }
+        else if (options.IdleTimeout > options.Timeout)
+        {
+            errors.Add($"Agent:IdleTimeout ({options.IdleTimeout}) must not exceed Agent:Timeout ({options.Timeout}).");
+        }
+
+        if (options.MaxTurns < 0)
+        {
+            errors.Add($"Agent:MaxTurns must be 0 (no limit) or positive (got {options.MaxTurns}).");
+        }
+
+        foreach (var key in options.ExtraConfig.Keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=', StringComparison.Ordinal)))
+        {
+            errors.Add($"Agent:ExtraConfig has an invalid key '{key}' (must be non-empty, without '=').");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

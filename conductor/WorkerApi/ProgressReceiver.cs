@@ -1,0 +1,104 @@
+using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Proto.Grpc;
+using AgentConductor.Proto.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.WorkerApi;
+
+/// <summary>
+/// PublishProgress: stores log lines and progress events in <c>job_logs</c>, in stream order, a batch per transaction,
+/// and sums the token usage of completed turns onto the job.
+/// </summary>
+internal sealed partial class ProgressReceiver(
+    WorkerAuthenticator authenticator, WorkerJobStore store, IOptions<WorkerApiOptions> options, TimeProvider timeProvider, ILogger<ProgressReceiver> logger)
+{
+    private const int BatchSize = 100;
+
+    public async Task<PublishProgressResponse> PublishAsync(IAsyncStreamReader<ProgressUpdate> requests, ServerCallContext context)
+    {
+        WorkerJob? job = null;
+        var batch = new List<LogRow>(BatchSize);
+        TokenCounts usage = default;
+        long accepted = 0;
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            var update = requests.Current;
+            if (job is null)
+            {
+                job = authenticator.Authenticate(context, update.JobId);
+                JobStateChecks.EnsureConnected(job);
+            }
+            else if (update.JobId != job.Id)
+            {
+                throw new RpcException(StatusCode.PermissionDenied, $"The job token is not valid for job '{UntrustedText.Inline(update.JobId, 64)}'.");
+            }
+
+            batch.Add(ToRow(update, ref usage));
+            if (batch.Count == BatchSize)
+            {
+                accepted += Flush(job.Id, batch, ref usage);
+            }
+        }
+
+        if (job is null)
+        {
+            authenticator.AuthenticateToken(context);
+            return new PublishProgressResponse();
+        }
+
+        accepted += Flush(job.Id, batch, ref usage);
+        Log.ProgressStored(logger, job.Id, accepted);
+        return new PublishProgressResponse { AcceptedCount = accepted };
+    }
+
+    private int Flush(string jobId, List<LogRow> batch, ref TokenCounts usage)
+    {
+        var count = batch.Count;
+        if (count > 0 || usage != default)
+        {
+            store.AppendProgress(jobId, batch, usage, timeProvider.GetUtcNow());
+        }
+
+        batch.Clear();
+        usage = default;
+        return count;
+    }
+
+    private LogRow ToRow(ProgressUpdate update, ref TokenCounts usage)
+    {
+        var limit = options.Value.MaxLogLineBytes;
+        if (update.UpdateCase == ProgressUpdate.UpdateOneofCase.Log)
+        {
+            var (text, truncated) = Utf8Text.Cut(update.Log.Text, limit);
+            return new LogRow(StreamName(update.Log.Stream), text, truncated, update.Log.Timestamp?.ToDateTimeOffset());
+        }
+
+        if (update.Progress is { } progress)
+        {
+            if (progress.EventCase == ProgressEvent.EventOneofCase.TurnCompleted)
+            {
+                usage += TokenCounts.From(progress.TurnCompleted.Usage);
+            }
+
+            var (json, truncated) = Utf8Text.Cut(JsonFormatter.Default.Format(progress), limit);
+            return new LogRow("progress", json, truncated, progress.Timestamp?.ToDateTimeOffset());
+        }
+
+        throw new RpcException(StatusCode.InvalidArgument, "A ProgressUpdate carries neither a log line nor a progress event.");
+    }
+
+    private static string StreamName(LogStream stream) => stream switch
+    {
+        LogStream.Stdout => "stdout",
+        LogStream.Stderr => "stderr",
+        LogStream.Worker => "worker",
+        _ => "unspecified",
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 420, EventName = "ProgressStored", Level = LogLevel.Debug, Message = "Stored {Count} progress updates of job {JobId}")]
+        public static partial void ProgressStored(ILogger logger, string jobId, long count);
+    }
+}

@@ -1,0 +1,27 @@
+namespace AgentConductor.Conductor.WorkerApi;
+
+/// <summary>Where and how the conductor serves the worker protocol (gRPC over HTTP/2, its own listener).</summary>
+internal sealed class WorkerApiOptions
+{
+    public const string Section = "WorkerApi";
+
+    public const string DefaultUrls = "http://127.0.0.1:5081";
+
+    /// <summary>The worker listener, one URL: <c>http://</c> is h2c (HTTP/2 without TLS), <c>https://</c> needs <see cref="CertificatePath"/>.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>A PKCS#12 (.pfx) certificate for TLS on the worker listener.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="CertificatePath"/>, if it has one.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>How often workers send a heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stored log lines are cut to this many UTF-8 bytes.</summary>
+    public int MaxLogLineBytes { get; set; } = 8 * 1024;
+
+    /// <summary>A reported summary is cut to this many UTF-8 bytes.</summary>
+    public int MaxSummaryBytes { get; set; } = 64 * 1024;
+}

@@ -1,0 +1,129 @@
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgentConductor.Conductor.WorkerApi;
+
+/// <summary>The worker API's reads and writes. Each write is one immediate transaction; state changes go through <see cref="JobWriter"/>.</summary>
+internal sealed class WorkerJobStore(ConductorDatabase database)
+{
+    private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch FROM jobs";
+
+    public WorkerJob? Find(string jobId) => Read(db => ReadJob(db, $"{JobColumns} WHERE id = @v", jobId));
+
+    public WorkerJob? FindByTokenHash(byte[] hash) => Read(db => ReadJob(db, $"{JobColumns} WHERE token_hash = @v", hash));
+
+    public JobDetails? ReadDetails(string jobId) => Read(db => JobDetailsReader.Read(db, jobId));
+
+    /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
+    public bool Connect(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => Write(db =>
+    {
+        if (!new JobWriter(db).TryMove(jobId, JobState.Launched, JobState.Connected, $"worker {workerVersion} connected (attempt {attempt})", at))
+        {
+            return false;
+        }
+
+        db.Execute(
+            "UPDATE jobs SET worker_version = @version, branch = @branch, connected_at = @at, last_heartbeat_at = @at WHERE id = @id",
+            ("@version", workerVersion), ("@branch", branch), ("@at", UnixTime.ToMs(at)), ("@id", jobId));
+        return true;
+    });
+
+    /// <summary>Records a heartbeat; moves <c>connected -> running</c> when <paramref name="working"/>. Returns the job afterwards.</summary>
+    public WorkerJob Heartbeat(string jobId, string phase, string step, bool working, DateTimeOffset at) => Write(db =>
+    {
+        db.Execute(
+            "UPDATE jobs SET last_heartbeat_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
+            ("@at", UnixTime.ToMs(at)), ("@phase", phase), ("@step", step), ("@id", jobId));
+        if (working)
+        {
+            new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
+        }
+
+        return ReadJob(db, $"{JobColumns} WHERE id = @v", jobId)!;
+    });
+
+    /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>
+    public void AppendProgress(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => Write(db =>
+    {
+        var seq = db.QueryLong("SELECT max(seq) FROM job_logs WHERE job_id = @id", ("@id", jobId)) ?? 0;
+        var atMs = UnixTime.ToMs(at);
+        foreach (var row in rows)
+        {
+            db.Execute(
+                "INSERT INTO job_logs (job_id, seq, at, worker_at, stream, text, truncated) VALUES (@id, @seq, @at, @workerAt, @stream, @text, @truncated)",
+                ("@id", jobId), ("@seq", ++seq), ("@at", atMs), ("@workerAt", row.WorkerAt is { } w ? UnixTime.ToMs(w) : null),
+                ("@stream", row.Stream), ("@text", row.Text), ("@truncated", row.Truncated ? 1 : 0));
+        }
+
+        if (usage != default)
+        {
+            db.Execute(
+                """
+                UPDATE jobs SET input_tokens = input_tokens + @in, cached_input_tokens = cached_input_tokens + @cached,
+                    output_tokens = output_tokens + @out, reasoning_output_tokens = reasoning_output_tokens + @reasoning WHERE id = @id
+                """,
+                ("@in", usage.Input), ("@cached", usage.CachedInput), ("@out", usage.Output), ("@reasoning", usage.Reasoning), ("@id", jobId));
+        }
+
+        return true;
+    });
+
+    /// <summary>Moves the job from <paramref name="from"/> to the result's state and stores the result; false when the job moved meanwhile.</summary>
+    public bool StoreResult(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => Write(db =>
+    {
+        var reason = result.ErrorCode is { } code ? $"worker reported {result.Key.Status}: {code}" : $"worker reported {result.Key.Status}";
+        if (!new JobWriter(db).TryMove(jobId, from, result.Target, reason, at))
+        {
+            return false;
+        }
+
+        db.Execute(
+            """
+            INSERT INTO job_results (job_id, status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens,
+                cached_input_tokens, output_tokens, reasoning_output_tokens, error_code, error_message, started_at, finished_at, reported_at)
+            VALUES (@id, @status, @pr, @branch, @head, @summary, @truncated, @in, @cached, @out, @reasoning, @code, @message, @started, @finished, @at)
+            """,
+            ("@id", jobId), ("@status", result.Key.Status), ("@pr", result.Key.PullRequestUrl), ("@branch", result.Key.Branch),
+            ("@head", result.Key.HeadCommit), ("@summary", result.Summary), ("@truncated", result.SummaryTruncated ? 1 : 0),
+            ("@in", result.Usage.Input), ("@cached", result.Usage.CachedInput), ("@out", result.Usage.Output), ("@reasoning", result.Usage.Reasoning),
+            ("@code", result.ErrorCode), ("@message", result.ErrorMessage), ("@started", ToMs(result.StartedAt)), ("@finished", ToMs(result.FinishedAt)),
+            ("@at", UnixTime.ToMs(at)));
+        return true;
+    });
+
+    public StoredResult? ReadResult(string jobId) => Read(db =>
+    {
+        using var reader = db.Query("SELECT status, pull_request_url, branch, head_commit FROM job_results WHERE job_id = @id", ("@id", jobId));
+        return reader.Read() ? new StoredResult(reader.GetString(0), reader.GetStringOrNull(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3)) : null;
+    });
+
+    private static long? ToMs(DateTimeOffset? at) => at is { } value ? UnixTime.ToMs(value) : null;
+
+    private static WorkerJob? ReadJob(Statements db, string sql, object value)
+    {
+        using var reader = db.Query(sql, ("@v", value));
+        return reader.Read()
+            ? new WorkerJob(
+                reader.GetString(0), JobStates.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2),
+                UnixTime.FromMs(reader.GetInt64OrNull(3)), reader.GetStringOrNull(4), reader.GetStringOrNull(5))
+            : null;
+    }
+
+    private T Read<T>(Func<Statements, T> read)
+    {
+        using var connection = database.OpenConnection();
+        using var db = new Statements(connection);
+        return read(db);
+    }
+
+    private T Write<T>(Func<Statements, T> write)
+    {
+        using var connection = database.OpenConnection();
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        using var db = new Statements(connection) { Transaction = transaction };
+        var result = write(db);
+        transaction.Commit();
+        return result;
+    }
+}

@@ -1,0 +1,34 @@
+using AgentConductor.Proto.V1;
+
+namespace AgentConductor.Conductor.WorkerApi;
+
+/// <summary>Turns a <see cref="ReportResultRequest"/> into a <see cref="WorkerResult"/>, cutting free text to size.</summary>
+internal static class WorkerResults
+{
+    private const int MaxFieldBytes = 2048;
+    private const int MaxErrorMessageBytes = 8 * 1024;
+
+    public static WorkerResult? From(ReportResultRequest request, int maxSummaryBytes)
+    {
+        if (ResultStatuses.ToJobState(request.Status) is not { } target)
+        {
+            return null;
+        }
+
+        var (summary, truncated) = Utf8Text.Cut(request.Summary, maxSummaryBytes);
+        var key = new StoredResult(
+            Jobs.JobStates.ToName(target), Field(request.PullRequestUrl), Field(request.Branch), Field(request.HeadCommit));
+        return new WorkerResult(
+            target,
+            key,
+            summary.Length == 0 ? null : summary,
+            truncated,
+            TokenCounts.From(request.Usage),
+            request.Error is { Code.Length: > 0 } error ? Field(error.Code) : null,
+            request.Error is { Message.Length: > 0 } failure ? Utf8Text.Cut(failure.Message, MaxErrorMessageBytes).Text : null,
+            request.StartedAt?.ToDateTimeOffset(),
+            request.FinishedAt?.ToDateTimeOffset());
+    }
+
+    private static string? Field(string value) => value.Length == 0 ? null : Utf8Text.Cut(value, MaxFieldBytes).Text;
+}

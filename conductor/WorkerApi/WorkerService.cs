@@ -1,0 +1,127 @@
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Routing;
+using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Proto.Grpc;
+using AgentConductor.Proto.V1;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.WorkerApi;
+
+/// <summary>The unary rpcs of <c>agentconductor.v1.WorkerService</c>: Handshake, Heartbeat and ReportResult.</summary>
+internal sealed partial class WorkerService(
+    WorkerAuthenticator authenticator,
+    WorkerJobStore store,
+    RouteTable routes,
+    TaskFileAssembler taskFiles,
+    IOptions<AgentOptions> agent,
+    IOptions<WorkerApiOptions> options,
+    TimeProvider timeProvider,
+    ILogger<WorkerService> logger)
+{
+    public async Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, ServerCallContext context)
+    {
+        var job = authenticator.Authenticate(context, request.JobId);
+        JobStateChecks.EnsureNotTerminal(job);
+        if (job.State is JobState.Pending or JobState.Launching)
+        {
+            // The launcher mints the token before it records 'launched'; a fast worker retries.
+            throw new RpcException(StatusCode.Unavailable, $"Job {job.Id} is still being launched; retry the handshake.");
+        }
+
+        var details = store.ReadDetails(job.Id) ?? throw new RpcException(StatusCode.NotFound, $"Job {job.Id} does not exist.");
+        var route = routes.Find(details.RouteSubject)
+            ?? throw new RpcException(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing.");
+        var branch = job.Branch ?? BranchNames.For(job.Id, details.Title, details.Kind);
+        IReadOnlyList<TaskFile> files;
+        try
+        {
+            files = await taskFiles.EnsureAsync(details, branch, route, context.CancellationToken);
+        }
+        catch (TaskFileException ex)
+        {
+            Log.TaskFilesRefused(logger, job.Id, ex.Message);
+            throw new RpcException(StatusCode.FailedPrecondition, $"The task files of job {job.Id} cannot be served: {ex.Message}");
+        }
+
+        var version = UntrustedText.Inline(request.WorkerVersion, 100);
+        if (job.State == JobState.Launched && !store.Connect(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
+        {
+            // Moved meanwhile: a concurrent handshake connected it (fine) or it became terminal (not fine).
+            JobStateChecks.EnsureNotTerminal(store.Find(job.Id)!);
+        }
+
+        Log.HandshakeAccepted(logger, job.Id, version, request.Attempt, request.HandshakeRetries);
+        return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
+    }
+
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    {
+        var job = authenticator.Authenticate(context, request.JobId);
+        JobStateChecks.EnsureConnected(job);
+        var working = request.Phase >= WorkerPhase.Cloning;
+        var phase = request.Phase.ToString();
+        var after = store.Heartbeat(job.Id, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
+        if (after.State != job.State)
+        {
+            Log.JobRunning(logger, job.Id, phase);
+        }
+
+        var response = new HeartbeatResponse();
+        if (after.CancelRequestedAt is not null)
+        {
+            response.CancelRequested = true;
+            response.CancelReason = after.CancelReason ?? "cancelled";
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    {
+        var job = authenticator.Authenticate(context, request.JobId);
+        var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
+            ?? throw new RpcException(StatusCode.InvalidArgument, "ReportResultRequest.status must be set.");
+        for (var attempt = 0; attempt < 3; attempt++, job = store.Find(job.Id)!)
+        {
+            if (JobStates.IsTerminal(job.State))
+            {
+                return Task.FromResult(Repeat(job, result));
+            }
+
+            JobStateChecks.EnsureConnected(job);
+            if (store.StoreResult(job.Id, job.State, result, timeProvider.GetUtcNow()))
+            {
+                Log.ResultReported(logger, job.Id, result.Key.Status);
+                return Task.FromResult(new ReportResultResponse { JobState = JobStates.ToName(result.Target) });
+            }
+        }
+
+        throw new RpcException(StatusCode.Aborted, $"Job {job.Id} kept changing state; report the result again.");
+    }
+
+    /// <summary>A report for a terminal job: the same result again succeeds, anything else is refused.</summary>
+    private ReportResultResponse Repeat(WorkerJob job, WorkerResult result)
+    {
+        if (store.ReadResult(job.Id) != result.Key)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, $"Job {job.Id} is already {JobStates.ToName(job.State)}; a different result cannot be reported.");
+        }
+
+        return new ReportResultResponse { JobState = JobStates.ToName(job.State) };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 401, EventName = "HandshakeAccepted", Level = LogLevel.Information, Message = "Worker {WorkerVersion} connected for job {JobId} (attempt {Attempt}, {Retries} retries)")]
+        public static partial void HandshakeAccepted(ILogger logger, string jobId, string workerVersion, int attempt, int retries);
+
+        [LoggerMessage(EventId = 402, EventName = "JobRunning", Level = LogLevel.Information, Message = "Job {JobId} is running ({Phase})")]
+        public static partial void JobRunning(ILogger logger, string jobId, string phase);
+
+        [LoggerMessage(EventId = 403, EventName = "ResultReported", Level = LogLevel.Information, Message = "Job {JobId} reported {Status}")]
+        public static partial void ResultReported(ILogger logger, string jobId, string status);
+
+        [LoggerMessage(EventId = 404, EventName = "TaskFilesRefused", Level = LogLevel.Error, Message = "Task files of job {JobId} refused: {Reason}")]
+        public static partial void TaskFilesRefused(ILogger logger, string jobId, string reason);
+    }
+}

@@ -1,0 +1,116 @@
+using AgentConductor.Conductor.Storage;
+using AgentConductor.Proto.Grpc;
+using AgentConductor.Proto.V1;
+using AgentConductor.TestSupport;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentConductor.Conductor.Tests.WorkerApi;
+
+/// <summary>Heartbeat and PublishProgress after a handshake.</summary>
+public sealed class WorkerLifecycleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Heartbeat_WorkingPhase_RecordsConductorTimeAndMovesToRunning()
+    {
+        var clock = new FakeTimeProvider(ConductorHost.T0);
+        await using var host = await ConductorHost.StartAsync(timeProvider: clock, cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromMinutes(3));
+
+        var response = await host.Channel.UnaryAsync(
+            WorkerServiceMethods.Heartbeat,
+            new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent, CurrentStep = "agent turn 3", SentAt = Timestamp.FromDateTimeOffset(ConductorHost.T0) },
+            ConductorHost.Bearer(token),
+            Ct);
+
+        Assert.False(response.CancelRequested);
+        Assert.Equal("running", host.State(jobId));
+        Assert.Equal(UnixTime.ToMs(ConductorHost.T0.AddMinutes(3)), host.Scalar("SELECT last_heartbeat_at FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal("RunningAgent", host.Scalar("SELECT worker_phase FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal("agent turn 3", host.Scalar("SELECT current_step FROM jobs WHERE id = @id", ("@id", jobId)));
+    }
+
+    [Fact]
+    public async Task Heartbeat_PreparingPhase_StaysConnected()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+
+        await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, ConductorHost.Bearer(token), Ct);
+
+        Assert.Equal("connected", host.State(jobId));
+    }
+
+    [Fact]
+    public async Task Heartbeat_CancelRequested_AnswersCancelWithReason()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        host.Execute("UPDATE jobs SET cancel_requested_at = 1, cancel_reason = 'ticket closed' WHERE id = @id", ("@id", jobId));
+
+        var response = await host.Channel.UnaryAsync(
+            WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, ConductorHost.Bearer(token), Ct);
+
+        Assert.True(response.CancelRequested);
+        Assert.Equal("ticket closed", response.CancelReason);
+    }
+
+    [Fact]
+    public async Task Heartbeat_BeforeHandshake_FailedPrecondition()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task PublishProgress_LogsAndTurns_StoredInOrderWithUsageSummed()
+    {
+        await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxLogLineBytes=1024"], cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        var usage = new TokenUsage { InputTokens = 100, CachedInputTokens = 40, OutputTokens = 30, ReasoningOutputTokens = 10 };
+        ProgressUpdate[] updates =
+        [
+            new() { JobId = jobId, Log = new LogLine { Stream = LogStream.Stdout, Text = "first" } },
+            new() { JobId = jobId, Progress = new ProgressEvent { TurnCompleted = new AgentTurnCompleted { Turn = 1, Usage = usage } } },
+            new() { JobId = jobId, Log = new LogLine { Stream = LogStream.Stderr, Text = new string('ü', 1000) } },
+            new() { JobId = jobId, Progress = new ProgressEvent { TurnCompleted = new AgentTurnCompleted { Turn = 2, Usage = usage } } },
+        ];
+
+        var first = await host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, WorkerCalls.Updates(jobId, updates), ConductorHost.Bearer(token), Ct);
+        var second = await host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, WorkerCalls.Updates(jobId), ConductorHost.Bearer(token), Ct);
+
+        Assert.Equal((4, 1), (first.AcceptedCount, second.AcceptedCount));
+        Assert.Equal(5L, host.Count("job_logs", jobId));
+        Assert.Equal("stdout|progress|stderr|progress|worker", host.Scalar("SELECT group_concat(stream, '|') FROM (SELECT stream FROM job_logs WHERE job_id = @id ORDER BY seq)", ("@id", jobId)));
+        Assert.Equal(512L, host.Scalar("SELECT length(text) FROM job_logs WHERE job_id = @id AND seq = 3", ("@id", jobId)));
+        Assert.Equal(1L, host.Scalar("SELECT truncated FROM job_logs WHERE job_id = @id AND seq = 3", ("@id", jobId)));
+        Assert.Equal("200|80|60|20", host.Scalar(
+            "SELECT input_tokens || '|' || cached_input_tokens || '|' || output_tokens || '|' || reasoning_output_tokens FROM jobs WHERE id = @id", ("@id", jobId)));
+    }
+
+    [Fact]
+    public async Task PublishProgress_MessageForAnotherJob_PermissionDenied()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        var updates = WorkerCalls.Updates(jobId, new ProgressUpdate { JobId = jobId, Log = new() { Text = "a" } }, new ProgressUpdate { JobId = "other", Log = new() { Text = "b" } });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, updates, ConductorHost.Bearer(token), Ct));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    internal static async Task<(string JobId, string Token)> ConnectedTicketAsync(ConductorHost host, string key = "PAY-1", CancellationToken cancellationToken = default)
+    {
+        var (jobId, token) = await host.LaunchTicketAsync(key, cancellationToken: cancellationToken);
+        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), cancellationToken);
+        return (jobId, token);
+    }
+}
