@@ -1,4 +1,7 @@
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
@@ -30,6 +33,31 @@ internal static class ConductorHostExtensions
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ShutdownGate>();
         services.AddHostedService<ShutdownGateService>();
+        builder.AddJobsEngine();
         return builder;
+    }
+
+    /// <summary>
+    /// The dispatcher, the reconciler and the local launcher. <see cref="IJobRouter"/> and <see cref="IJobTokenIssuer"/>
+    /// come from the routing settings and the worker protocol; until they are registered the dispatcher stays idle.
+    /// </summary>
+    private static void AddJobsEngine(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
+        services.AddOptions<LocalLauncherOptions>().BindConfiguration(LocalLauncherOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalLauncherOptions>, LocalLauncherOptionsValidator>());
+
+        services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton<Dispatcher>();
+        services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<JobCanceller>();
+        services.AddHostedService<DispatcherService>();
+        services.AddHostedService<ReconcilerService>();
     }
 }

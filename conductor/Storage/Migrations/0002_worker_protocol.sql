@@ -1,0 +1,2 @@
+-- Placeholder on the dispatch branch: the worker-protocol migration (job token hash, heartbeat/cancel/result
+-- columns, job_logs) is written on another branch and replaces this file at merge. Kept so numbering has no gap.
