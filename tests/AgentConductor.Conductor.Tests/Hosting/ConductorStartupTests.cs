@@ -12,6 +12,9 @@ public sealed partial class ConductorStartupTests
     [InlineData("Scheduler__ChainWindow", "an hour", "Scheduler:ChainWindow")]
     [InlineData("Scheduler__MaxIncidentSpan", "00:10:00", "Scheduler:MaxIncidentSpan")]
     [InlineData("Intake__MaxBodyBytes", "12", "MaxBodyBytes")]
+    [InlineData("Dispatch__MaxActive", "0", "Dispatch:MaxActive must be at least 1")]
+    [InlineData("Reconcile__HeartbeatTimeout", "00:00:00", "Reconcile:HeartbeatTimeout must be positive")]
+    [InlineData("LocalLauncher__LogFolder", " ", "LocalLauncher:LogFolder")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();

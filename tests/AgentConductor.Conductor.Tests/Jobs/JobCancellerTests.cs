@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Launching;
 using AgentConductor.TestSupport.Jobs;
 
 namespace AgentConductor.Conductor.Tests.Jobs;
@@ -52,7 +53,7 @@ public sealed class JobCancellerTests
         await jobs.Dispatcher.RunOnceAsync(CancellationToken.None);
 
         await jobs.Canceller.CancelAsync(id, "operator", CancellationToken.None);
-        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = Launching.WorkerStatus.Exited(130);
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(130);
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(JobState.Cancelled, jobs.State(id));
