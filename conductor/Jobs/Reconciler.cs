@@ -28,7 +28,15 @@ internal sealed partial class Reconciler(
         foreach (var job in store.InStates(Watched))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await CheckAsync(job, cancellationToken);
+            try
+            {
+                await CheckAsync(job, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One job the launcher cannot answer for must not hold up the others.
+                Log.CheckFailed(logger, job.Id, ex);
+            }
         }
     }
 
@@ -179,6 +187,9 @@ internal sealed partial class Reconciler(
 
         [LoggerMessage(EventId = 413, EventName = "WorkerOrphanStopped", Level = LogLevel.Warning, Message = "Worker {Reference} runs for job {JobId}, which is not active: stopping it")]
         public static partial void OrphanStopped(ILogger logger, string reference, string jobId);
+
+        [LoggerMessage(EventId = 415, EventName = "JobCheckFailed", Level = LogLevel.Error, Message = "Checking job {JobId} failed; it is checked again on the next pass")]
+        public static partial void CheckFailed(ILogger logger, string jobId, Exception exception);
 
         [LoggerMessage(EventId = 414, EventName = "WorkerAdopted", Level = LogLevel.Information, Message = "Job {JobId}: worker {Reference} still runs after the restart; waiting for it to reconnect")]
         public static partial void Adopted(ILogger logger, string jobId, string reference);
