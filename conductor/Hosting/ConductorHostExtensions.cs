@@ -1,5 +1,8 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
@@ -41,6 +44,7 @@ internal static class ConductorHostExtensions
         services.AddHostedService<ShutdownGateService>();
 
         AddWorkerApi(services);
+        builder.AddJobsEngine();
         return builder;
     }
 
@@ -54,7 +58,9 @@ internal static class ConductorHostExtensions
 
         services.AddGrpcServer();
         services.TryAddSingleton<JobTokens>();
+        services.TryAddSingleton<IJobTokenIssuer>(sp => sp.GetRequiredService<JobTokens>());
         services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<IJobRouter, ConfiguredJobRouter>();
         services.TryAddSingleton<TaskFileAssembler>();
         services.TryAddSingleton<WorkerJobStore>();
         services.TryAddSingleton<WorkerAuthenticator>();
@@ -70,5 +76,29 @@ internal static class ConductorHostExtensions
     {
         services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>
+    /// The dispatcher, the reconciler and the local launcher. <see cref="IJobRouter"/> and <see cref="IJobTokenIssuer"/>
+    /// come from the routing settings and the worker protocol (<see cref="AddWorkerApi"/>).
+    /// </summary>
+    private static void AddJobsEngine(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
+        services.AddOptions<LocalLauncherOptions>().BindConfiguration(LocalLauncherOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalLauncherOptions>, LocalLauncherOptionsValidator>());
+
+        services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton<Dispatcher>();
+        services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<JobCanceller>();
+        services.AddHostedService<DispatcherService>();
+        services.AddHostedService<ReconcilerService>();
     }
 }

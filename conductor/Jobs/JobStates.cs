@@ -10,6 +10,9 @@ internal static class JobStates
         [JobState.Launched] = [JobState.Connected, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut],
         [JobState.Connected] = [JobState.Running, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut, JobState.Succeeded, JobState.NoChanges],
         [JobState.Running] = [JobState.Succeeded, JobState.NoChanges, JobState.Failed, JobState.TimedOut, JobState.Cancelled, JobState.Lost],
+
+        // The reconciler retries a job whose worker was lost before it ran: the same row becomes the next attempt.
+        [JobState.Lost] = [JobState.Pending],
     };
 
     /// <summary>States in which a worker may be running (or about to): the ones that hold the shutdown gate.</summary>

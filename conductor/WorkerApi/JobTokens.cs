@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Jobs;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,7 +17,7 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// the worker, means the plaintext exists only in the launcher's memory and the worker's environment, and a relaunch
 /// simply mints a new one, which also revokes the previous attempt's token.
 /// </remarks>
-internal sealed class JobTokens(ConductorDatabase database, TimeProvider timeProvider)
+internal sealed class JobTokens(ConductorDatabase database, TimeProvider timeProvider) : IJobTokenIssuer
 {
     public const int TokenLength = 43;
     private const int TokenBytes = 32;

@@ -24,7 +24,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
         }
 
         db.Execute(
-            "UPDATE jobs SET worker_version = @version, branch = @branch, connected_at = @at, last_heartbeat_at = @at WHERE id = @id",
+            "UPDATE jobs SET worker_version = @version, branch = @branch, connected_at = @at, last_heartbeat_at = @at, last_seen_at = @at WHERE id = @id",
             ("@version", workerVersion), ("@branch", branch), ("@at", UnixTime.ToMs(at)), ("@id", jobId));
         return true;
     });
@@ -33,7 +33,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     public WorkerJob Heartbeat(string jobId, string phase, string step, bool working, DateTimeOffset at) => Write(db =>
     {
         db.Execute(
-            "UPDATE jobs SET last_heartbeat_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
+            "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
             ("@at", UnixTime.ToMs(at)), ("@phase", phase), ("@step", step), ("@id", jobId));
         if (working)
         {

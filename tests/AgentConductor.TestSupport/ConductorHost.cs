@@ -1,6 +1,8 @@
 using System.Net;
 using AgentConductor.Conductor.Hosting;
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Launching;
+using AgentConductor.TestSupport.Jobs;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.WorkerApi;
@@ -10,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +50,9 @@ internal sealed class ConductorHost : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
+    /// <summary>The launcher the jobs engine uses here: a strict fake that records launches and stops.</summary>
+    public FakeLauncher Launcher { get; private init; } = null!;
+
     public GrpcChannel Channel { get; }
 
     /// <summary>A client for the HTTP API (<see cref="ApiAddress"/>).</summary>
@@ -62,9 +68,13 @@ internal sealed class ConductorHost : IAsyncDisposable
 
     public ConductorDatabase Database => Services.GetRequiredService<ConductorDatabase>();
 
-    /// <summary>Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults.</summary>
+    /// <summary>
+    /// Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults. The jobs
+    /// engine's background services (dispatcher, reconciler) run only with <paramref name="jobsEngine"/>; launches always
+    /// go to <see cref="Launcher"/>.
+    /// </summary>
     public static async Task<ConductorHost> StartAsync(
-        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, CancellationToken cancellationToken = default)
+        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
         var logs = new LogCapture();
@@ -77,12 +87,25 @@ internal sealed class ConductorHost : IAsyncDisposable
             $"--Shutdown:FlagPath={directory.File("IS_CONDUCTOR_SHUTTING_DOWN")}",
             $"--Shutdown:ReadyPath={directory.File("CONDUCTOR_READY_FOR_SAFE_SHUTDOWN")}",
             "--Shutdown:PollInterval=00:00:00.050",
+            "--Dispatch:PollInterval=00:00:00.100",
+            "--Reconcile:PollInterval=00:00:00.100",
             "--Logging:LogLevel:Default=Trace",
             .. defaultRoute ? (string[])["--Routing:Default:CloneUrl=https://github.example/acme/app.git", "--Routing:Default:BaseBranch=main"] : [],
             .. settings ?? [],
         ];
+        var launcher = new FakeLauncher();
         var app = ConductorApplication.Build(arguments, builder =>
         {
+            builder.Services.RemoveAll<ILauncher>();
+            builder.Services.AddSingleton<ILauncher>(launcher);
+            if (!jobsEngine)
+            {
+                // Tests that drive job states by hand must not race the dispatcher's and reconciler's background passes.
+                foreach (var service in builder.Services.Where(d => d.ImplementationType == typeof(DispatcherService) || d.ImplementationType == typeof(ReconcilerService)).ToList())
+                {
+                    builder.Services.Remove(service);
+                }
+            }
             builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
             if (timeProvider is not null)
             {
@@ -90,7 +113,7 @@ internal sealed class ConductorHost : IAsyncDisposable
             }
         });
         await app.StartAsync(cancellationToken);
-        return new ConductorHost(app, directory, logs);
+        return new ConductorHost(app, directory, logs) { Launcher = launcher };
     }
 
     /// <summary>Schedules a ticket (as a Jira webhook), moves its job to <c>launched</c> and issues a token.</summary>

@@ -17,6 +17,9 @@ public sealed partial class ConductorStartupTests
     [InlineData("Agent__IdleTimeout", "02:00:00", "Agent:IdleTimeout (02:00:00) must not exceed Agent:Timeout")]
     [InlineData("Routing__Default__CloneUrl", "https://user:pw@github.example/a.git", "Routing:Default:CloneUrl must not carry credentials")]
     [InlineData("TaskFiles__TemplateFolder", "/nonexistent-templates", "TaskFiles:TemplateFolder '/nonexistent-templates' has no 'ticket' folder")]
+    [InlineData("Dispatch__MaxActive", "0", "Dispatch:MaxActive must be at least 1")]
+    [InlineData("Reconcile__HeartbeatTimeout", "00:00:00", "Reconcile:HeartbeatTimeout must be positive")]
+    [InlineData("LocalLauncher__LogFolder", " ", "LocalLauncher:LogFolder")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,171 @@
+using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Shutdown;
+using AgentConductor.Conductor.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>
+/// Launches pending jobs in creation order within the caps and repository claims (<see cref="DispatchPlanner"/>).
+/// A launch is <c>pending -> launching</c> (a conditional update, so two dispatchers never launch one job), a fresh
+/// token, the launcher call, then <c>launching -> launched</c>. The first pass after startup relaunches jobs left in
+/// <c>launching</c> by a crash; launchers are idempotent by job id, so a worker that did start is not started twice.
+/// </summary>
+internal sealed partial class Dispatcher(
+    JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
+    IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger)
+{
+    private bool _recovered;
+
+    /// <summary>One pass; returns how many workers it launched. Nothing happens while the shutdown gate is closed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (gate.IsClosed)
+        {
+            return 0;
+        }
+
+        var launched = 0;
+        if (!_recovered)
+        {
+            launched += await RecoverAsync(cancellationToken);
+            _recovered = true;
+        }
+
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gateClosed: false);
+        foreach (var step in plan)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (step.Reason == WaitReason.NoRoute)
+            {
+                store.Move(step.Job.Id, JobState.Pending, JobState.Failed, step.Detail, time.GetUtcNow());
+                Log.NoRoute(logger, step.Job.Id, step.Detail);
+            }
+            else if (step.Reason == WaitReason.Ready && !gate.IsClosed && await LaunchAsync(step, cancellationToken))
+            {
+                launched++;
+            }
+        }
+
+        return launched;
+    }
+
+    /// <summary>Pending jobs in queue order with why each waits (the same rules a pass applies).</summary>
+    public IReadOnlyList<QueuePosition> QueuePositions()
+    {
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gate.IsClosed);
+        var position = 0;
+        return [.. plan.Where(s => s.Reason != WaitReason.NoRoute).Select(s => new QueuePosition(s.Job.Id, ++position, s.Reason, s.Detail))];
+    }
+
+    private async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var launched = 0;
+        foreach (var job in store.InStates(JobState.Launching))
+        {
+            if (router.Route(job) is not { } route)
+            {
+                store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow());
+                continue;
+            }
+
+            Log.Relaunching(logger, job.Id);
+            if (await StartWorkerAsync(job, route, cancellationToken))
+            {
+                launched++;
+            }
+        }
+
+        return launched;
+    }
+
+    private async Task<bool> LaunchAsync(DispatchStep step, CancellationToken cancellationToken)
+    {
+        var job = step.Job with { LaunchAttempts = step.Job.LaunchAttempts + 1, Repository = step.Repository };
+        var moved = store.Move(
+            job.Id, JobState.Pending, JobState.Launching, $"launch {job.LaunchAttempts} of attempt {job.Attempt + 1}", time.GetUtcNow(),
+            "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository", ("@attempts", job.LaunchAttempts), ("@repository", job.Repository));
+        return moved && await StartWorkerAsync(job, step.Route!, cancellationToken);
+    }
+
+    private async Task<bool> StartWorkerAsync(JobRecord job, JobRoute route, CancellationToken cancellationToken)
+    {
+        LaunchedWorker worker;
+        try
+        {
+            var token = tokens.Issue(job.Id);
+            worker = await launcher.LaunchAsync(new LaunchRequest(job.Id, job.Attempt, token, options.Value.ConductorUrl, route.CloneUrl, route.BaseBranch), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // The job stays in launching; the next conductor relaunches it.
+        }
+        catch (LaunchException ex)
+        {
+            LaunchFailed(job, ex.Message, ex.Retryable);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            Log.LaunchCrashed(logger, job.Id, ex);
+            LaunchFailed(job, ex.Message, retryable: true);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var subject = job.Describe();
+        if (store.Move(job.Id, JobState.Launching, JobState.Launched, $"launched as {worker.Reference}", now,
+            "launcher_ref = @ref, launched_at = @at", ("@ref", worker.Reference), ("@at", UnixTime.ToMs(now))))
+        {
+            Log.Launched(logger, job.Id, worker.Reference, subject);
+            return true;
+        }
+
+        // The job left launching while the launcher worked (cancelled): its worker must not run on.
+        Log.LaunchedButGone(logger, job.Id, worker.Reference);
+        await launcher.StopAsync(worker.Reference, TimeSpan.Zero, cancellationToken);
+        return false;
+    }
+
+    private void LaunchFailed(JobRecord job, string message, bool retryable)
+    {
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        if (!retryable || job.LaunchAttempts >= settings.MaxLaunchAttempts)
+        {
+            var reason = retryable ? $"launch failed {job.LaunchAttempts} times, last: {message}" : $"launch failed: {message}";
+            store.Move(job.Id, JobState.Launching, JobState.Failed, reason, now);
+            Log.LaunchGaveUp(logger, job.Id, reason);
+            return;
+        }
+
+        var next = now + LaunchBackoff.Delay(job.LaunchAttempts, settings.LaunchRetryBase, settings.LaunchRetryCap, Random.Shared);
+        store.Move(job.Id, JobState.Launching, JobState.Pending, $"launch {job.LaunchAttempts} failed: {message}; next try at {next:O}", now,
+            "next_launch_at = @next", ("@next", UnixTime.ToMs(next)));
+        Log.LaunchRetry(logger, job.Id, job.LaunchAttempts, message, next);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 400, EventName = "JobLaunched", Level = LogLevel.Information, Message = "Job {JobId} ({Subject}) launched as {Reference}")]
+        public static partial void Launched(ILogger logger, string jobId, string reference, string subject);
+
+        [LoggerMessage(EventId = 401, EventName = "JobNoRoute", Level = LogLevel.Warning, Message = "Job {JobId} failed: {Reason}")]
+        public static partial void NoRoute(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 402, EventName = "JobLaunchRetry", Level = LogLevel.Warning, Message = "Launch {Attempts} of job {JobId} failed: {Message}; next try at {NextAt}")]
+        public static partial void LaunchRetry(ILogger logger, string jobId, int attempts, string message, DateTimeOffset nextAt);
+
+        [LoggerMessage(EventId = 403, EventName = "JobLaunchFailed", Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
+        public static partial void LaunchGaveUp(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 404, EventName = "JobRelaunching", Level = LogLevel.Warning, Message = "Job {JobId} was left launching by an earlier conductor: launching it again")]
+        public static partial void Relaunching(ILogger logger, string jobId);
+
+        [LoggerMessage(EventId = 405, EventName = "JobLaunchCrashed", Level = LogLevel.Error, Message = "Launching job {JobId} threw unexpectedly; treated as a retryable launch failure")]
+        public static partial void LaunchCrashed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 406, EventName = "JobLaunchedButGone", Level = LogLevel.Warning, Message = "Job {JobId} left launching while its worker {Reference} started: stopping the worker")]
+        public static partial void LaunchedButGone(ILogger logger, string jobId, string reference);
+    }
+}

@@ -1,0 +1,197 @@
+using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>
+/// Keeps active jobs honest: a worker the launcher reports ended fails the job; a missed handshake or heartbeat
+/// stops the worker and loses the job (retried while it never ran); a job over <c>JobTimeout</c> is asked to cancel
+/// and stopped after the grace (<c>timed_out</c>); a requested cancel is enforced after the grace. The first pass
+/// after startup re-adopts live workers (fresh heartbeat window) and stops workers no active job owns.
+/// </summary>
+internal sealed partial class Reconciler(
+    JobStore store, ILauncher launcher, DispatchSignal signal, IOptions<ReconcileOptions> options, TimeProvider time, ILogger<Reconciler> logger)
+{
+    private static readonly JobState[] Watched = [JobState.Launched, JobState.Connected, JobState.Running];
+
+    private bool _adopted;
+
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!_adopted)
+        {
+            await AdoptAsync(cancellationToken);
+            _adopted = true;
+        }
+
+        foreach (var job in store.InStates(Watched))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await CheckAsync(job, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One job the launcher cannot answer for must not hold up the others.
+                Log.CheckFailed(logger, job.Id, ex);
+            }
+        }
+    }
+
+    private async Task AdoptAsync(CancellationToken cancellationToken)
+    {
+        var active = store.Active().ToDictionary(j => j.Id, StringComparer.Ordinal);
+        foreach (var worker in await launcher.ListAsync(cancellationToken))
+        {
+            if (!active.ContainsKey(worker.JobId) && worker.Status is WorkerStatus.RunningStatus)
+            {
+                Log.OrphanStopped(logger, worker.Reference, worker.JobId);
+                await launcher.StopAsync(worker.Reference, options.Value.StopGrace, cancellationToken);
+            }
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var job in active.Values.Where(j => j.State is JobState.Connected or JobState.Running && j.LauncherRef is not null))
+        {
+            // A live worker reconnects with its token; it gets a full heartbeat window from the restart on.
+            if (await launcher.GetStatusAsync(job.LauncherRef!, cancellationToken) is WorkerStatus.RunningStatus)
+            {
+                store.Update(job.Id, "last_seen_at = max(coalesce(last_seen_at, 0), @now)", [job.State], ("@now", UnixTime.ToMs(now)));
+                Log.Adopted(logger, job.Id, job.LauncherRef!);
+            }
+        }
+    }
+
+    private async Task CheckAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var status = job.LauncherRef is { } reference
+            ? await launcher.GetStatusAsync(reference, cancellationToken)
+            : WorkerStatus.Gone("the job has no launcher reference");
+        var now = time.GetUtcNow();
+        var launchedAt = job.LaunchedAt ?? job.CreatedAt;
+        if (status is not WorkerStatus.RunningStatus)
+        {
+            var ended = Describe(status);
+            if (job.CancelRequestedAt is { } requested)
+            {
+                Finish(job, CancelledState(job, requested), $"{CancelReason(job)}; {ended}");
+            }
+            else
+            {
+                Finish(job, JobState.Failed, ended);
+            }
+        }
+        else if (job.CancelRequestedAt is { } requested)
+        {
+            if (now >= requested + settings.CancelGrace)
+            {
+                await StopAsync(job, cancellationToken);
+                Finish(job, CancelledState(job, requested), $"{CancelReason(job)}; stopped after {settings.CancelGrace}");
+            }
+        }
+        else if (job.State == JobState.Launched && now >= launchedAt + settings.HandshakeTimeout)
+        {
+            await StopAsync(job, cancellationToken);
+            Lose(job, $"no handshake within Reconcile:HandshakeTimeout ({settings.HandshakeTimeout}) of launch");
+        }
+        else if (job.State != JobState.Launched && now >= (job.LastSeenAt ?? launchedAt) + settings.HeartbeatTimeout)
+        {
+            await StopAsync(job, cancellationToken);
+            Lose(job, $"no heartbeat for Reconcile:HeartbeatTimeout ({settings.HeartbeatTimeout})");
+        }
+        else if (now >= launchedAt + settings.JobTimeout)
+        {
+            var reason = $"ran longer than Reconcile:JobTimeout ({settings.JobTimeout})";
+            store.Update(job.Id, "cancel_requested_at = @at, cancel_reason = @reason", [job.State], ("@at", UnixTime.ToMs(now)), ("@reason", reason));
+            Log.TimeoutCancelRequested(logger, job.Id, reason);
+        }
+    }
+
+    // A cancel requested at or after the job's deadline is the timeout's own (or came too late to matter).
+    private JobState CancelledState(JobRecord job, DateTimeOffset requestedAt) =>
+        requestedAt >= (job.LaunchedAt ?? job.CreatedAt) + options.Value.JobTimeout ? JobState.TimedOut : JobState.Cancelled;
+
+    private static string CancelReason(JobRecord job) => job.CancelReason is { } reason ? $"cancelled: {reason}" : "cancelled";
+
+    private static string Describe(WorkerStatus status) => status switch
+    {
+        WorkerStatus.ExitedStatus exited => $"worker exited with code {exited.ExitCode}",
+        WorkerStatus.GoneStatus gone => $"worker gone: {gone.Reason}",
+        _ => "worker running",
+    };
+
+    private async Task StopAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        if (job.LauncherRef is { } reference)
+        {
+            await launcher.StopAsync(reference, options.Value.StopGrace, cancellationToken);
+        }
+    }
+
+    private void Finish(JobRecord job, JobState to, string reason)
+    {
+        if (store.Move(job.Id, job.State, to, reason, time.GetUtcNow()))
+        {
+            Log.Ended(logger, job.Id, JobStates.ToName(to), reason);
+            signal.Poke();
+        }
+    }
+
+    private void Lose(JobRecord job, string reason)
+    {
+        var settings = options.Value;
+        var retry = settings.RetryLost && job.State != JobState.Running && job.Attempt + 1 < settings.MaxAttempts;
+        var now = time.GetUtcNow();
+        var moved = store.InTransaction(db =>
+        {
+            var writer = new JobWriter(db);
+            if (!writer.TryMove(job.Id, job.State, JobState.Lost, reason, now))
+            {
+                return false;
+            }
+
+            if (retry)
+            {
+                writer.TryMove(job.Id, JobState.Lost, JobState.Pending, $"retry: attempt {job.Attempt + 2} of {settings.MaxAttempts} (the worker was lost before it ran)", now);
+                db.Execute(
+                    """
+                    UPDATE jobs SET attempt = attempt + 1, launch_attempts = 0, next_launch_at = NULL, launched_at = NULL, launcher_ref = NULL,
+                        repository = NULL, last_seen_at = NULL, cancel_requested_at = NULL, cancel_reason = NULL
+                    WHERE id = @id
+                    """,
+                    ("@id", job.Id));
+            }
+
+            return true;
+        });
+        if (moved)
+        {
+            Log.Lost(logger, job.Id, reason, retry);
+            signal.Poke();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 410, EventName = "JobEnded", Level = LogLevel.Warning, Message = "Job {JobId} is {State}: {Reason}")]
+        public static partial void Ended(ILogger logger, string jobId, string state, string reason);
+
+        [LoggerMessage(EventId = 411, EventName = "JobLost", Level = LogLevel.Warning, Message = "Job {JobId} lost: {Reason} (retried: {Retried})")]
+        public static partial void Lost(ILogger logger, string jobId, string reason, bool retried);
+
+        [LoggerMessage(EventId = 412, EventName = "JobTimeoutCancelRequested", Level = LogLevel.Warning, Message = "Job {JobId} {Reason}: cancel requested")]
+        public static partial void TimeoutCancelRequested(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 413, EventName = "WorkerOrphanStopped", Level = LogLevel.Warning, Message = "Worker {Reference} runs for job {JobId}, which is not active: stopping it")]
+        public static partial void OrphanStopped(ILogger logger, string reference, string jobId);
+
+        [LoggerMessage(EventId = 415, EventName = "JobCheckFailed", Level = LogLevel.Error, Message = "Checking job {JobId} failed; it is checked again on the next pass")]
+        public static partial void CheckFailed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 414, EventName = "WorkerAdopted", Level = LogLevel.Information, Message = "Job {JobId}: worker {Reference} still runs after the restart; waiting for it to reconnect")]
+        public static partial void Adopted(ILogger logger, string jobId, string reference);
+    }
+}

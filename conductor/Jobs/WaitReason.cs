@@ -1,0 +1,14 @@
+namespace AgentConductor.Conductor.Jobs;
+
+/// <summary>Why a pending job has not been launched yet (<see cref="Ready"/>: it goes on the next pass).</summary>
+internal enum WaitReason
+{
+    Ready,
+    ShutdownGate,
+    Backoff,
+    MaxActive,
+    MaxActivePerAccount,
+    MaxActivePerProject,
+    RepositoryClaimed,
+    NoRoute,
+}

@@ -1,0 +1,19 @@
+namespace AgentConductor.Conductor.Launching;
+
+/// <summary>
+/// Starts and stops workers (a local process, a Docker container, an ECS task). Launches are idempotent by job id:
+/// launching a job whose worker is already running returns that worker instead of starting a second one.
+/// </summary>
+internal interface ILauncher
+{
+    /// <summary>Starts the worker; throws <see cref="LaunchException"/> saying whether trying again may help.</summary>
+    Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken);
+
+    Task<WorkerStatus> GetStatusAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Asks the worker to stop (interrupt), waits up to <paramref name="grace"/>, then kills it.</summary>
+    Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken);
+
+    /// <summary>Workers this launcher knows of, including ones started before a conductor restart.</summary>
+    Task<IReadOnlyList<KnownWorker>> ListAsync(CancellationToken cancellationToken);
+}

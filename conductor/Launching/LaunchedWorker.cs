@@ -1,0 +1,4 @@
+namespace AgentConductor.Conductor.Launching;
+
+/// <summary>A started worker; <see cref="Reference"/> is what the launcher needs to find it again (kept in <c>jobs.launcher_ref</c>).</summary>
+internal sealed record LaunchedWorker(string Reference);

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.Launching.Local;
+
+/// <summary>
+/// Runs each worker as a local process (the embedded default). The reference is the job id. A pid file per job lets a
+/// restarted conductor find its workers again; every pid is checked to still carry the job's <c>JOB_ID</c> before it
+/// is trusted or signalled. The job token is passed in the environment only, never as an argument, never logged.
+/// </summary>
+internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions> options, TimeProvider time, ILogger<LocalProcessLauncher> logger) : ILauncher
+{
+    private readonly ConcurrentDictionary<string, LocalWorker> _started = new(StringComparer.Ordinal);
+    private readonly Lock _launching = new();
+
+    public Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var files = Files(request.JobId);
+        lock (_launching)
+        {
+            if (FindPid(request.JobId) is { } running)
+            {
+                Log.AlreadyRunning(logger, request.JobId, running);
+                return Task.FromResult(new LaunchedWorker(request.JobId));
+            }
+
+            var command = options.Value.ResolveCommand();
+            var start = new ProcessStartInfo(command[0])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = files.Folder,
+            };
+            foreach (var argument in command.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["CONDUCTOR_URL"] = request.ConductorUrl;
+            start.Environment["JOB_ID"] = request.JobId;
+            start.Environment["JOB_TOKEN"] = request.Token;
+            try
+            {
+                var worker = LocalWorker.Start(start, files);
+                _started[request.JobId] = worker;
+                Log.Started(logger, request.JobId, worker.Process.Id, files.LogPath);
+            }
+            catch (Win32Exception ex)
+            {
+                throw new LaunchException($"cannot start the worker command '{command[0]}': {ex.Message} (check LocalLauncher:WorkerCommand)", retryable: false, ex);
+            }
+            catch (IOException ex)
+            {
+                throw new LaunchException($"cannot prepare the worker's folder {files.Folder}: {ex.Message}", retryable: true, ex);
+            }
+        }
+
+        return Task.FromResult(new LaunchedWorker(request.JobId));
+    }
+
+    public Task<WorkerStatus> GetStatusAsync(string reference, CancellationToken cancellationToken) =>
+        Task.FromResult(Status(reference));
+
+    public async Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (FindPid(reference) is not { } pid)
+        {
+            return;
+        }
+
+        ProcessControl.Interrupt(pid);
+        if (await WaitForExitAsync(pid, reference, grace, cancellationToken))
+        {
+            Log.Stopped(logger, reference, pid);
+        }
+        else if (ProcessControl.BelongsTo(pid, reference))
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
+            Log.Killed(logger, reference, pid, grace);
+        }
+
+        if (_started.TryGetValue(reference, out var worker))
+        {
+            await worker.Completion.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<KnownWorker>> ListAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(options.Value.LogFolder);
+        IReadOnlyList<KnownWorker> workers = !Directory.Exists(folder)
+            ? []
+            : [.. Directory.EnumerateDirectories(folder)
+                .Select(Path.GetFileName)
+                .Where(jobId => jobId is not null && File.Exists(Files(jobId).PidPath))
+                .Select(jobId => new KnownWorker(jobId!, jobId!, Status(jobId!)))];
+        return Task.FromResult(workers);
+    }
+
+    private WorkerStatus Status(string jobId)
+    {
+        if (_started.TryGetValue(jobId, out var worker))
+        {
+            return worker.Process.HasExited ? WorkerStatus.Exited(worker.Process.ExitCode) : WorkerStatus.Running;
+        }
+
+        var files = Files(jobId);
+        if (files.ReadExitCode() is { } exitCode)
+        {
+            return WorkerStatus.Exited(exitCode);
+        }
+
+        return files.ReadPid() switch
+        {
+            null => WorkerStatus.Gone($"no worker was started here for job {jobId}"),
+            var pid when ProcessControl.BelongsTo(pid.Value, jobId) => WorkerStatus.Running,
+            var pid => WorkerStatus.Gone($"process {pid} of job {jobId} no longer runs (exit code unknown)"),
+        };
+    }
+
+    /// <summary>The pid of the job's live worker, or null.</summary>
+    private int? FindPid(string jobId)
+    {
+        if (_started.TryGetValue(jobId, out var worker))
+        {
+            return worker.Process.HasExited ? null : worker.Process.Id;
+        }
+
+        return Files(jobId).ReadPid() is { } pid && ProcessControl.BelongsTo(pid, jobId) ? pid : null;
+    }
+
+    /// <summary>True when the process ended within <paramref name="grace"/>.</summary>
+    private async Task<bool> WaitForExitAsync(int pid, string jobId, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(grace, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            while (ProcessControl.BelongsTo(pid, jobId) && !HasExited(jobId))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, linked.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private bool HasExited(string jobId) => _started.TryGetValue(jobId, out var worker) && worker.Process.HasExited;
+
+    private WorkerFiles Files(string jobId) => new(options.Value.LogFolder, jobId);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 450, EventName = "WorkerStarted", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} started, output in {LogPath}")]
+        public static partial void Started(ILogger logger, string jobId, int pid, string logPath);
+
+        [LoggerMessage(EventId = 451, EventName = "WorkerAlreadyRunning", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} already runs; not starting another")]
+        public static partial void AlreadyRunning(ILogger logger, string jobId, int pid);
+
+        [LoggerMessage(EventId = 452, EventName = "WorkerStopped", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} stopped after the interrupt")]
+        public static partial void Stopped(ILogger logger, string jobId, int pid);
+
+        [LoggerMessage(EventId = 453, EventName = "WorkerKilled", Level = LogLevel.Warning, Message = "Job {JobId}: worker process {Pid} still ran {Grace} after the interrupt; killed it and its children")]
+        public static partial void Killed(ILogger logger, string jobId, int pid, TimeSpan grace);
+    }
+}

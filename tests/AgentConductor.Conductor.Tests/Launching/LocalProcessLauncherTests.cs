@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Launching.Local;
+using AgentConductor.TestSupport;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Conductor.Tests.Launching;
+
+/// <summary>The local launcher against real processes; the stand-in worker is a <c>/bin/sh -c</c> script (tests only).</summary>
+public sealed class LocalProcessLauncherTests : IDisposable
+{
+    private const string Token = "s3cret-token-0123456789abcdef";
+    private const string TrapsInterrupts = "trap '' INT TERM; echo ready; while true; do sleep 0.1; done";
+    private readonly TempDirectory _directory = new();
+    private readonly ListLogger<LocalProcessLauncher> _log = new();
+
+    [Fact]
+    public async Task Launch_GivesTheEnvironmentKeepsTheTokenOffTheCommandLineAndLogsOutput()
+    {
+        var launcher = NewLauncher("echo \"job=$JOB_ID url=$CONDUCTOR_URL token=$JOB_TOKEN\"; echo oops >&2; exec sleep 30");
+
+        var worker = await launcher.LaunchAsync(Request("01job"), CancellationToken.None);
+        var log = await WaitForLogAsync("01job", "oops");
+
+        Assert.Equal("01job", worker.Reference);
+        Assert.Contains($"job=01job url=http://127.0.0.1:7000 token={Token}", log, StringComparison.Ordinal);
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_directory.Path, "01job", "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(Token, File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal));
+        Assert.Equal(WorkerStatus.Running, await launcher.GetStatusAsync(worker.Reference, CancellationToken.None));
+
+        await launcher.StopAsync(worker.Reference, TimeSpan.FromSeconds(5), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Launch_SameJobTwice_StartsOneProcess()
+    {
+        var launcher = NewLauncher("echo started; exec sleep 30");
+
+        await launcher.LaunchAsync(Request("01twice"), CancellationToken.None);
+        await launcher.LaunchAsync(Request("01twice"), CancellationToken.None);
+        await WaitForLogAsync("01twice", "started");
+
+        Assert.Equal(1, _log.Count("WorkerStarted"));
+        Assert.Equal(1, _log.Count("WorkerAlreadyRunning"));
+        await launcher.StopAsync("01twice", TimeSpan.FromSeconds(5), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task GetStatus_WorkerExits_ReportsItsExitCode()
+    {
+        var launcher = NewLauncher("echo bye; exit 3");
+
+        await launcher.LaunchAsync(Request("01exit"), CancellationToken.None);
+        var status = await WaitForStatusAsync(launcher, "01exit", s => s is WorkerStatus.ExitedStatus);
+
+        Assert.Equal(WorkerStatus.Exited(3), status);
+        await WaitUntilAsync(() => File.Exists(Path.Combine(_directory.Path, "01exit", "worker.exit"))); // written once the output has drained
+        Assert.Equal(WorkerStatus.Exited(3), await NewLauncher("true").GetStatusAsync("01exit", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Stop_WorkerThatExitsOnInterrupt_StopsWithoutKill()
+    {
+        var launcher = NewLauncher("echo ready; exec sleep 30");
+        await launcher.LaunchAsync(Request("01int"), CancellationToken.None);
+        await WaitForLogAsync("01int", "ready");
+
+        await launcher.StopAsync("01int", TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(1, _log.Count("WorkerStopped"));
+        Assert.Equal(0, _log.Count("WorkerKilled"));
+        Assert.IsType<WorkerStatus.ExitedStatus>(await launcher.GetStatusAsync("01int", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Stop_WorkerThatTrapsInterrupts_IsKilledAfterTheGrace()
+    {
+        var launcher = NewLauncher(TrapsInterrupts);
+        await launcher.LaunchAsync(Request("01trap"), CancellationToken.None);
+        await WaitForLogAsync("01trap", "ready");
+        var started = Stopwatch.StartNew();
+
+        await launcher.StopAsync("01trap", TimeSpan.FromMilliseconds(500), CancellationToken.None);
+
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(450), $"killed after {started.Elapsed}");
+        Assert.Equal(1, _log.Count("WorkerKilled"));
+        Assert.IsType<WorkerStatus.ExitedStatus>(await launcher.GetStatusAsync("01trap", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task NewLauncher_FindsTheRunningWorkerByItsPidFileAndStopsIt()
+    {
+        await NewLauncher(TrapsInterrupts).LaunchAsync(Request("01adopt"), CancellationToken.None);
+        await WaitForLogAsync("01adopt", "ready");
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_directory.Path, "01adopt", "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var restarted = NewLauncher(TrapsInterrupts);
+        var known = Assert.Single(await restarted.ListAsync(CancellationToken.None));
+        Assert.Equal(("01adopt", "01adopt", WorkerStatus.Running), (known.JobId, known.Reference, known.Status));
+        await restarted.LaunchAsync(Request("01adopt"), CancellationToken.None);
+        Assert.Equal(1, _log.Count("WorkerAlreadyRunning"));
+
+        await restarted.StopAsync("01adopt", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        await WaitUntilAsync(() => !ProcessControl.BelongsTo(pid, "01adopt"));
+        Assert.Equal(1, _log.Count("WorkerKilled"));
+        // Gone, or Exited when the first launcher (still alive in this test process) recorded the exit code first.
+        Assert.IsNotType<WorkerStatus.RunningStatus>(await restarted.GetStatusAsync("01adopt", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PidFileOfAnotherProcess_IsNeitherTrustedNorSignalled()
+    {
+        using var stranger = Process.Start(new ProcessStartInfo("sleep") { ArgumentList = { "30" } })!;
+        Directory.CreateDirectory(Path.Combine(_directory.Path, "01stale"));
+        File.WriteAllText(Path.Combine(_directory.Path, "01stale", "worker.pid"), $"{stranger.Id}\n");
+        var launcher = NewLauncher("true");
+
+        var status = await launcher.GetStatusAsync("01stale", CancellationToken.None);
+        await launcher.StopAsync("01stale", TimeSpan.Zero, CancellationToken.None);
+
+        Assert.IsType<WorkerStatus.GoneStatus>(status);
+        Assert.False(stranger.HasExited);
+        stranger.Kill();
+    }
+
+    [Fact]
+    public async Task Launch_MissingProgram_IsANonRetryableFailure()
+    {
+        var launcher = new LocalProcessLauncher(
+            Options.Create(new LocalLauncherOptions { WorkerCommand = ["/nonexistent/worker"], LogFolder = _directory.Path }), TimeProvider.System, _log);
+
+        var failure = await Assert.ThrowsAsync<LaunchException>(() => launcher.LaunchAsync(Request("01missing"), CancellationToken.None));
+
+        Assert.False(failure.Retryable);
+        Assert.Contains("LocalLauncher:WorkerCommand", failure.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private static LaunchRequest Request(string jobId) => new(jobId, 0, Token, "http://127.0.0.1:7000", "https://git.example/acme/pay.git", "main");
+
+    private LocalProcessLauncher NewLauncher(string script) =>
+        new(Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", script], LogFolder = _directory.Path }), TimeProvider.System, _log);
+
+    private async Task<string> WaitForLogAsync(string jobId, string text)
+    {
+        var path = Path.Combine(_directory.Path, jobId, "worker.log");
+        var content = "";
+        await WaitUntilAsync(() => File.Exists(path) && (content = File.ReadAllText(path)).Contains(text, StringComparison.Ordinal));
+        return content;
+    }
+
+    private static async Task<WorkerStatus> WaitForStatusAsync(ILauncher launcher, string reference, Func<WorkerStatus, bool> done)
+    {
+        WorkerStatus status = WorkerStatus.Running;
+        await WaitUntilAsync(() => done(status = launcher.GetStatusAsync(reference, CancellationToken.None).Result));
+        return status;
+    }
+
+    // Real processes run in real time: poll (bounded) for what they do.
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the worker process");
+            await Task.Delay(20);
+        }
+    }
+}
