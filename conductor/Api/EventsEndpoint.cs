@@ -1,5 +1,6 @@
 using System.Text;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using Microsoft.Data.Sqlite;
@@ -23,7 +24,8 @@ internal static class EventsEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, Scheduler scheduler, ShutdownGate gate, IOptions<IntakeOptions> intake, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveAsync(
+        HttpRequest request, Scheduler scheduler, ShutdownGate gate, DispatchSignal dispatch, IOptions<IntakeOptions> intake, TimeProvider time, CancellationToken cancellationToken)
     {
         if (gate.IsClosed)
         {
@@ -52,6 +54,11 @@ internal static class EventsEndpoint
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
             return Results.Json(new { error = "the database is busy; nothing was stored, send again" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (result.Decisions.Count > 0)
+        {
+            dispatch.Poke();
         }
 
         var outcome = result.Messages[0];

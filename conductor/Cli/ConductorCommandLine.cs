@@ -14,6 +14,7 @@ internal static class ConductorCommandLine
             ReplayCommand.Create(),
             ScenarioCommand.Create(),
             SendCommand.Create(),
+            CancelCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));

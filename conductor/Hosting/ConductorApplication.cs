@@ -19,6 +19,7 @@ internal static class ConductorApplication
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();
+        app.MapCancel();
         app.MapWorkerApi();
         app.MapGrpcUnimplemented();
         return app;

@@ -61,6 +61,7 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<IJobTokenIssuer>(sp => sp.GetRequiredService<JobTokens>());
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<IJobRouter, ConfiguredJobRouter>();
+        services.TryAddSingleton<IWorkerCallbackAddress, WorkerCallbackAddress>();
         services.TryAddSingleton<TaskFileAssembler>();
         services.TryAddSingleton<WorkerJobStore>();
         services.TryAddSingleton<WorkerAuthenticator>();

@@ -26,6 +26,10 @@ internal sealed class DispatchOptions
     /// <summary>A job whose launch failed this many times (retryable failures) fails with the last reason.</summary>
     public int MaxLaunchAttempts { get; set; } = 5;
 
-    /// <summary>The address workers call back on (given to them as <c>CONDUCTOR_URL</c>).</summary>
-    public string ConductorUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>
+    /// The address workers call back on (given to them as <c>CONDUCTOR_URL</c>). Empty: the worker listener
+    /// (<c>WorkerApi:Urls</c>, with the port it actually bound), right for workers on this machine; set it when
+    /// workers reach the conductor by another name (containers, ECS).
+    /// </summary>
+    public string ConductorUrl { get; set; } = "";
 }

@@ -18,7 +18,8 @@ internal sealed class DispatchOptionsValidator : IValidateOptions<DispatchOption
             errors.Add($"Dispatch:LaunchRetryCap ({options.LaunchRetryCap}) must be at least Dispatch:LaunchRetryBase ({options.LaunchRetryBase}).");
         }
 
-        if (!Uri.TryCreate(options.ConductorUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (options.ConductorUrl.Length > 0
+            && (!Uri.TryCreate(options.ConductorUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
             errors.Add($"Dispatch:ConductorUrl must be an absolute http(s) URL (got '{options.ConductorUrl}').");
         }

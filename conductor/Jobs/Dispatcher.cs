@@ -13,7 +13,7 @@ namespace AgentConductor.Conductor.Jobs;
 /// </summary>
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
-    IOptions<DispatchOptions> options, TimeProvider time, ILogger<Dispatcher> logger)
+    IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, TimeProvider time, ILogger<Dispatcher> logger)
 {
     private bool _recovered;
 
@@ -94,7 +94,7 @@ internal sealed partial class Dispatcher(
         try
         {
             var token = tokens.Issue(job.Id);
-            worker = await launcher.LaunchAsync(new LaunchRequest(job.Id, job.Attempt, token, options.Value.ConductorUrl, route.CloneUrl, route.BaseBranch), cancellationToken);
+            worker = await launcher.LaunchAsync(new LaunchRequest(job.Id, job.Attempt, token, callbackAddress.Resolve(), route.CloneUrl, route.BaseBranch), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -49,6 +49,8 @@ internal sealed class JobsHarness : IDisposable
 
     public Dispatcher Dispatcher { get; private set; }
 
+    public string CallbackAddress { get; set; } = "http://127.0.0.1:5081";
+
     public Reconciler Reconciler { get; private set; }
 
     public JobCanceller Canceller { get; }
@@ -124,7 +126,7 @@ internal sealed class JobsHarness : IDisposable
     }
 
     private Dispatcher NewDispatcher() =>
-        new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), Time, DispatcherLog);
+        new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), new FixedCallbackAddress(CallbackAddress), Time, DispatcherLog);
 
     private Reconciler NewReconciler() =>
         new(Store, Launcher, Signal, Options.Create(ReconcileOptions), Time, new ListLogger<Reconciler>());
@@ -134,5 +136,10 @@ internal sealed class JobsHarness : IDisposable
         _messages++;
         Time.Advance(TimeSpan.FromSeconds(1));
         return Time.GetUtcNow();
+    }
+
+    private sealed class FixedCallbackAddress(string address) : IWorkerCallbackAddress
+    {
+        public string Resolve() => address;
     }
 }
