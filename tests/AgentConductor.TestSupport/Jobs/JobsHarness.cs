@@ -126,7 +126,7 @@ internal sealed class JobsHarness : IDisposable
     }
 
     private Dispatcher NewDispatcher() =>
-        new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), new FixedCallbackAddress(CallbackAddress), Time, DispatcherLog);
+        new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress), Time, DispatcherLog);
 
     private Reconciler NewReconciler() =>
         new(Store, Launcher, Signal, Options.Create(ReconcileOptions), Time, new ListLogger<Reconciler>());
