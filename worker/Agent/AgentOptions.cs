@@ -3,10 +3,16 @@ namespace AgentConductor.Worker.Agent;
 /// <summary>How the worker runs the coding agent (Codex CLI). Per-job settings from the conductor override these.</summary>
 internal sealed class AgentOptions
 {
-    public const string SectionName = "Agent";
+    public const string Section = "Agent";
 
-    /// <summary>The program and its leading arguments; <c>exec ...</c> follows. Tests use <c>["node", "fake-codex.js"]</c>.</summary>
-    public string[] Command { get; set; } = ["codex"];
+    /// <summary>
+    /// The program and its leading arguments; <c>exec ...</c> follows. Tests use <c>["node", "fake-codex.js"]</c>.
+    /// Empty means <c>["codex"]</c>; not set in the initializer because the configuration binder appends to an array.
+    /// </summary>
+    public string[] Command { get; set; } = [];
+
+    /// <summary><see cref="Command"/>, or <c>["codex"]</c> when it is empty.</summary>
+    public IReadOnlyList<string> CommandOrDefault => Command.Length > 0 ? Command : ["codex"];
 
     /// <summary>The model when the job does not name one; null leaves it to Codex.</summary>
     public string? Model { get; set; }
@@ -22,26 +28,4 @@ internal sealed class AgentOptions
 
     /// <summary>Extra environment for the agent process: a value sets a variable, null removes an inherited one.</summary>
     public Dictionary<string, string?> Environment { get; set; } = [];
-
-    /// <summary>Every problem with these options, empty when they are usable.</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (Command.Length == 0 || string.IsNullOrWhiteSpace(Command[0]))
-        {
-            yield return $"{SectionName}:{nameof(Command)} must name a program.";
-        }
-
-        foreach (var (name, value) in new[] { (nameof(IdleTimeout), IdleTimeout), (nameof(Timeout), Timeout) })
-        {
-            if (value <= TimeSpan.Zero)
-            {
-                yield return $"{SectionName}:{name} must be positive, not {value}.";
-            }
-        }
-
-        if (InterruptGrace < TimeSpan.Zero)
-        {
-            yield return $"{SectionName}:{nameof(InterruptGrace)} must not be negative, not {InterruptGrace}.";
-        }
-    }
 }

@@ -13,9 +13,10 @@ internal static class CodexCommand
 
     public static ProcessSpec Build(AgentOptions options, AgentRunRequest request, string codexHome, string lastMessagePath)
     {
+        var command = options.CommandOrDefault;
         List<string> arguments =
         [
-            .. options.Command.Skip(1),
+            .. command.Skip(1),
             "exec", "--json",
             "--sandbox", "danger-full-access",
             "--skip-git-repo-check",
@@ -44,7 +45,7 @@ internal static class CodexCommand
 
         return new ProcessSpec
         {
-            FileName = options.Command[0],
+            FileName = command[0],
             Arguments = arguments,
             WorkingDirectory = request.RepositoryPath,
             Environment = environment,
