@@ -30,7 +30,9 @@ public sealed class ProcessRunnerStopTests
     [Fact]
     public async Task RunAsync_TimeoutAndChildTrapsSigint_InterruptedThenKilledAfterGrace()
     {
-        var spec = Shell("trap 'echo got-sigint' INT; echo ready; while :; do sleep 0.1; done") with { Timeout = Short, InterruptGrace = Short };
+        // Two seconds leave the shell time to install its trap even on a loaded machine.
+        var timeout = TimeSpan.FromSeconds(2);
+        var spec = Shell("trap 'echo got-sigint' INT; echo ready; while :; do sleep 0.1; done") with { Timeout = timeout, InterruptGrace = Short };
         var watch = Stopwatch.StartNew();
 
         var result = await Runner().RunAsync(spec, Collect, Token);
@@ -39,7 +41,7 @@ public sealed class ProcessRunnerStopTests
         Assert.True(result.Killed);
         Assert.Equal(137, result.ExitCode); // 128 + SIGKILL
         Assert.Contains("got-sigint", _lines);
-        Assert.True(watch.Elapsed >= Short + Short - TimeSpan.FromMilliseconds(50), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed >= timeout + Short - TimeSpan.FromMilliseconds(50), $"took {watch.Elapsed}");
     }
 
     [Fact]
@@ -72,12 +74,13 @@ public sealed class ProcessRunnerStopTests
     public async Task RunAsync_GrandchildIgnoresSigintAndParentExits_GrandchildKilled()
     {
         // A background job of a non-interactive shell ignores SIGINT; the shell itself dies of it and orphans the job.
-        var spec = Shell("sleep 300 & echo $!; wait") with { Timeout = Short, InterruptGrace = TimeSpan.FromSeconds(2) };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var spec = Shell("sleep 300 & echo $!; wait") with { InterruptGrace = TimeSpan.FromSeconds(2) };
 
-        var result = await Runner().RunAsync(spec, Collect, Token);
+        var result = await Runner().RunAsync(spec, CollectThenCancel(cancel), cancel.Token);
 
         var grandchild = int.Parse(_lines.Single(), CultureInfo.InvariantCulture);
-        Assert.True(result.TimedOut);
+        Assert.True(result.Cancelled);
         Assert.True(result.Killed);
         Assert.True(await IsGoneWithinAsync(grandchild, TimeSpan.FromSeconds(5)), $"process {grandchild} still runs");
     }
@@ -85,9 +88,10 @@ public sealed class ProcessRunnerStopTests
     [Fact]
     public async Task RunAsync_WholeTreeIgnoresSigint_TreeKilled()
     {
-        var spec = Shell("trap '' INT; sleep 300 & echo $!; wait") with { Timeout = Short, InterruptGrace = Short };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var spec = Shell("trap '' INT; sleep 300 & echo $!; wait") with { InterruptGrace = Short };
 
-        var result = await Runner().RunAsync(spec, Collect, Token);
+        var result = await Runner().RunAsync(spec, CollectThenCancel(cancel), cancel.Token);
 
         var grandchild = int.Parse(_lines.Single(), CultureInfo.InvariantCulture);
         Assert.True(result.Killed);
@@ -110,6 +114,12 @@ public sealed class ProcessRunnerStopTests
         Assert.NotEqual(0, pid);
         Assert.True(await IsGoneWithinAsync(pid, TimeSpan.FromSeconds(5)), $"process {pid} still runs");
     }
+
+    private Func<OutputLine, ValueTask> CollectThenCancel(CancellationTokenSource cancel) => async line =>
+    {
+        _lines.Add(line.Text);
+        await cancel.CancelAsync();
+    };
 
     private ValueTask Collect(OutputLine line)
     {
