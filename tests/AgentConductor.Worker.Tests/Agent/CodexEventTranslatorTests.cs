@@ -1,0 +1,117 @@
+using AgentConductor.Proto.V1;
+using AgentConductor.TestSupport;
+using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Processes;
+using AgentConductor.Worker.Secrets;
+
+namespace AgentConductor.Worker.Tests.Agent;
+
+public sealed class CodexEventTranslatorTests
+{
+    private const string Repository = "/work/repo";
+    private readonly FakeTimeProvider _time = new();
+    private readonly SecretMasker _masker = new();
+
+    [Fact]
+    public void Translate_NonJsonAndStderrLines_BecomeLogLinesOfTheirStream()
+    {
+        var translator = Translator();
+
+        var stdout = translator.Translate(Out("warning: not json {"));
+        var broken = translator.Translate(Out("{\"type\": oops"));
+        var stderr = translator.Translate(new OutputLine(OutputStream.StandardError, "Reading prompt from stdin..."));
+
+        Assert.Equal(new LogLine { Stream = LogStream.Stdout, Text = "warning: not json {", Timestamp = Now() }, Assert.Single(stdout).Log);
+        Assert.Equal("{\"type\": oops", Assert.Single(broken).Log.Text);
+        Assert.Equal(LogStream.Stderr, Assert.Single(stderr).Log.Stream);
+    }
+
+    [Fact]
+    public void Translate_TurnCompletedWithoutReasoningTokens_SumsWhatIsPresent()
+    {
+        var translator = Translator();
+
+        translator.Translate(Out("{\"type\":\"turn.started\"}"));
+        var completed = translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":24763,\"cached_input_tokens\":24448,\"output_tokens\":122}}"));
+        translator.Translate(Out("{\"type\":\"turn.started\"}"));
+        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":10,\"cached_input_tokens\":0,\"output_tokens\":5,\"reasoning_output_tokens\":3}}"));
+
+        Assert.Equal(1, Assert.Single(completed).Progress.TurnCompleted.Turn);
+        Assert.Equal(2, translator.Turns);
+        Assert.Equal(new TokenUsage { InputTokens = 24773, CachedInputTokens = 24448, OutputTokens = 127, ReasoningOutputTokens = 3 }, translator.Usage);
+    }
+
+    [Fact]
+    public void Translate_CommandExecution_ReportsExitCodeAndDurationSinceItStarted()
+    {
+        var translator = Translator();
+
+        var started = translator.Translate(Out("{\"type\":\"item.started\",\"item\":{\"id\":\"item_1\",\"type\":\"command_execution\",\"command\":\"bash -lc 'npm test'\",\"status\":\"in_progress\"}}"));
+        _time.Advance(TimeSpan.FromSeconds(42));
+        var completed = translator.Translate(Out("{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\",\"type\":\"command_execution\",\"command\":\"bash -lc 'npm test'\",\"aggregated_output\":\"x\",\"exit_code\":3,\"status\":\"failed\"}}"));
+
+        Assert.Equal("$ bash -lc 'npm test'", Assert.Single(started).Log.Text);
+        var run = Assert.Single(completed).Progress.CommandRun;
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal(TimeSpan.FromSeconds(42), run.Duration.ToTimeSpan());
+        Assert.Equal(["bash -lc 'npm test'"], translator.CommandsRun);
+    }
+
+    [Fact]
+    public void Translate_FileChange_PathsRelativeToTheRepositoryAndListedOnce()
+    {
+        var translator = Translator();
+        var line = "{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"file_change\",\"status\":\"completed\",\"changes\":[" +
+            "{\"path\":\"/work/repo/src/a.cs\",\"kind\":\"update\"},{\"path\":\"docs/b.md\",\"kind\":\"add\"},{\"path\":\"/etc/hosts\",\"kind\":\"update\"}]}}";
+
+        var update = translator.Translate(Out(line));
+        translator.Translate(Out(line));
+
+        Assert.Equal(["src/a.cs", "docs/b.md", "/etc/hosts"], Assert.Single(update).Progress.FilesChanged.Paths);
+        Assert.Equal(["src/a.cs", "docs/b.md", "/etc/hosts"], translator.FilesChanged);
+    }
+
+    [Fact]
+    public void Translate_FatalAndNonFatalErrors_OnlyFatalOnesCountAsFailure()
+    {
+        var translator = Translator();
+
+        translator.Translate(Out("{\"type\":\"item.completed\",\"item\":{\"id\":\"e\",\"type\":\"error\",\"message\":\"retrying tool\"}}"));
+        Assert.Null(translator.Failure);
+        translator.Translate(Out("{\"type\":\"turn.failed\",\"error\":{\"message\":\"rate limited\"}}"));
+        Assert.Equal("rate limited", translator.Failure);
+        var error = translator.Translate(Out("{\"type\":\"error\",\"message\":\"stream disconnected\"}"));
+
+        Assert.Equal("stream disconnected", translator.Failure);
+        Assert.Equal("codex error: stream disconnected", Assert.Single(error).Log.Text);
+    }
+
+    [Fact]
+    public void Translate_UnknownEventAndItemUpdates_LoggedRawAndIgnored()
+    {
+        var translator = Translator();
+
+        var unknown = translator.Translate(Out("{\"type\":\"session.configured\",\"x\":1}"));
+        var updated = translator.Translate(Out("{\"type\":\"item.updated\",\"item\":{\"id\":\"t\",\"type\":\"todo_list\",\"items\":[]}}"));
+
+        Assert.Equal("{\"type\":\"session.configured\",\"x\":1}", Assert.Single(unknown).Log.Text);
+        Assert.Empty(updated);
+    }
+
+    [Fact]
+    public void Translate_SecretInsideAJsonEscape_MaskedInTheDerivedText()
+    {
+        _masker.AddValue("tok\"en-1234");
+        var translator = Translator();
+
+        var message = translator.Translate(Out("{\"type\":\"item.completed\",\"item\":{\"id\":\"m\",\"type\":\"agent_message\",\"text\":\"the key is tok\\\"en-1234\"}}"));
+
+        Assert.Equal("agent: the key is ***", Assert.Single(message).Log.Text);
+    }
+
+    private CodexEventTranslator Translator() => new("job-1", Repository, _time, _masker);
+
+    private Google.Protobuf.WellKnownTypes.Timestamp Now() => Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_time.GetUtcNow());
+
+    private static OutputLine Out(string text) => new(OutputStream.StandardOutput, text);
+}

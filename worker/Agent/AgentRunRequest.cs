@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+
+namespace AgentConductor.Worker.Agent;
+
+/// <summary>
+/// One agent run. A class, not a record: a record's generated ToString would print <see cref="ApiKey"/>.
+/// </summary>
+internal sealed class AgentRunRequest
+{
+    /// <summary>The job the progress updates belong to.</summary>
+    public required string JobId { get; init; }
+
+    /// <summary>The cloned repository the agent works in (<c>-C</c>).</summary>
+    public required string RepositoryPath { get; init; }
+
+    /// <summary>The prompt, written to the agent's stdin.</summary>
+    public required string Prompt { get; init; }
+
+    /// <summary>The Codex API key, passed only as <c>CODEX_API_KEY</c> in the agent's environment and masked everywhere.</summary>
+    public required string ApiKey { get; init; }
+
+    /// <summary>A folder outside the repository; each run gets a fresh folder in it for CODEX_HOME and the last message.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The model; null or empty falls back to <see cref="AgentOptions.Model"/>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Configuration overrides, one <c>-c key=value</c> each (values are TOML).</summary>
+    public IReadOnlyDictionary<string, string> ExtraConfig { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Overrides <see cref="AgentOptions.IdleTimeout"/>.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Overrides <see cref="AgentOptions.Timeout"/>.</summary>
+    public TimeSpan? Timeout { get; init; }
+}

@@ -1,0 +1,8 @@
+namespace AgentConductor.Worker.Processes;
+
+/// <summary>Which pipe a line came from.</summary>
+internal enum OutputStream
+{
+    StandardOutput,
+    StandardError,
+}
