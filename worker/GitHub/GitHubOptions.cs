@@ -22,4 +22,31 @@ internal sealed class GitHubOptions
 
     /// <summary>GitHub asks for at least a minute after a secondary rate limit that names no wait.</summary>
     public TimeSpan SecondaryRateLimitDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every problem with these settings at once, so a bad configuration fails at startup with the full list.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!ApiBaseUrl.IsAbsoluteUri || ApiBaseUrl.Scheme is not ("https" or "http"))
+        {
+            problems.Add($"GitHub:ApiBaseUrl must be an absolute http(s) URL, got '{ApiBaseUrl}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(UserAgent))
+        {
+            problems.Add("GitHub:UserAgent must not be empty (GitHub rejects requests without one).");
+        }
+
+        if (MaxRetries < 0)
+        {
+            problems.Add($"GitHub:MaxRetries must be 0 or more, got {MaxRetries}.");
+        }
+
+        if (MaxRetryWait <= TimeSpan.Zero || RetryBaseDelay <= TimeSpan.Zero || SecondaryRateLimitDelay <= TimeSpan.Zero)
+        {
+            problems.Add("GitHub:MaxRetryWait, RetryBaseDelay and SecondaryRateLimitDelay must be positive.");
+        }
+
+        return problems;
+    }
 }

@@ -9,16 +9,17 @@ public sealed class FakeGitHubServerTests
 {
     [Theory]
     [InlineData(null, "application/vnd.github+json", "2022-11-28", "missing Authorization")]
+    [InlineData("Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28", "missing User-Agent", false)]
     [InlineData("Bearer wrong", "application/vnd.github+json", "2022-11-28", "wrong Authorization")]
     [InlineData("Bearer " + GitHubHarness.Token, null, "2022-11-28", "missing Accept")]
     [InlineData("Bearer " + GitHubHarness.Token, "application/vnd.github+json", null, "missing X-GitHub-Api-Version")]
     public async Task Request_MissingOrWrongHeader_Answers400AndRecordsFailure(
-        string? authorization, string? accept, string? version, string expected)
+        string? authorization, string? accept, string? version, string expected, bool userAgent = true)
     {
         await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUrl, "repos/o/r/pulls?head=o:b"));
-        AddHeaders(request, authorization, accept, version);
+        AddHeaders(request, authorization, accept, version, userAgent);
 
         using var response = await client.SendAsync(request, GitHubHarness.Ct);
 
@@ -61,9 +62,13 @@ public sealed class FakeGitHubServerTests
         Assert.Contains("unknown route", Assert.Single(server.Failures), StringComparison.Ordinal);
     }
 
-    private static void AddHeaders(HttpRequestMessage request, string? authorization, string? accept, string? version)
+    private static void AddHeaders(HttpRequestMessage request, string? authorization, string? accept, string? version, bool userAgent = true)
     {
-        request.Headers.TryAddWithoutValidation("User-Agent", "tests");
+        if (userAgent)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", "tests");
+        }
+
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.FakeGitHub;
 using AgentConductor.Worker.GitHub;
 
 namespace AgentConductor.Worker.Tests.GitHub;
@@ -68,6 +69,39 @@ public sealed class GitHubClientRetryTests
         Assert.Null(await task);
         Assert.Equal(2, github.Server.Requests.Count);
         Assert.Contains(github.ClientLogger.Entries, e => e.EventName == "GitHubRetryingAnswer" && e.Message.Contains("00:01:30", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_403SecondaryLimitWithoutHeaders_WaitsOneMinuteThenSucceeds()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.RespondNext(FakeGitHubResponse.Create(403, "You have exceeded a secondary rate limit."));
+
+        var task = Find(github);
+        await github.Time.WaitForTimersAsync();
+        github.Time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(50, GitHubHarness.Ct);
+
+        Assert.False(task.IsCompleted);
+        github.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await task);
+        Assert.Equal(2, github.Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_503WithRetryAfter_WaitsWhatServerAsked()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.RespondNext(FakeGitHubResponse.Create(503, "Unavailable", ("Retry-After", "120")));
+
+        var task = Find(github);
+        await github.Time.WaitForTimersAsync();
+        github.Time.Advance(TimeSpan.FromSeconds(119));
+        await Task.Delay(50, GitHubHarness.Ct);
+
+        Assert.False(task.IsCompleted);
+        github.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await task);
     }
 
     [Fact]
