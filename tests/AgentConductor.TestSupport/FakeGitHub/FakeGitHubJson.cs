@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace AgentConductor.TestSupport.FakeGitHub;
+
+/// <summary>The fake's JSON documents, shaped like GitHub's.</summary>
+internal static class FakeGitHubJson
+{
+    public static JsonObject PullRequest(FakePullRequest pr) => new()
+    {
+        ["id"] = 1000 + pr.Number,
+        ["number"] = pr.Number,
+        ["state"] = pr.State,
+        ["title"] = pr.Title,
+        ["body"] = pr.Body,
+        ["draft"] = pr.Draft,
+        ["html_url"] = pr.HtmlUrl,
+        ["url"] = $"https://api.github.test/repos/{pr.Owner}/{pr.Repo}/pulls/{pr.Number}",
+        ["head"] = new JsonObject { ["ref"] = pr.HeadRef, ["label"] = $"{pr.HeadOwner}:{pr.HeadRef}" },
+        ["base"] = new JsonObject { ["ref"] = pr.BaseRef, ["label"] = $"{pr.Owner}:{pr.BaseRef}" },
+    };
+
+    public static JsonObject Message(string message) => new() { ["message"] = message };
+
+    public static JsonObject Validation(string resource, string? field, string code, string? message = null)
+    {
+        var error = new JsonObject { ["resource"] = resource, ["code"] = code };
+        if (field is not null)
+        {
+            error["field"] = field;
+        }
+
+        if (message is not null)
+        {
+            error["message"] = message;
+        }
+
+        return new JsonObject
+        {
+            ["message"] = "Validation Failed",
+            ["errors"] = new JsonArray(error),
+            ["documentation_url"] = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+        };
+    }
+
+    public static async Task WriteAsync(HttpContext context, int status, string body, IReadOnlyDictionary<string, string>? headers)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+}

@@ -1,0 +1,8 @@
+namespace AgentConductor.TestSupport.FakeGitHub;
+
+/// <summary>One request the fake GitHub received, as it arrived (path without the query; query without the '?').</summary>
+public sealed record FakeGitHubRequest(
+    string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

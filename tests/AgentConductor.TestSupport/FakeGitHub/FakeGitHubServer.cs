@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentConductor.TestSupport.FakeGitHub;
+
+/// <summary>
+/// An in-process, strict GitHub REST fake on 127.0.0.1 (free port) with the endpoints the worker uses:
+/// list/create/update pull requests, issue comments and labels, over an in-memory store. A request with a missing or wrong
+/// <c>Authorization</c>, a missing <c>Accept</c>/<c>X-GitHub-Api-Version</c>/<c>User-Agent</c>, an unknown route, a malformed
+/// JSON body or a <c>head</c> filter not in <c>owner:branch</c> form is recorded in <see cref="Failures"/> and answered 400.
+/// Every request is kept in <see cref="Requests"/>. Optionally served under an enterprise-style prefix (<c>/api/v3</c>).
+/// </summary>
+public sealed class FakeGitHubServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<FakeGitHubResponse> _scripted = new();
+    private int _concurrentCreates;
+
+    private FakeGitHubServer(WebApplication app, string token, string pathPrefix)
+    {
+        _app = app;
+        Token = token;
+        PathPrefix = pathPrefix;
+    }
+
+    /// <summary>The API root to configure the client with, ending in '/'.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public string Token { get; }
+
+    public string PathPrefix { get; }
+
+    public ConcurrentQueue<FakeGitHubRequest> Requests { get; } = new();
+
+    public ConcurrentQueue<string> Failures { get; } = new();
+
+    internal object Gate { get; } = new();
+
+    internal List<FakePullRequest> Store { get; } = [];
+
+    /// <summary>A snapshot of every pull request in the store.</summary>
+    public IReadOnlyList<FakePullRequest> PullRequests
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Store];
+            }
+        }
+    }
+
+    /// <param name="token">The only token the fake accepts (as <c>Authorization: Bearer &lt;token&gt;</c>).</param>
+    /// <param name="pathPrefix">"" for github.com, "/api/v3" to look like GitHub Enterprise Server.</param>
+    public static async Task<FakeGitHubServer> StartAsync(string token, string pathPrefix = "", CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeGitHubServer(app, token, pathPrefix.TrimEnd('/'));
+        var handler = new FakeGitHubHandler(server);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        server.BaseUrl = new Uri(address.TrimEnd('/') + server.PathPrefix + "/");
+        return server;
+    }
+
+    /// <summary>Puts an open pull request in the store, as if an earlier run had opened it.</summary>
+    public FakePullRequest AddPullRequest(string owner, string repo, string headRef, string baseRef = "main", string title = "Existing")
+    {
+        lock (Gate)
+        {
+            var pullRequest = new FakePullRequest
+            {
+                Number = Store.Count + 1, Owner = owner, Repo = repo, HeadOwner = owner, HeadRef = headRef, BaseRef = baseRef, Title = title,
+            };
+            Store.Add(pullRequest);
+            return pullRequest;
+        }
+    }
+
+    /// <summary>The next request (after the strict checks pass) gets this answer instead of being handled.</summary>
+    public void RespondNext(FakeGitHubResponse response) => _scripted.Enqueue(response);
+
+    /// <summary>The next <paramref name="count"/> requests get <paramref name="status"/> (502 by default).</summary>
+    public void FailNext(int count, int status = 502)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            RespondNext(FakeGitHubResponse.Create(status, "Server Error"));
+        }
+    }
+
+    /// <summary>A primary rate limit: 403 with <c>x-ratelimit-remaining: 0</c> and <c>x-ratelimit-reset</c> at <paramref name="reset"/>.</summary>
+    public void RateLimitNext(DateTimeOffset reset, int status = 403) => RespondNext(FakeGitHubResponse.Create(
+        status,
+        "API rate limit exceeded for user ID 1.",
+        ("x-ratelimit-limit", "5000"),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-used", "5000"),
+        ("x-ratelimit-resource", "core"),
+        ("x-ratelimit-reset", reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))));
+
+    /// <summary>A secondary rate limit: 429 with <c>Retry-After</c>.</summary>
+    public void TooManyRequestsNext(TimeSpan retryAfter) => RespondNext(FakeGitHubResponse.Create(
+        429,
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        ("Retry-After", ((long)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture))));
+
+    /// <summary>
+    /// The next create loses a race: just before it is handled, another run opens a pull request for the same head,
+    /// so GitHub answers 422 "A pull request already exists for owner:branch.".
+    /// </summary>
+    public void SimulateConcurrentCreateNext() => Interlocked.Increment(ref _concurrentCreates);
+
+    internal bool TryTakeScripted(out FakeGitHubResponse response) => _scripted.TryDequeue(out response!);
+
+    internal bool TakeConcurrentCreate()
+    {
+        var current = Volatile.Read(ref _concurrentCreates);
+        return current > 0 && Interlocked.CompareExchange(ref _concurrentCreates, current - 1, current) == current;
+    }
+
+    internal void Fail(string failure) => Failures.Enqueue(failure);
+
+    /// <summary>Throws if the fake saw any request it considers wrong.</summary>
+    public void AssertNoFailures()
+    {
+        if (!Failures.IsEmpty)
+        {
+            throw new InvalidOperationException("Fake GitHub saw bad requests:\n" + string.Join("\n", Failures));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
