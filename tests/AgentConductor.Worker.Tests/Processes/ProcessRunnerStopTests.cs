@@ -73,9 +73,10 @@ public sealed class ProcessRunnerStopTests
     [Fact]
     public async Task RunAsync_GrandchildIgnoresSigintAndParentExits_GrandchildKilled()
     {
-        // A background job of a non-interactive shell ignores SIGINT; the shell itself dies of it and orphans the job.
+        // The grandchild ignores SIGINT and prints its pid only once it does (so the cancel cannot race the trap);
+        // the shell itself dies of SIGINT and orphans it.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var spec = Shell("sleep 300 & echo $!; wait") with { InterruptGrace = TimeSpan.FromSeconds(2) };
+        var spec = Shell("sh -c 'trap \"\" INT; echo $$; exec sleep 300' & wait") with { InterruptGrace = TimeSpan.FromSeconds(2) };
 
         var result = await Runner().RunAsync(spec, CollectThenCancel(cancel), cancel.Token);
 
