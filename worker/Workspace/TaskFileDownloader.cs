@@ -1,0 +1,113 @@
+using AgentConductor.Proto.V1;
+using AgentConductor.Worker.Conductor;
+
+namespace AgentConductor.Worker.Workspace;
+
+/// <summary>
+/// Fetches the job's task files with <see cref="IConductorClient.DownloadTaskFilesAsync"/> into the workspace:
+/// every path is checked before anything is written for it, content is streamed to disk and verified against
+/// the header (and the handshake's file list), and a file appears under its name only once verified.
+/// </summary>
+internal sealed class TaskFileDownloader(IConductorClient conductor)
+{
+    /// <summary>Downloads every task file into <paramref name="workspaceRoot"/> (created if missing).</summary>
+    /// <param name="expectedFiles">The handshake's <c>JobSpec.task_files</c>; when not empty, the stream must deliver exactly these.</param>
+    /// <exception cref="TaskFileException">A path is unsafe, a file does not match, or the stream breaks the protocol.</exception>
+    public async Task<IReadOnlyList<DownloadedTaskFile>> DownloadAsync(
+        string workspaceRoot, IReadOnlyList<TaskFileInfo> expectedFiles, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workspaceRoot);
+        var expected = expectedFiles.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var downloaded = new List<DownloadedTaskFile>();
+        TaskFileWriter? current = null;
+        try
+        {
+            var chunks = conductor.DownloadTaskFilesAsync(new DownloadTaskFilesRequest(), cancellationToken);
+            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+            {
+                switch (chunk.ChunkCase)
+                {
+                    case TaskFileChunk.ChunkOneofCase.Header:
+                        var finished = current;
+                        current = null;
+                        await CompleteAsync(finished, downloaded, cancellationToken);
+                        var header = chunk.Header;
+                        var targetPath = WorkspacePaths.Resolve(workspaceRoot, header.Path);
+                        CheckHeader(header, expected, downloaded);
+                        current = TaskFileWriter.Create(header, targetPath);
+                        break;
+                    case TaskFileChunk.ChunkOneofCase.Data when current is not null:
+                        await current.WriteAsync(chunk.Data.Memory, cancellationToken);
+                        break;
+                    default:
+                        throw new TaskFileException(TaskFileError.Protocol, string.Empty, $"a {chunk.ChunkCase} message arrived where a file header was expected");
+                }
+            }
+
+            var last = current;
+            current = null;
+            await CompleteAsync(last, downloaded, cancellationToken);
+        }
+        finally
+        {
+            if (current is not null)
+            {
+                await current.DisposeAsync();
+            }
+        }
+
+        var missing = expected.Keys.Except(downloaded.Select(f => f.Path), StringComparer.Ordinal).FirstOrDefault();
+        if (missing is not null)
+        {
+            throw new TaskFileException(TaskFileError.Protocol, missing, "the handshake listed this file but the download did not include it");
+        }
+
+        return downloaded;
+    }
+
+    private static async Task CompleteAsync(TaskFileWriter? writer, List<DownloadedTaskFile> downloaded, CancellationToken cancellationToken)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        await using (writer)
+        {
+            downloaded.Add(await writer.CompleteAsync(cancellationToken));
+        }
+    }
+
+    private static void CheckHeader(FileHeader header, Dictionary<string, TaskFileInfo> expected, List<DownloadedTaskFile> downloaded)
+    {
+        if (header.Size < 0 || !IsSha256Hex(header.Sha256))
+        {
+            throw new TaskFileException(TaskFileError.Protocol, header.Path, $"the header has size {header.Size} and digest '{header.Sha256}'");
+        }
+
+        if (downloaded.Any(f => f.Path == header.Path))
+        {
+            throw new TaskFileException(TaskFileError.Protocol, header.Path, "the file was sent twice");
+        }
+
+        if (expected.Count == 0)
+        {
+            return;
+        }
+
+        if (!expected.TryGetValue(header.Path, out var info))
+        {
+            throw new TaskFileException(TaskFileError.Protocol, header.Path, "the handshake did not list this file");
+        }
+
+        if (info.Size != header.Size || !string.Equals(info.Sha256, header.Sha256, StringComparison.OrdinalIgnoreCase) || info.Mode != header.Mode)
+        {
+            throw new TaskFileException(
+                TaskFileError.Mismatch,
+                header.Path,
+                $"the handshake listed size {info.Size}, mode {info.Mode}, SHA-256 {info.Sha256}; the header says size {header.Size}, mode {header.Mode}, SHA-256 {header.Sha256}");
+        }
+    }
+
+    private static bool IsSha256Hex(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
+}
