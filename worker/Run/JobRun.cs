@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+using AgentConductor.Proto.V1;
+using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Git;
+using AgentConductor.Worker.GitHub;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentConductor.Worker.Run;
+
+/// <summary>
+/// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
+/// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
+/// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
+/// </summary>
+internal sealed partial class JobRun(
+    WorkerSettings settings,
+    IConductorClient conductor,
+    IGitWorkspace git,
+    IAgentRunner agent,
+    PullRequestPublisher? publisher,
+    TimeProvider time,
+    ILogger<JobRun> logger)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        JobSpec spec;
+        try
+        {
+            spec = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current, Capabilities = { "codex", "git", "github" } }, cancellationToken)).Job;
+        }
+        catch (ConductorUnreachableException ex)
+        {
+            LogConductorProblem(logger, ex.Message);
+            return WorkerExitCodes.ConductorUnreachable;
+        }
+        catch (ConductorRejectedException ex)
+        {
+            LogConductorProblem(logger, ex.Message);
+            return WorkerExitCodes.ConductorRejected;
+        }
+
+        await using var heartbeat = new HeartbeatLoop(conductor, time, logger);
+        await using var progress = new ProgressPump(conductor, time, logger);
+        heartbeat.Start(spec.HeartbeatInterval?.ToTimeSpan() ?? TimeSpan.Zero);
+        progress.Start();
+        using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
+
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress).RunAsync(job.Token);
+        if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
+        {
+            outcome = outcome with { ErrorMessage = reason };
+        }
+
+        LogFinished(logger, spec.JobId, outcome.Status, outcome.ErrorMessage ?? "");
+        heartbeat.Phase = WorkerPhase.Reporting;
+        await progress.FlushAsync(TimeSpan.FromSeconds(10));
+        await ReportAsync(spec, outcome, startedAt, cancellationToken);
+        return outcome.ExitCode;
+    }
+
+    private async Task ReportAsync(JobSpec spec, JobOutcome outcome, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var report = new ReportResultRequest
+        {
+            JobId = spec.JobId,
+            Status = outcome.Status,
+            PullRequestUrl = outcome.PullRequestUrl ?? "",
+            Branch = outcome.Branch ?? "",
+            HeadCommit = outcome.HeadCommit ?? "",
+            Summary = outcome.Summary ?? "",
+            Usage = outcome.Usage,
+            StartedAt = Timestamp.FromDateTimeOffset(startedAt),
+            FinishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+        };
+        if (outcome.ErrorCode is not null)
+        {
+            report.Error = new ResultError { Code = outcome.ErrorCode, Message = outcome.ErrorMessage ?? "" };
+        }
+
+        try
+        {
+            await conductor.ReportResultAsync(report, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ConductorUnreachableException or ConductorRejectedException)
+        {
+            // The exit code still tells the conductor (through the launcher) how the job ended.
+            LogConductorProblem(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
+    private static partial void LogConductorProblem(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1001, EventName = "JobFinished", Level = LogLevel.Information, Message = "Job {JobId} finished: {Status} {Error}")]
+    private static partial void LogFinished(ILogger logger, string jobId, ResultStatus status, string error);
+}

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using AgentConductor.Proto.V1;
+using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Git;
+using AgentConductor.Worker.GitHub;
+using AgentConductor.Worker.Workspace;
+
+namespace AgentConductor.Worker.Run;
+
+/// <summary>The work of one job in a fresh workspace; every failure becomes a <see cref="JobOutcome"/>, never an exception.</summary>
+internal sealed class JobSteps(
+    WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
+    HeartbeatLoop heartbeat, ProgressPump progress)
+{
+    private string TaskFolder => Path.Combine(settings.WorkDirectory, "task");
+
+    private string RepositoryFolder => Path.Combine(settings.WorkDirectory, "repo");
+
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        if (spec.Repositories.Count == 0)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.TaskFilesInvalid, "no_repository", "the job spec names no repository");
+        }
+
+        var repository = spec.Repositories[0];
+        try
+        {
+            if (Directory.Exists(settings.WorkDirectory))
+            {
+                Directory.Delete(settings.WorkDirectory, recursive: true);
+            }
+
+            progress.Log($"downloading {spec.TaskFiles.Count} task files");
+            await new TaskFileDownloader(conductor).DownloadAsync(TaskFolder, spec.TaskFiles, cancellationToken);
+        }
+        catch (TaskFileException ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.TaskFilesInvalid, "task_files", ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Cancelled();
+        }
+
+        return await WorkAsync(repository, cancellationToken);
+    }
+
+    private async Task<JobOutcome> WorkAsync(Repository repository, CancellationToken cancellationToken)
+    {
+        heartbeat.Phase = WorkerPhase.Cloning;
+        try
+        {
+            progress.Log($"cloning {repository.CloneUrl} ({repository.BaseBranch})");
+            await git.CloneAsync(repository.CloneUrl, repository.BaseBranch, RepositoryFolder, cancellationToken);
+            await git.CreateBranchAsync(RepositoryFolder, spec.BranchName, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return Cancelled();
+        }
+        catch (Exception ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.GitFailed, "git", $"clone failed: {ex.Message}");
+        }
+
+        heartbeat.Phase = WorkerPhase.RunningAgent;
+        var run = await agent.RunAsync(
+            new AgentRunRequest
+            {
+                JobId = spec.JobId,
+                RepositoryPath = RepositoryFolder,
+                Prompt = Prompt(),
+                ApiKey = settings.CodexApiKey ?? "",
+                StateDirectory = Path.Combine(settings.WorkDirectory, "state"),
+                Model = spec.Agent?.Model,
+                ExtraConfig = spec.Agent?.ExtraConfig ?? new Google.Protobuf.Collections.MapField<string, string>(),
+                IdleTimeout = spec.Agent?.IdleTimeout?.ToTimeSpan() is { Ticks: > 0 } idle ? idle : null,
+                Timeout = spec.Agent?.OverallTimeout?.ToTimeSpan() is { Ticks: > 0 } overall ? overall : null,
+            },
+            progress.PublishAsync,
+            cancellationToken);
+        return await PublishAsync(repository, run);
+    }
+
+    /// <summary>Whatever the agent did is committed and pushed; a pull request only follows a successful run.</summary>
+    private async Task<JobOutcome> PublishAsync(Repository repository, AgentRunResult run)
+    {
+        // Publishing must finish even when the job was cancelled: the agent is already stopped, and pushing saves its work.
+        using var publishing = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var token = publishing.Token;
+        var agentOutcome = AgentOutcomeFor(run);
+        string? head = null;
+        try
+        {
+            heartbeat.Phase = WorkerPhase.Pushing;
+            await git.CommitAllAsync(RepositoryFolder, $"{spec.Title}\n\nAgent-Conductor-Job: {spec.JobId}", token);
+            if (!await git.HasChangesAgainstBaseAsync(RepositoryFolder, repository.BaseBranch, token))
+            {
+                return run.Outcome == AgentOutcome.Succeeded
+                    ? agentOutcome with { Status = ResultStatus.NoChanges, ExitCode = WorkerExitCodes.NoChanges }
+                    : agentOutcome;
+            }
+
+            head = await git.PushAsync(RepositoryFolder, spec.BranchName, token);
+            progress.Log($"pushed {spec.BranchName} at {head}");
+        }
+        catch (Exception ex)
+        {
+            return run.Outcome == AgentOutcome.Succeeded
+                ? JobOutcome.Fail(WorkerExitCodes.GitFailed, "git", $"push failed: {ex.Message}") with { Summary = run.Summary, Usage = run.Usage }
+                : agentOutcome with { ErrorMessage = $"{agentOutcome.ErrorMessage}; push of the partial work failed too: {ex.Message}" };
+        }
+
+        var pushed = agentOutcome with { Branch = spec.BranchName, HeadCommit = head };
+        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || !GitHubRepository.TryParse(repository.CloneUrl, out var gitHubRepository))
+        {
+            return pushed;
+        }
+
+        try
+        {
+            heartbeat.Phase = WorkerPhase.OpeningPullRequest;
+            var pullRequest = await publisher.PublishAsync(
+                new PullRequestPublication
+                {
+                    Repository = gitHubRepository,
+                    HeadBranch = spec.BranchName,
+                    BaseBranch = repository.BaseBranch,
+                    Title = Title(),
+                    Body = PullRequestBody.Build(new PullRequestBodyContent
+                    {
+                        Summary = run.Summary ?? "(the agent left no summary)",
+                        SourceTitle = spec.Title,
+                        SourceUrl = SourceUrl(),
+                        JobId = spec.JobId,
+                        InputTokens = run.Usage.InputTokens,
+                        CachedInputTokens = run.Usage.CachedInputTokens,
+                        OutputTokens = run.Usage.OutputTokens,
+                        Commands = run.CommandsRun,
+                    }),
+                    Draft = settings.DraftPullRequests,
+                },
+                token);
+            progress.Log($"pull request {(pullRequest.Reused ? "updated" : "opened")}: {pullRequest.Url}");
+            return pushed with { PullRequestUrl = pullRequest.Url.ToString() };
+        }
+        catch (Exception ex)
+        {
+            return pushed with { Status = ResultStatus.Failed, ExitCode = WorkerExitCodes.GitHubFailed, ErrorCode = "github", ErrorMessage = $"the branch is pushed but the pull request failed: {ex.Message}" };
+        }
+    }
+
+    private static JobOutcome AgentOutcomeFor(AgentRunResult run)
+    {
+        var outcome = run.Outcome switch
+        {
+            AgentOutcome.Succeeded => new JobOutcome(ResultStatus.Succeeded, WorkerExitCodes.Succeeded),
+            AgentOutcome.TimedOut => new JobOutcome(ResultStatus.TimedOut, WorkerExitCodes.AgentTimedOut, "agent_timeout", run.FailureReason),
+            AgentOutcome.Cancelled => new JobOutcome(ResultStatus.Cancelled, WorkerExitCodes.Cancelled, "cancelled", run.FailureReason),
+            AgentOutcome.Idle => new JobOutcome(ResultStatus.Failed, WorkerExitCodes.AgentTimedOut, "agent_idle", run.FailureReason),
+            _ => new JobOutcome(ResultStatus.Failed, WorkerExitCodes.AgentFailed, "agent_failed", run.FailureReason),
+        };
+        return outcome with { Summary = run.Summary, Usage = run.Usage };
+    }
+
+    private static JobOutcome Cancelled() => new(ResultStatus.Cancelled, WorkerExitCodes.Cancelled, "cancelled", "cancelled before the agent ran");
+
+    private string Title()
+    {
+        if (spec.Kind == JobKind.Ticket)
+        {
+            return PullRequestTitle.ForTicket(spec.TicketKey, spec.Title);
+        }
+
+        var alarm = spec.Title.Contains(": ", StringComparison.Ordinal) ? spec.Title[(spec.Title.IndexOf(": ", StringComparison.Ordinal) + 2)..] : spec.Title;
+        return PullRequestTitle.ForIncident(long.TryParse(spec.IncidentId, out var id) ? id : 0, spec.Account, alarm);
+    }
+
+    /// <summary>The task files are the agent's instructions: AGENTS.md (how to work) then TASK.md (what to do).</summary>
+    private string Prompt()
+    {
+        var parts = new[] { "AGENTS.md", "TASK.md" }.Select(name => Path.Combine(TaskFolder, name)).Where(File.Exists).Select(File.ReadAllText).ToList();
+        return parts.Count > 0 ? string.Join("\n\n", parts) : $"Work on: {spec.Title}";
+    }
+
+    private Uri? SourceUrl()
+    {
+        try
+        {
+            using var job = JsonDocument.Parse(File.ReadAllText(Path.Combine(TaskFolder, "job.json")));
+            return FindUrl(job.RootElement) is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindUrl(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Select(p => p.Name == "url" && p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : FindUrl(p.Value)).FirstOrDefault(u => u is not null),
+        _ => null,
+    };
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using System.Threading.Channels;
+using AgentConductor.Proto.V1;
+using AgentConductor.Worker.Conductor;
+
+namespace AgentConductor.Worker.Run;
+
+/// <summary>
+/// Forwards progress to the conductor on one <c>PublishProgress</c> stream at a time. If a stream fails (the conductor
+/// restarts), the next update opens a new one; updates are never allowed to block or fail the job.
+/// </summary>
+internal sealed partial class ProgressPump(IConductorClient conductor, TimeProvider time, ILogger logger) : IAsyncDisposable
+{
+    private readonly Channel<ProgressUpdate> _updates = Channel.CreateBounded<ProgressUpdate>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _pump;
+
+    public void Start() => _pump = Task.Run(() => PumpAsync(_stop.Token));
+
+    public ValueTask PublishAsync(ProgressUpdate update)
+    {
+        _updates.Writer.TryWrite(update);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Log(string text) =>
+        _updates.Writer.TryWrite(new ProgressUpdate { Log = new LogLine { Stream = LogStream.Worker, Text = text, Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) } });
+
+    /// <summary>Sends what is queued (bounded by <paramref name="flushTimeout"/>) and closes the stream.</summary>
+    public async Task FlushAsync(TimeSpan flushTimeout)
+    {
+        _updates.Writer.TryComplete();
+        if (_pump is not null)
+        {
+            await _pump.WaitAsync(flushTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _updates.Writer.TryComplete();
+        await _stop.CancelAsync();
+        if (_pump is not null)
+        {
+            await _pump.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        while (await _updates.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await conductor.PublishProgressAsync(_updates.Reader.ReadAllAsync(cancellationToken), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogStreamFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1200, EventName = "ProgressStreamFailed", Level = LogLevel.Warning, Message = "Progress stream to the conductor failed ({Reason}); the next update opens a new one")]
+    private static partial void LogStreamFailed(ILogger logger, string reason);
+}
