@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentConductor.Benchmarks;
 using AgentConductor.Benchmarks.Scheduling;
+using AgentConductor.Benchmarks.TaskFiles;
 
 var events = new Option<int>("--events") { Description = "Events per measurement", DefaultValueFactory = _ => 20_000 };
 var batches = new Option<int[]>("--batch") { Description = "Batch sizes (messages per transaction)", DefaultValueFactory = _ => [10, 100, 1000], AllowMultipleArgumentsPerToken = true };
@@ -18,5 +19,9 @@ var grpcTransfer = new Command("grpc-transfer", "Task-file throughput over the g
 grpcTransfer.TreatUnmatchedTokensAsErrors = false;
 grpcTransfer.SetAction((parse, cancellationToken) => GrpcTransferBenchmark.RunAsync(BenchmarkArguments.Parse([.. parse.UnmatchedTokens]), cancellationToken));
 
-var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer };
+var size = new Option<int>("--size-mib") { Description = "Size of the large task file", DefaultValueFactory = _ => 1024 };
+var taskFiles = new Command("task-files", "A job's task files from the conductor's WorkerService to the worker's downloader on disk, with SHA-256 checks") { size };
+taskFiles.SetAction((parse, cancellationToken) => TaskFilesBenchmark.RunAsync(parse.GetValue(size), cancellationToken));
+
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles };
 return await root.Parse(args).InvokeAsync();
