@@ -22,7 +22,7 @@ public sealed class ConductorPipelineTests
         await using var host = await ConductorHost.StartAsync(jobsEngine: true, cancellationToken: Ct);
 
         var jobId = await PostTicketAsync(host, "PAY-412");
-        var launch = await Eventually.ValueAsync(() => host.Launcher.Launches.FirstOrDefault(l => l.JobId == jobId), Ct);
+        var launch = await LaunchedAsync(host, jobId);
 
         Assert.Equal(host.WorkerAddress.GetLeftPart(UriPartial.Authority), launch.ConductorUrl);
         Assert.Equal("https://github.example/acme/app.git", launch.CloneUrl);
@@ -74,7 +74,7 @@ public sealed class ConductorPipelineTests
     {
         await using var host = await ConductorHost.StartAsync(jobsEngine: true, cancellationToken: Ct);
         var jobId = await PostTicketAsync(host, "PAY-1");
-        var launch = await Eventually.ValueAsync(() => host.Launcher.Launches.FirstOrDefault(l => l.JobId == jobId), Ct);
+        var launch = await LaunchedAsync(host, jobId);
         var auth = ConductorHost.Bearer(launch.Token);
         await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, auth, Ct);
 
@@ -94,6 +94,17 @@ public sealed class ConductorPipelineTests
         using var response = await host.Http.PostAsync("/v1/jobs/nope/cancel", null, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>
+    /// The launch request, once the dispatcher has recorded the job as <c>launched</c>: a worker that calls earlier is
+    /// told UNAVAILABLE and retries (the real client does), which this test does not replay.
+    /// </summary>
+    private static async Task<AgentConductor.Conductor.Launching.LaunchRequest> LaunchedAsync(ConductorHost host, string jobId)
+    {
+        var launch = await Eventually.ValueAsync(() => host.Launcher.Launches.FirstOrDefault(l => l.JobId == jobId), Ct);
+        await Eventually.ValueAsync(() => host.State(jobId) == "launched" ? "launched" : null, Ct);
+        return launch;
     }
 
     private static async Task<string> PostTicketAsync(ConductorHost host, string key)

@@ -20,7 +20,8 @@ public sealed class LocalProcessLauncherTests : IDisposable
         var launcher = NewLauncher("echo \"job=$JOB_ID url=$CONDUCTOR_URL token=$JOB_TOKEN\"; echo oops >&2; exec sleep 30");
 
         var worker = await launcher.LaunchAsync(Request("01job"), CancellationToken.None);
-        var log = await WaitForLogAsync("01job", "oops");
+        await WaitForLogAsync("01job", "oops"); // stderr and stdout are copied by separate readers: wait for both lines
+        var log = await WaitForLogAsync("01job", "job=01job");
 
         Assert.Equal("01job", worker.Reference);
         Assert.Contains($"job=01job url=http://127.0.0.1:7000 token={Token}", log, StringComparison.Ordinal);
