@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Net;
+using AgentConductor.Proto.Grpc;
+using AgentConductor.Proto.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentConductor.Worker.Tests.Fakes;
+
+/// <summary>
+/// A strict fake conductor: a real Kestrel h2c server on 127.0.0.1 serving WorkerService through the proto
+/// layer's <c>MapGrpc*</c>. Every call must carry <c>authorization: Bearer <see cref="Token"/></c>
+/// (else UNAUTHENTICATED) and every request the job id <see cref="JobId"/> (else PERMISSION_DENIED).
+/// Calls can be scripted to fail; task files can be made to lie. Stops on dispose.
+/// </summary>
+internal sealed class FakeWorkerService : IAsyncDisposable
+{
+    public const string JobId = "job-7f3a";
+    public const string Token = "tok-5ecret-d0-not-log";
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<StatusCode>> _failures = new();
+    private readonly ConcurrentDictionary<string, StatusCode> _alwaysFail = new();
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+    private WebApplication? _app;
+
+    private FakeWorkerService()
+    {
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Every handshake request received, in order.</summary>
+    public ConcurrentQueue<HandshakeRequest> Handshakes { get; } = new();
+
+    /// <summary>Every progress update received, in order.</summary>
+    public ConcurrentQueue<ProgressUpdate> ProgressUpdates { get; } = new();
+
+    /// <summary>The task files DownloadTaskFiles serves (and the handshake lists).</summary>
+    public List<FakeTaskFile> Files { get; } = [];
+
+    /// <summary>When set, DownloadTaskFiles sends exactly these messages instead of <see cref="Files"/>.</summary>
+    public IReadOnlyList<TaskFileChunk>? RawChunks { get; set; }
+
+    /// <summary>When set, the first handshake waits until the client gives up on it (cancels or its deadline passes).</summary>
+    public bool HangFirstHandshake { get; set; }
+
+    public static async Task<FakeWorkerService> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        var service = new FakeWorkerService();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpcServer();
+        var app = builder.Build();
+        app.MapGrpcUnary(WorkerServiceMethods.Handshake, service.HandshakeAsync);
+        app.MapGrpcServerStreaming(WorkerServiceMethods.DownloadTaskFiles, service.DownloadTaskFilesAsync);
+        app.MapGrpcUnary(WorkerServiceMethods.Heartbeat, service.HeartbeatAsync);
+        app.MapGrpcClientStreaming(WorkerServiceMethods.PublishProgress, service.PublishProgressAsync);
+        app.MapGrpcUnary(WorkerServiceMethods.ReportResult, service.ReportResultAsync);
+        app.MapGrpcUnimplemented();
+        await app.StartAsync(cancellationToken);
+        service._app = app;
+        service.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        return service;
+    }
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> (e.g. "Handshake") fail with <paramref name="status"/>.</summary>
+    public void Fail(string method, StatusCode status, int times = 1)
+    {
+        var queue = _failures.GetOrAdd(method, _ => new ConcurrentQueue<StatusCode>());
+        for (var i = 0; i < times; i++)
+        {
+            queue.Enqueue(status);
+        }
+    }
+
+    /// <summary>Every call of <paramref name="method"/> fails with <paramref name="status"/>.</summary>
+    public void FailAlways(string method, StatusCode status) => _alwaysFail[method] = status;
+
+    /// <summary>How many calls of <paramref name="method"/> arrived (including rejected ones).</summary>
+    public int Calls(string method) => _calls.GetValueOrDefault(method);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, ServerCallContext context)
+    {
+        var first = Admit("Handshake", request.JobId, context) == 1;
+        Handshakes.Enqueue(request);
+        if (first && HangFirstHandshake)
+        {
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        var job = new JobSpec { JobId = JobId, Kind = JobKind.Ticket, BranchName = $"agent/{JobId}/fix", Title = "Fix it" };
+        job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
+        return new HandshakeResponse { Job = job };
+    }
+
+    private Task DownloadTaskFilesAsync(DownloadTaskFilesRequest request, IServerStreamWriter<TaskFileChunk> responses, ServerCallContext context)
+    {
+        Admit("DownloadTaskFiles", request.JobId, context);
+        return FakeTaskFileStreamer.StreamAsync(RawChunks, Files, responses, context);
+    }
+
+    private Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    {
+        Admit("Heartbeat", request.JobId, context);
+        return Task.FromResult(new HeartbeatResponse { CancelRequested = request.CurrentStep == "please cancel", CancelReason = request.CurrentStep });
+    }
+
+    private async Task<PublishProgressResponse> PublishProgressAsync(IAsyncStreamReader<ProgressUpdate> requests, ServerCallContext context)
+    {
+        Admit("PublishProgress", JobId, context);
+        var accepted = 0;
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            Admit(null, requests.Current.JobId, context);
+            ProgressUpdates.Enqueue(requests.Current);
+            accepted++;
+        }
+
+        return new PublishProgressResponse { AcceptedCount = accepted };
+    }
+
+    private Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    {
+        Admit("ReportResult", request.JobId, context);
+        return Task.FromResult(new ReportResultResponse { JobState = request.Status == ResultStatus.Succeeded ? "succeeded" : "failed" });
+    }
+
+    // Counts the call, checks token and job id, then plays any scripted failure. Returns the call's number.
+    private int Admit(string? method, string jobId, ServerCallContext context)
+    {
+        var number = method is null ? 0 : _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
+        if (context.RequestHeaders.GetValue("authorization") != $"Bearer {Token}")
+        {
+            throw new RpcException(StatusCode.Unauthenticated, "missing or unknown job token");
+        }
+
+        if (jobId != JobId)
+        {
+            throw new RpcException(StatusCode.PermissionDenied, $"the token is not for job '{jobId}'");
+        }
+
+        if (method is not null && (_alwaysFail.TryGetValue(method, out var always)
+            || (_failures.TryGetValue(method, out var queue) && queue.TryDequeue(out always))))
+        {
+            throw new RpcException(always, $"scripted {always}");
+        }
+
+        return number;
+    }
+}
