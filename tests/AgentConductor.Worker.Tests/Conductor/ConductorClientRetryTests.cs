@@ -26,10 +26,9 @@ public sealed class ConductorClientRetryTests
 
         Assert.Equal(FakeWorkerService.JobId, response.Job.JobId);
         Assert.Equal(new[] { 0.5, 1, 2, 4, 8, 15, 15 }.Select(TimeSpan.FromSeconds), delays);
-        // The fake records the handshakes it served: the failed attempts never reach its handler.
         Assert.Equal(8, server.Calls("Handshake"));
-        Assert.Equal(7, Assert.Single(server.Handshakes).HandshakeRetries);
-        Assert.All(server.Handshakes, h => Assert.Equal("1.2.3", h.WorkerVersion));
+        Assert.Equal(7, server.Handshakes.Single().HandshakeRetries);
+        Assert.Equal("1.2.3", server.Handshakes.Single().WorkerVersion);
         Assert.Equal(7, logger.Count("ConductorCallRetrying"));
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains(FakeWorkerService.Token, StringComparison.Ordinal));
     }
@@ -76,6 +75,31 @@ public sealed class ConductorClientRetryTests
         Assert.Equal(FakeWorkerService.JobId, (await handshake).Job.JobId);
         Assert.Equal([TimeSpan.FromSeconds(0.5)], delays);
         Assert.Equal(2, server.Calls("Handshake"));
+    }
+
+    [Fact]
+    public async Task HandshakeAsync_AttemptHangsPastItsDeadline_RetriedAsDeadlineExceeded()
+    {
+        await using var server = await FakeWorkerService.StartAsync(cancellationToken: Ct);
+        server.HangFirstHandshake = true;
+        var clock = new ObservedTimeProvider();
+        var logger = new ListLogger<ConductorClient>();
+        var options = new ConductorRetryOptions { AttemptTimeout = TimeSpan.FromSeconds(20) };
+        using var client = ConductorClients.Create(server.Address, clock, logger, options);
+
+        var handshake = client.HandshakeAsync(new HandshakeRequest(), Ct);
+        var deadline = await clock.NextTimerAsync(Ct);
+        await server.FirstHandshakeReceived.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        clock.Advance(deadline);
+        var backoff = await clock.NextTimerAsync(Ct);
+        clock.Advance(backoff);
+        var response = await handshake.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), deadline);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), backoff);
+        Assert.Equal(FakeWorkerService.JobId, response.Job.JobId);
+        Assert.Equal(2, server.Calls("Handshake"));
+        Assert.Contains(logger.Entries, e => e.EventName == "ConductorCallRetrying" && e.Message.Contains("DeadlineExceeded", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<StatusCode>> _failures = new();
     private readonly ConcurrentDictionary<string, StatusCode> _alwaysFail = new();
     private readonly ConcurrentDictionary<string, int> _calls = new();
+    private readonly TaskCompletionSource _firstHandshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
     private FakeWorkerService()
@@ -49,6 +50,9 @@ internal sealed class FakeWorkerService : IAsyncDisposable
 
     /// <summary>When set, the first handshake waits until the client gives up on it (cancels or its deadline passes).</summary>
     public bool HangFirstHandshake { get; set; }
+
+    /// <summary>Completes when the first handshake has reached its handler.</summary>
+    public Task FirstHandshakeReceived => _firstHandshake.Task;
 
     public static async Task<FakeWorkerService> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
@@ -99,6 +103,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     {
         var first = Admit("Handshake", request.JobId, context) == 1;
         Handshakes.Enqueue(request);
+        _firstHandshake.TrySetResult();
         if (first && HangFirstHandshake)
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
