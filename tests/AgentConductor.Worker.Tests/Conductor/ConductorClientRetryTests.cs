@@ -1,3 +1,4 @@
+using AgentConductor.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 using AgentConductor.Proto.Grpc;

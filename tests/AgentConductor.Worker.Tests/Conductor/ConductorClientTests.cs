@@ -1,3 +1,4 @@
+using AgentConductor.TestSupport;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Conductor;

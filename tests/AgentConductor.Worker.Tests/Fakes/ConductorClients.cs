@@ -1,3 +1,4 @@
+using AgentConductor.TestSupport;
 using AgentConductor.Worker.Conductor;
 
 namespace AgentConductor.Worker.Tests.Fakes;
