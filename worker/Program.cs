@@ -1,3 +1,3 @@
-// The worker binary grows in the worker issue; for now it only states what it is.
-Console.Error.WriteLine("agent-conductor worker: not yet implemented in this build");
-return 1;
+using AgentConductor.Worker.Run;
+
+return await WorkerProgram.RunAsync(args);

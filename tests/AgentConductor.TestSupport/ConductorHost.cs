@@ -50,7 +50,7 @@ internal sealed class ConductorHost : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    /// <summary>The launcher the jobs engine uses here: a strict fake that records launches and stops.</summary>
+    /// <summary>The launcher the jobs engine uses here (unless started with the real one): a strict fake that records launches and stops.</summary>
     public FakeLauncher Launcher { get; private init; } = null!;
 
     public GrpcChannel Channel { get; }
@@ -74,7 +74,7 @@ internal sealed class ConductorHost : IAsyncDisposable
     /// go to <see cref="Launcher"/>.
     /// </summary>
     public static async Task<ConductorHost> StartAsync(
-        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, CancellationToken cancellationToken = default)
+        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, bool realLauncher = false, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
         var logs = new LogCapture();
@@ -96,8 +96,11 @@ internal sealed class ConductorHost : IAsyncDisposable
         var launcher = new FakeLauncher();
         var app = ConductorApplication.Build(arguments, builder =>
         {
-            builder.Services.RemoveAll<ILauncher>();
-            builder.Services.AddSingleton<ILauncher>(launcher);
+            if (!realLauncher)
+            {
+                builder.Services.RemoveAll<ILauncher>();
+                builder.Services.AddSingleton<ILauncher>(launcher);
+            }
             if (!jobsEngine)
             {
                 // Tests that drive job states by hand must not race the dispatcher's and reconciler's background passes.

@@ -25,4 +25,25 @@ public static class Eventually
             await Task.Delay(20, cancellationToken);
         }
     }
+
+    /// <summary>The same for a probe that has to await (an HTTP call); stops at the first non-null answer.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, CancellationToken cancellationToken, TimeSpan? timeout = null)
+        where T : struct
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The expected value did not appear in time.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
 }

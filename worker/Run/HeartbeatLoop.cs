@@ -13,9 +13,23 @@ internal sealed partial class HeartbeatLoop(IConductorClient conductor, TimeProv
 {
     private readonly CancellationTokenSource _cancelRequested = new();
     private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _phaseChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WorkerPhase _phase = WorkerPhase.Preparing;
     private Task? _loop;
 
-    public WorkerPhase Phase { get; set; } = WorkerPhase.Preparing;
+    /// <summary>What the worker is doing; a change is reported at once, not at the next interval.</summary>
+    public WorkerPhase Phase
+    {
+        get => _phase;
+        set
+        {
+            if (_phase != value)
+            {
+                _phase = value;
+                _phaseChanged.TrySetResult();
+            }
+        }
+    }
 
     public string Step { get; set; } = "";
 
@@ -68,7 +82,13 @@ internal sealed partial class HeartbeatLoop(IConductorClient conductor, TimeProv
 
             try
             {
-                await Task.Delay(interval, time, cancellationToken);
+                var changed = _phaseChanged.Task;
+                await Task.WhenAny(Task.Delay(interval, time, cancellationToken), changed);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (changed.IsCompleted)
+                {
+                    _phaseChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AgentConductor.TestSupport;
+
+namespace AgentConductor.EndToEnd.Tests;
+
+/// <summary>
+/// The embedded default, end to end: the real conductor with its local process launcher starts the real worker
+/// binary, which clones a bare repository, runs the scripted Codex stand-in (tests/tools/fake-codex.js), pushes its
+/// branch and reports. No GitHub is configured, so the pushed branch is the result.
+/// </summary>
+public sealed class LocalRunTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _directory = new();
+    private readonly BareRepository _remote;
+
+    public LocalRunTests()
+    {
+        _remote = BareRepository.Create(_directory);
+        // The worker process inherits these from the conductor (this process).
+        Environment.SetEnvironmentVariable("Agent__Command__0", "node");
+        Environment.SetEnvironmentVariable("Agent__Command__1", Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js"));
+        Environment.SetEnvironmentVariable("WORK_DIR", null);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Ticket_WorkedByARealWorkerProcess_BranchPushedAndJobSucceeded()
+    {
+        Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "success");
+        Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=fixed by the agent");
+        await using var host = await StartAsync();
+
+        var jobId = await PostTicketAsync(host, "PAY-412");
+        var (state, job) = await WaitForEndAsync(host, jobId);
+
+        Assert.Equal("succeeded", state);
+        var branch = Assert.Single(Branches(host, jobId));
+        Assert.StartsWith($"agent/{jobId}/", branch, StringComparison.Ordinal);
+        Assert.Equal("fixed by the agent", _remote.Show(branch, "src/fix.txt").Trim());
+        Assert.Equal(_remote.Head(branch), host.Scalar("SELECT head_commit FROM job_results WHERE job_id = @id", ("@id", jobId)));
+        Assert.Equal(["pending", "launching", "launched", "connected", "running", "succeeded"], job.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("to").GetString()));
+    }
+
+    [Fact]
+    public async Task Ticket_AgentFailsAfterEditing_JobFailedButPartialWorkPushed()
+    {
+        Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "turn-failed"); // edits the files, then the turn fails (exit 0)
+        Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "half-done.txt=partial work");
+        await using var host = await StartAsync();
+
+        var jobId = await PostTicketAsync(host, "PAY-7");
+        var (state, _) = await WaitForEndAsync(host, jobId);
+
+        Assert.Equal("failed", state);
+        var branch = Assert.Single(Branches(host, jobId));
+        Assert.Equal("partial work", _remote.Show(branch, "half-done.txt").Trim());
+        Assert.Contains("agent", (string?)host.Scalar("SELECT error_code FROM job_results WHERE job_id = @id", ("@id", jobId)) ?? "", StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private Task<ConductorHost> StartAsync() => ConductorHost.StartAsync(
+        [
+            $"--Routing:Default:CloneUrl={_remote.CloneUrl}",
+            "--Routing:Default:BaseBranch=main",
+            $"--LocalLauncher:LogFolder={_directory.File("workers")}",
+        ],
+        defaultRoute: false,
+        jobsEngine: true,
+        realLauncher: true,
+        cancellationToken: Ct);
+
+    private List<string> Branches(ConductorHost host, string jobId) =>
+        [.. new[] { (string?)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId)) }.OfType<string>().Where(b => _remote.Head(b) is not null)];
+
+    private static async Task<string> PostTicketAsync(ConductorHost host, string key)
+    {
+        using var content = new StringContent(Messages.TicketCreated(key, T0), Encoding.UTF8, "application/json");
+        using var response = await host.Http.PostAsync("/v1/events", content, Ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return body.GetProperty("decisions")[0].GetProperty("jobId").GetString()!;
+    }
+
+    private static async Task<(string State, JsonElement Job)> WaitForEndAsync(ConductorHost host, string jobId)
+    {
+        var job = await Eventually.ValueAsync(
+            async () =>
+            {
+                var view = await host.Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{jobId}", Ct);
+                return view.GetProperty("job").GetProperty("state").GetString() is "succeeded" or "failed" or "no_changes" or "timed_out" or "cancelled" or "lost" ? (JsonElement?)view : null;
+            },
+            Ct,
+            TimeSpan.FromSeconds(120));
+        return (job.GetProperty("job").GetProperty("state").GetString()!, job);
+    }
+}

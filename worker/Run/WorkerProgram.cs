@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Git;
+using AgentConductor.Worker.GitHub;
+using AgentConductor.Worker.Secrets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgentConductor.Worker.Run;
+
+/// <summary>
+/// Composes the worker from its settings and runs one job. Every secret is registered with the masker before the
+/// first log line. SIGINT/SIGTERM cancel the job (the agent is interrupted, work is pushed, <c>cancelled</c> reported).
+/// </summary>
+internal static class WorkerProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var settings = WorkerSettings.Load(builder.Configuration, out var problems);
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
+            return WorkerExitCodes.InvalidConfiguration;
+        }
+
+        var masker = new SecretMasker();
+        foreach (var secret in new[] { settings.JobToken, settings.GitHubToken, settings.CodexApiKey })
+        {
+            if (secret is not null)
+            {
+                masker.AddValue(secret);
+            }
+        }
+
+        builder.Logging.ClearProviders().AddProvider(new MaskingConsoleLoggerProvider(masker, TimeProvider.System, LogLevel.Information));
+        Compose(builder.Services, settings, masker);
+        using var host = builder.Build();
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            _ = host.Services.GetRequiredService<IOptions<GitOptions>>().Value;
+            return await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", ex.Failures));
+            return WorkerExitCodes.InvalidConfiguration;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync(masker.Mask($"agent-conductor worker: crashed: {ex}"));
+            return WorkerExitCodes.Crashed;
+        }
+    }
+
+    private static void Compose(IServiceCollection services, WorkerSettings settings, SecretMasker masker)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISecretMasker>(masker);
+        services.AddSingleton(settings);
+        services.AddAgentRunner();
+        services.AddGitWorkspace();
+        services.PostConfigure<GitOptions>(git => git.Token ??= settings.GitHubToken);
+        services.AddSingleton<IConductorClient>(sp => new ConductorClient(
+            new ConductorConnection(settings.ConductorUrl, settings.JobId, settings.JobToken),
+            new ConductorRetryOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConductorClient>>()));
+        if (settings.GitHubToken is { } gitHubToken)
+        {
+            // Without a GitHub token (local mode) the pushed branch on the remote is the result.
+            services.AddSingleton(sp => new PullRequestPublisher(
+                new GitHubClient(
+                    new HttpClient(),
+                    new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl },
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<GitHubClient>>()),
+                sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
+        }
+        services.AddSingleton(sp => new JobRun(
+            settings,
+            sp.GetRequiredService<IConductorClient>(),
+            sp.GetRequiredService<IGitWorkspace>(),
+            sp.GetRequiredService<IAgentRunner>(),
+            sp.GetService<PullRequestPublisher>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<JobRun>>()));
+    }
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true; // finish the job's shutdown (push, report) instead of dying on the spot
+        stop.Cancel();
+    }
+}
