@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace AgentConductor.Worker.Tests.Git;
+
+/// <summary>
+/// A bare repository on disk standing in for GitHub, seeded through a scratch clone, plus a plain git helper
+/// for the tests' own checks (independent of the code under test).
+/// </summary>
+internal sealed class GitRemote
+{
+    private readonly string _scratch;
+
+    private GitRemote(string bare, string scratch)
+    {
+        BarePath = bare;
+        _scratch = scratch;
+    }
+
+    public string BarePath { get; }
+
+    /// <summary>A <c>file://</c> URL: git ignores <c>--depth</c> for plain local paths.</summary>
+    public string CloneUrl => new Uri(BarePath).AbsoluteUri;
+
+    /// <summary>Creates <c>remote.git</c> under <paramref name="root"/> with <paramref name="commits"/> commits on <c>main</c>.</summary>
+    public static async Task<GitRemote> CreateAsync(string root, int commits, CancellationToken cancellationToken)
+    {
+        var bare = Path.Combine(root, "remote.git");
+        var scratch = Path.Combine(root, "scratch");
+        await RunAsync(root, cancellationToken, "init", "--quiet", "--bare", "--initial-branch=main", bare);
+        await RunAsync(root, cancellationToken, "init", "--quiet", "--initial-branch=main", scratch);
+        var remote = new GitRemote(bare, scratch);
+        for (var i = 1; i <= commits; i++)
+        {
+            await remote.CommitOnScratchAsync("README.md", $"version {i}\n", $"Seed commit {i}", cancellationToken);
+        }
+
+        await RunAsync(scratch, cancellationToken, "push", "--quiet", bare, "HEAD:refs/heads/main");
+        return remote;
+    }
+
+    /// <summary>The commit a branch of the bare repository points at, or null when it does not exist.</summary>
+    public async Task<string?> BranchShaAsync(string branch, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync(BarePath, cancellationToken, "for-each-ref", "--format=%(objectname)", $"refs/heads/{branch}");
+        return output.Length == 0 ? null : output;
+    }
+
+    /// <summary>Someone else pushes a commit to <paramref name="branch"/> (from the scratch clone).</summary>
+    public async Task PushForeignCommitAsync(string branch, CancellationToken cancellationToken)
+    {
+        await RunAsync(_scratch, cancellationToken, "fetch", "--quiet", BarePath, $"refs/heads/{branch}");
+        await RunAsync(_scratch, cancellationToken, "checkout", "--quiet", "-B", "foreign", "FETCH_HEAD");
+        await CommitOnScratchAsync("foreign.txt", "not the agent's\n", "Foreign commit", cancellationToken);
+        await RunAsync(_scratch, cancellationToken, "push", "--quiet", "--force", BarePath, $"HEAD:refs/heads/{branch}");
+    }
+
+    /// <summary>Runs git in <paramref name="directory"/> with a fixed identity; returns trimmed stdout; throws on failure.</summary>
+    public static async Task<string> RunAsync(string directory, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["-c", "user.name=Test", "-c", "user.email=test@example.com", .. arguments])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return (await stdout).Trim();
+    }
+
+    private async Task CommitOnScratchAsync(string file, string content, string message, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_scratch, file), content, cancellationToken);
+        await RunAsync(_scratch, cancellationToken, "add", "--all");
+        await RunAsync(_scratch, cancellationToken, "commit", "--quiet", "-m", message);
+    }
+}
