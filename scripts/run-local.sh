@@ -40,8 +40,11 @@ dotnet conductor/bin/Release/net10.0/AgentConductor.Conductor.dll run \
 conductor=$!
 trap 'kill "$conductor" 2>/dev/null || true' EXIT
 
+# node (which the tests need anyway) is the HTTP client here: a fresh machine may have no curl.
+get() { node -e 'fetch(process.argv[1]).then(r => r.ok ? r.text() : Promise.reject(r.status)).then(t => process.stdout.write(t), () => process.exit(1))' "$1"; }
+
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$api_port/healthz/ready" >/dev/null 2>&1 && break
+  get "http://127.0.0.1:$api_port/healthz/ready" >/dev/null 2>&1 && break
   sleep 0.2
 done
 
@@ -54,12 +57,12 @@ job="$(echo "$answer" | sed -n 's/.*"jobId":"\([0-9a-z]*\)".*/\1/p')"
 echo "== waiting for job $job"
 state=""
 for _ in $(seq 1 300); do
-  state="$(curl -fsS "http://127.0.0.1:$api_port/v1/jobs/$job" | sed -n 's/.*"state":"\([a-z_]*\)".*/\1/p' | head -n 1)"
+  state="$(get "http://127.0.0.1:$api_port/v1/jobs/$job" | sed -n 's/.*"state":"\([a-z_]*\)".*/\1/p' | head -n 1)"
   case "$state" in succeeded|no_changes|failed|timed_out|cancelled|lost) break ;; esac
   sleep 0.5
 done
 
-curl -fsS "http://127.0.0.1:$api_port/v1/jobs/$job"; echo
+get "http://127.0.0.1:$api_port/v1/jobs/$job"; echo
 echo "== job $job: $state"
 git --git-dir "$run/remote.git" branch --list "agent/*"
 [ "$state" = "succeeded" ]
