@@ -22,7 +22,11 @@ public sealed class LocalRunTests : IDisposable
         // The worker process inherits these from the conductor (this process).
         Environment.SetEnvironmentVariable("Agent__Command__0", "node");
         Environment.SetEnvironmentVariable("Agent__Command__1", Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js"));
-        Environment.SetEnvironmentVariable("WORK_DIR", null);
+        // Tests of this class share the process environment, so every one starts from the same: no GitHub, no echo.
+        foreach (var name in new[] { "WORK_DIR", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "CODEX_API_KEY", "FAKE_CODEX_ECHO_KEY", "FAKE_CODEX_EDITS", "FAKE_CODEX_MODE" })
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -61,13 +65,79 @@ public sealed class LocalRunTests : IDisposable
         Assert.Contains("agent", (string?)host.Scalar("SELECT error_code FROM job_results WHERE job_id = @id", ("@id", jobId)) ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ticket_WithGitHub_OpensOnePullRequestAndNoSecretReachesAnyOutput()
+    {
+        const string GitHubToken = "ghp_e2eTokenThatMustNeverBeLogged0123";
+        const string CodexKey = "sk-e2e-codex-key-that-must-never-be-logged";
+        await using var gitHub = await AgentConductor.TestSupport.FakeGitHub.FakeGitHubServer.StartAsync(GitHubToken, cancellationToken: Ct);
+        Environment.SetEnvironmentVariable("GITHUB_TOKEN", GitHubToken);
+        Environment.SetEnvironmentVariable("GITHUB_API_URL", gitHub.BaseUrl.ToString());
+        Environment.SetEnvironmentVariable("GITHUB_REPOSITORY", "acme/app");
+        Environment.SetEnvironmentVariable("CODEX_API_KEY", CodexKey);
+        Environment.SetEnvironmentVariable("FAKE_CODEX_ECHO_KEY", "1"); // the agent prints the key: it must be masked everywhere
+        Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=fixed");
+        await using var host = await StartAsync();
+
+        var jobId = await PostTicketAsync(host, "PAY-412");
+        var (state, _) = await WaitForEndAsync(host, jobId);
+
+        Assert.Equal("succeeded", state);
+        gitHub.AssertNoFailures();
+        var pullRequest = Assert.Single(gitHub.PullRequests);
+        Assert.StartsWith($"agent/{jobId}/", pullRequest.HeadRef, StringComparison.Ordinal);
+        Assert.Equal("main", pullRequest.BaseRef);
+        Assert.StartsWith("PAY-412: ", pullRequest.Title, StringComparison.Ordinal);
+        Assert.Contains(jobId, pullRequest.Body, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"/acme/app/pull/{pullRequest.Number}",
+            (string?)host.Scalar("SELECT pull_request_url FROM job_results WHERE job_id = @id", ("@id", jobId)),
+            StringComparison.Ordinal);
+        var workerLog = string.Concat(Directory.GetFiles(_directory.File("workers"), "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var progressLog = string.Join('\n', host.Strings("SELECT text FROM job_logs WHERE job_id = @id", ("@id", jobId)));
+        Assert.Contains("***", workerLog + progressLog, StringComparison.Ordinal);
+        foreach (var secret in new[] { GitHubToken, CodexKey })
+        {
+            Assert.DoesNotContain(secret, workerLog, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, progressLog, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, pullRequest.Body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Ticket_AgentChangesNothing_NoChangesAndNoBranch()
+    {
+        Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "success");
+        await using var host = await StartAsync();
+
+        var jobId = await PostTicketAsync(host, "PAY-9");
+        var (state, _) = await WaitForEndAsync(host, jobId);
+
+        Assert.Equal("no_changes", state);
+        Assert.Empty(Branches(host, jobId));
+    }
+
+    [Fact]
+    public async Task Ticket_AgentHangs_WatchdogKillsItAndTheJobFails()
+    {
+        Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "hang");
+        await using var host = await StartAsync("--Agent:IdleTimeout=00:00:02", "--Agent:Timeout=00:05:00");
+
+        var jobId = await PostTicketAsync(host, "PAY-10");
+        var (state, _) = await WaitForEndAsync(host, jobId);
+
+        Assert.Equal("failed", state);
+        Assert.Equal("agent_idle", host.Scalar("SELECT error_code FROM job_results WHERE job_id = @id", ("@id", jobId)));
+    }
+
     public void Dispose() => _directory.Dispose();
 
-    private Task<ConductorHost> StartAsync() => ConductorHost.StartAsync(
+    private Task<ConductorHost> StartAsync(params string[] settings) => ConductorHost.StartAsync(
         [
             $"--Routing:Default:CloneUrl={_remote.CloneUrl}",
             "--Routing:Default:BaseBranch=main",
             $"--LocalLauncher:LogFolder={_directory.File("workers")}",
+            .. settings,
         ],
         defaultRoute: false,
         jobsEngine: true,

@@ -180,6 +180,26 @@ internal sealed class ConductorHost : IAsyncDisposable
         return result is DBNull ? null : result;
     }
 
+    public List<string> Strings(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public string State(string jobId) => (string)Scalar("SELECT state FROM jobs WHERE id = @id", ("@id", jobId))!;
 
     public long Count(string table, string jobId) => (long)Scalar($"SELECT count(*) FROM {table} WHERE job_id = @id", ("@id", jobId))!;

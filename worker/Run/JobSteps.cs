@@ -114,7 +114,7 @@ internal sealed class JobSteps(
         }
 
         var pushed = agentOutcome with { Branch = spec.BranchName, HeadCommit = head };
-        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || !GitHubRepository.TryParse(repository.CloneUrl, out var gitHubRepository))
+        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || PullRequestRepository(repository) is not { } gitHubRepository)
         {
             return pushed;
         }
@@ -150,6 +150,17 @@ internal sealed class JobSteps(
         {
             return pushed with { Status = ResultStatus.Failed, ExitCode = WorkerExitCodes.GitHubFailed, ErrorCode = "github", ErrorMessage = $"the branch is pushed but the pull request failed: {ex.Message}" };
         }
+    }
+
+    private GitHubRepository? PullRequestRepository(Repository repository)
+    {
+        if (settings.GitHubRepository is { } named)
+        {
+            var parts = named.Split('/');
+            return new GitHubRepository(settings.GitHubApiUrl?.Host ?? "github.com", parts[0], parts[1]);
+        }
+
+        return GitHubRepository.TryParse(repository.CloneUrl, out var parsed) ? parsed : null;
     }
 
     private static JobOutcome AgentOutcomeFor(AgentRunResult run)

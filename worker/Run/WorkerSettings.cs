@@ -4,12 +4,18 @@ namespace AgentConductor.Worker.Run;
 
 /// <summary>
 /// What the launcher hands a worker, from the environment (<c>CONDUCTOR_URL</c>, <c>JOB_ID</c>, <c>JOB_TOKEN</c>,
-/// <c>GITHUB_TOKEN</c>, <c>CODEX_API_KEY</c>, <c>WORK_DIR</c>, <c>GITHUB_API_URL</c>, <c>PR_DRAFT</c>) or the same names
+/// <c>GITHUB_TOKEN</c>, <c>CODEX_API_KEY</c>, <c>WORK_DIR</c>, <c>GITHUB_API_URL</c>, <c>GITHUB_REPOSITORY</c>, <c>PR_DRAFT</c>) or the same names
 /// as <c>--NAME=value</c> arguments, which override. <see cref="ToString"/> never prints a secret.
 /// </summary>
 internal sealed record WorkerSettings(
     Uri ConductorUrl, string JobId, string JobToken, string? GitHubToken, string? CodexApiKey, string WorkDirectory, Uri? GitHubApiUrl, bool DraftPullRequests)
 {
+    /// <summary>
+    /// <c>owner/name</c> of the GitHub repository pull requests go to, when the clone URL does not name it (a mirror
+    /// or a local remote); otherwise it comes from the clone URL.
+    /// </summary>
+    public string? GitHubRepository { get; init; }
+
     public static WorkerSettings Load(IConfiguration configuration, out IReadOnlyList<string> problems)
     {
         var found = new List<string>();
@@ -38,6 +44,11 @@ internal sealed record WorkerSettings(
             found.Add($"GITHUB_API_URL must be an absolute URL (got '{api}')");
         }
 
+        if (configuration["GITHUB_REPOSITORY"] is { Length: > 0 } named && named.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            found.Add($"GITHUB_REPOSITORY must be owner/name (got '{named}')");
+        }
+
         var workDirectory = configuration["WORK_DIR"] is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "agent-worker", jobId);
         problems = found;
         return new WorkerSettings(
@@ -48,7 +59,10 @@ internal sealed record WorkerSettings(
             Blank(configuration["CODEX_API_KEY"]),
             workDirectory,
             gitHubApi,
-            string.Equals(configuration["PR_DRAFT"], "true", StringComparison.OrdinalIgnoreCase));
+            string.Equals(configuration["PR_DRAFT"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            GitHubRepository = Blank(configuration["GITHUB_REPOSITORY"]),
+        };
     }
 
     public override string ToString() => $"WorkerSettings {{ ConductorUrl = {ConductorUrl}, JobId = {JobId}, WorkDirectory = {WorkDirectory} }}";
