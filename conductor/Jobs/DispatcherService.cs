@@ -18,40 +18,12 @@ internal sealed partial class DispatcherService(
         }
 
         var dispatcher = services.GetRequiredService<Dispatcher>();
-        var failing = false;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await dispatcher.RunOnceAsync(stoppingToken);
-                if (failing)
-                {
-                    Log.Recovered(logger);
-                    failing = false;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                if (!failing)
-                {
-                    Log.PassFailed(logger, ex);
-                    failing = true;
-                }
-            }
-
-            try
-            {
-                await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
+        await PassLoop.RunAsync(
+            dispatcher.RunOnceAsync,
+            token => signal.WaitAsync(options.Value.PollInterval, time, token),
+            ex => Log.PassFailed(logger, ex),
+            () => Log.Recovered(logger),
+            stoppingToken);
     }
 
     private static partial class Log

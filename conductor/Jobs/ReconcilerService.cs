@@ -8,40 +8,12 @@ internal sealed partial class ReconcilerService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failing = false;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await reconciler.RunOnceAsync(stoppingToken);
-                if (failing)
-                {
-                    Log.Recovered(logger);
-                    failing = false;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                if (!failing)
-                {
-                    Log.PassFailed(logger, ex);
-                    failing = true;
-                }
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
+        await PassLoop.RunAsync(
+            reconciler.RunOnceAsync,
+            token => Task.Delay(options.Value.PollInterval, time, token),
+            ex => Log.PassFailed(logger, ex),
+            () => Log.Recovered(logger),
+            stoppingToken);
     }
 
     private static partial class Log
