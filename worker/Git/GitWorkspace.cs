@@ -30,6 +30,16 @@ internal sealed class GitWorkspace(GitCli git, IOptions<GitOptions> options) : I
         // A single-branch clone tracks only the base; tracking the new branch too makes each push record what it
         // pushed under origin/<branch>, which is what the next push's --force-with-lease compares against.
         await git.RunAsync(new GitCommand(directory, ["remote", "set-branches", "--add", "origin", branch]), cancellationToken);
+
+        // A rerun of the job finds its branch already pushed by the earlier attempt. Fetching where it points gives the
+        // lease something to compare against, so our push replaces our own earlier work but never someone else's.
+        var existing = await git.RunAsync(
+            new GitCommand(directory, ["ls-remote", "--exit-code", "--heads", "origin", "refs/heads/" + branch]) { AcceptedExitCodes = [0, 2] },
+            cancellationToken);
+        if (existing.ExitCode == 0)
+        {
+            await git.RunAsync(new GitCommand(directory, ["fetch", "--quiet", "--depth=1", "origin", $"+refs/heads/{branch}:refs/remotes/origin/{branch}"]), cancellationToken);
+        }
     }
 
     public async Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken)

@@ -41,6 +41,25 @@ public sealed class GitWorkspacePushTests
     }
 
     [Fact]
+    public async Task PushAsync_RerunFromAFreshClone_ReplacesTheEarlierAttemptsBranch()
+    {
+        using var harness = await new GitHarness().WithRemoteAsync(commits: 1, Token);
+        await harness.CloneAndBranchAsync(Branch, Token);
+        await harness.WriteFileAsync("new.txt", "first attempt\n", Token);
+        await harness.Workspace.CommitAllAsync(harness.WorkDirectory, "First attempt", Token);
+        var first = await harness.Workspace.PushAsync(harness.WorkDirectory, Branch, Token);
+        Directory.Delete(harness.WorkDirectory, recursive: true); // the rerun's worker starts from a fresh clone
+        await harness.CloneAndBranchAsync(Branch, Token);
+        await harness.WriteFileAsync("new.txt", "second attempt\n", Token);
+        await harness.Workspace.CommitAllAsync(harness.WorkDirectory, "Second attempt", Token);
+
+        var second = await harness.Workspace.PushAsync(harness.WorkDirectory, Branch, Token);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await harness.Remote.BranchShaAsync(Branch, Token));
+    }
+
+    [Fact]
     public async Task PushAsync_SomeoneElseMovedTheBranch_RefusesToOverwriteIt()
     {
         using var harness = await new GitHarness().WithRemoteAsync(commits: 1, Token);
