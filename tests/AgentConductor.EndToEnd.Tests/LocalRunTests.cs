@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentConductor.EndToEnd.Tests;
 
@@ -102,6 +103,40 @@ public sealed class LocalRunTests : IDisposable
             Assert.DoesNotContain(secret, progressLog, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, pullRequest.Body, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Rerun_OfAJobWhosePullRequestIsOpen_ReusesThatPullRequest()
+    {
+        const string GitHubToken = "ghp_e2eRerunToken0123456789";
+        await using var gitHub = await AgentConductor.TestSupport.FakeGitHub.FakeGitHubServer.StartAsync(GitHubToken, cancellationToken: Ct);
+        Environment.SetEnvironmentVariable("GITHUB_TOKEN", GitHubToken);
+        Environment.SetEnvironmentVariable("GITHUB_API_URL", gitHub.BaseUrl.ToString());
+        Environment.SetEnvironmentVariable("GITHUB_REPOSITORY", "acme/app");
+        Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=first attempt");
+        // The second worker is started by hand below, not by the launcher: the reconciler must not judge it by the first.
+        await using var host = await StartAsync("--Reconcile:PollInterval=01:00:00");
+        var jobId = await PostTicketAsync(host, "PAY-500");
+        await WaitForEndAsync(host, jobId);
+        var branch = (string)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId))!;
+        var firstHead = _remote.Head(branch);
+
+        // As the reconciler's retry would: the job runs again (its first worker vanished after opening the pull request).
+        host.Execute("DELETE FROM job_results WHERE job_id = @id", ("@id", jobId));
+        host.Execute("UPDATE jobs SET state = 'launched', attempt = attempt + 1 WHERE id = @id", ("@id", jobId));
+        var token = host.Services.GetRequiredService<AgentConductor.Conductor.WorkerApi.JobTokens>().Issue(jobId);
+        Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=second attempt");
+        var (exit, _, stderr) = await WorkerProcess.RunAsync(host.WorkerAddress, jobId, token, Ct);
+
+        Assert.True(exit == 0, stderr);
+        gitHub.AssertNoFailures();
+        var pullRequest = Assert.Single(gitHub.PullRequests);
+        Assert.Equal(branch, pullRequest.HeadRef);
+        Assert.NotEqual(firstHead, _remote.Head(branch));
+        Assert.Equal("second attempt", _remote.Show(branch, "src/fix.txt").Trim());
+        Assert.Equal("succeeded", host.State(jobId));
+        Assert.EndsWith($"/pull/{pullRequest.Number}", (string?)host.Scalar("SELECT pull_request_url FROM job_results WHERE job_id = @id", ("@id", jobId)), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, stderr, StringComparison.Ordinal);
     }
 
     [Fact]
