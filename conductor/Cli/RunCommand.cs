@@ -36,6 +36,7 @@ internal static class RunCommand
     {
         OptionsValidationException options => string.Join(Environment.NewLine + "  ", options.Failures),
         StorageException storage => storage.Message,
+        ConfigurationInvalidException configuration => string.Join(Environment.NewLine + "  ", configuration.Problems),
         AggregateException aggregate when aggregate.InnerExceptions.All(e => StartupFailure(e) is not null) =>
             string.Join(Environment.NewLine + "  ", aggregate.InnerExceptions.Select(e => StartupFailure(e))),
         InvalidOperationException { Message: var message } when message.Contains("configuration value", StringComparison.Ordinal) =>

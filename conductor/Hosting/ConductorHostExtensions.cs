@@ -80,7 +80,26 @@ internal static class ConductorHostExtensions
     }
 
     /// <summary>
-    /// The dispatcher, the reconciler and the local launcher. <see cref="IJobRouter"/> and <see cref="IJobTokenIssuer"/>
+    /// The launcher <c>Launcher:Kind</c> names. Only that launcher's settings are bound and validated, so a local run
+    /// needs no Docker or AWS settings; an unknown kind stops the service at startup.
+    /// </summary>
+    private static void AddLauncher(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var kind = builder.Configuration[$"{LauncherOptions.Section}:Kind"] ?? LauncherOptions.Local;
+        switch (kind)
+        {
+            case LauncherOptions.Local:
+                AddValidated<LocalLauncherOptions, LocalLauncherOptionsValidator>(services, LocalLauncherOptions.Section);
+                services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
+                break;
+            default:
+                throw new ConfigurationInvalidException([$"Launcher:Kind '{kind}' is not one of: {string.Join(", ", LauncherOptions.Kinds)}."]);
+        }
+    }
+
+    /// <summary>
+    /// The dispatcher, the reconciler and the launcher. <see cref="IJobRouter"/> and <see cref="IJobTokenIssuer"/>
     /// come from the routing settings and the worker protocol (<see cref="AddWorkerApi"/>).
     /// </summary>
     private static void AddJobsEngine(this IHostApplicationBuilder builder)
@@ -90,10 +109,7 @@ internal static class ConductorHostExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>());
         services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcileOptions>, ReconcileOptionsValidator>());
-        services.AddOptions<LocalLauncherOptions>().BindConfiguration(LocalLauncherOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalLauncherOptions>, LocalLauncherOptionsValidator>());
-
-        services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
+        AddLauncher(builder);
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<DispatchSignal>();
         services.TryAddSingleton<Dispatcher>();

@@ -94,7 +94,12 @@ internal sealed partial class Dispatcher(
         try
         {
             var token = tokens.Issue(job.Id);
-            worker = await launcher.LaunchAsync(new LaunchRequest(job.Id, job.Attempt, token, callbackAddress.Resolve(), route.CloneUrl, route.BaseBranch), cancellationToken);
+            var request = new LaunchRequest(job.Id, job.Attempt, token, callbackAddress.Resolve(), route.CloneUrl, route.BaseBranch)
+            {
+                Kind = job.Kind,
+                Subject = job.Kind == "ticket" ? job.TicketKey : job.Account,
+            };
+            worker = await launcher.LaunchAsync(request, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
