@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
+using AgentConductor.Conductor.Launching.Docker;
 using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
@@ -92,6 +93,11 @@ internal static class ConductorHostExtensions
             case LauncherOptions.Local:
                 AddValidated<LocalLauncherOptions, LocalLauncherOptionsValidator>(services, LocalLauncherOptions.Section);
                 services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
+                break;
+            case LauncherOptions.Docker:
+                AddValidated<DockerLauncherOptions, DockerLauncherOptionsValidator>(services, DockerLauncherOptions.Section);
+                services.TryAddSingleton<DockerCli>();
+                services.TryAddSingleton<ILauncher, DockerLauncher>();
                 break;
             default:
                 throw new ConfigurationInvalidException([$"Launcher:Kind '{kind}' is not one of: {string.Join(", ", LauncherOptions.Kinds)}."]);

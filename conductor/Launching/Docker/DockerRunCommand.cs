@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace AgentConductor.Conductor.Launching.Docker;
+
+/// <summary>
+/// The <c>docker run</c> of one worker. Every variable is passed by name only (<c>--env NAME</c>): its value sits in
+/// the docker CLI's own environment, from which docker copies it into the container, so no value (the job token
+/// least of all) ever appears on a command line.
+/// </summary>
+internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>Set by the launcher for each job; settings must not set them.</summary>
+    public static readonly string[] WorkerVariables = ["CONDUCTOR_URL", "JOB_ID", "JOB_TOKEN"];
+
+    public static string ContainerName(DockerLauncherOptions options, string jobId) => options.NamePrefix + jobId;
+
+    public static DockerRunCommand For(DockerLauncherOptions options, LaunchRequest request)
+    {
+        var environment = new Dictionary<string, string>(options.Environment, StringComparer.Ordinal)
+        {
+            ["CONDUCTOR_URL"] = request.ConductorUrl,
+            ["JOB_ID"] = request.JobId,
+            ["JOB_TOKEN"] = request.Token,
+        };
+        List<string> arguments =
+        [
+            "run", "--detach",
+            "--name", ContainerName(options, request.JobId),
+            "--pull", options.Pull,
+            "--network", options.Network,
+            "--cpus", options.Cpus.ToString(CultureInfo.InvariantCulture),
+            "--memory", options.Memory,
+            "--security-opt", "no-new-privileges",
+            "--label", $"{DockerLabels.Instance}={options.Instance}",
+            "--label", $"{DockerLabels.JobId}={request.JobId}",
+            "--label", $"{DockerLabels.Attempt}={request.Attempt.ToString(CultureInfo.InvariantCulture)}",
+            "--label", $"{DockerLabels.Kind}={request.Kind}",
+        ];
+        if (request.Subject is { Length: > 0 } subject)
+        {
+            arguments.AddRange(["--label", $"{DockerLabels.Subject}={subject}"]);
+        }
+
+        foreach (var name in WorkerVariables.Concat(options.Environment.Keys.Order(StringComparer.Ordinal)).Concat(options.PassEnvironment))
+        {
+            arguments.AddRange(["--env", name]);
+        }
+
+        arguments.AddRange(options.ExtraArgs);
+        arguments.Add(options.Image);
+        return new DockerRunCommand(arguments, environment);
+    }
+}

@@ -1,0 +1,31 @@
+# The worker image: the published worker, git, Debian's nodejs with the pinned Codex CLI, CA certificates, tini.
+# Runs as the non-root user "agent" (uid 10001); no secrets are baked in (the launcher passes JOB_TOKEN, GITHUB_TOKEN
+# and CODEX_API_KEY in the container's environment at run time).
+#
+# Build it with scripts/build-images.sh, which prepares the build context this file expects:
+#   app/     the worker, published self-contained for linux-x64 (so the base needs no .NET runtime)
+#   codex/   node_modules of docker/codex (npm ci of the pinned @openai/codex, integrity-checked by its lock file)
+# Publishing and npm run beside the build rather than in a build stage: an SDK stage would need the SDK image and
+# the NuGet and npm registries from inside the build, which machines without a container registry do not have.
+# BASE_IMAGE is any Debian or Ubuntu image with the runtime dependencies of a self-contained .NET app: the official
+# runtime-deps image by default, or the local Debian base the script makes where no registry can be reached.
+ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0
+FROM ${BASE_IMAGE}
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates git nodejs tini \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 10001 --user-group --create-home --shell /usr/sbin/nologin agent
+# Owned by root and not writable by the agent user.
+COPY app/ /opt/agent-worker/
+COPY codex/node_modules/ /opt/codex/node_modules/
+ENV PATH=/opt/codex/node_modules/.bin:$PATH \
+    DOTNET_NOLOGO=1
+USER 10001:10001
+WORKDIR /home/agent
+# Fails the build when the Codex CLI does not run on this base (or is not the pinned version, when given).
+ARG CODEX_VERSION=
+RUN codex --version && { [ -z "$CODEX_VERSION" ] || [ "$(codex --version)" = "codex-cli $CODEX_VERSION" ]; }
+# tini as PID 1 forwards the stop signal to the worker (which then pushes partial work and reports) and reaps the
+# agent's orphaned children.
+ENTRYPOINT ["/usr/bin/tini", "--", "/opt/agent-worker/AgentConductor.Worker"]
