@@ -22,6 +22,8 @@ internal sealed partial class JobRun(
     TimeProvider time,
     ILogger<JobRun> logger)
 {
+    private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
@@ -56,12 +58,17 @@ internal sealed partial class JobRun(
         LogFinished(logger, spec.JobId, outcome.Status, outcome.ErrorMessage ?? "");
         heartbeat.Phase = WorkerPhase.Reporting;
         await progress.FlushAsync(TimeSpan.FromSeconds(10));
-        await ReportAsync(spec, outcome, startedAt, cancellationToken);
+        await ReportAsync(spec, outcome, startedAt);
         return outcome.ExitCode;
     }
 
-    private async Task ReportAsync(JobSpec spec, JobOutcome outcome, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports the outcome. A stop signal (<c>docker stop</c>, SIGINT) cancels the job, not the report of how it ended:
+    /// the report gets its own bounded time instead of the signal's token.
+    /// </summary>
+    private async Task ReportAsync(JobSpec spec, JobOutcome outcome, DateTimeOffset startedAt)
     {
+        using var deadline = new CancellationTokenSource(ReportTimeout, time);
         var report = new ReportResultRequest
         {
             JobId = spec.JobId,
@@ -81,12 +88,16 @@ internal sealed partial class JobRun(
 
         try
         {
-            await conductor.ReportResultAsync(report, cancellationToken);
+            await conductor.ReportResultAsync(report, deadline.Token);
         }
         catch (Exception ex) when (ex is ConductorUnreachableException or ConductorRejectedException)
         {
             // The exit code still tells the conductor (through the launcher) how the job ended.
             LogConductorProblem(logger, ex.Message);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            LogConductorProblem(logger, $"the result could not be reported within {ReportTimeout}");
         }
     }
 
