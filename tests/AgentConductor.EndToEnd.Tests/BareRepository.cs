@@ -32,6 +32,10 @@ internal sealed class BareRepository
         return exit == 0 ? output.Trim() : null;
     }
 
+    /// <summary>The branches the agents pushed (<c>agent/...</c>).</summary>
+    public IReadOnlyList<string> AgentBranches() =>
+        Git(Path, "--git-dir", Path, "for-each-ref", "--format=%(refname:short)", "refs/heads/agent/").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     public string Show(string branch, string file) => Git(Path, "--git-dir", Path, "show", $"{branch}:{file}");
 
     private static string Git(string workingDirectory, params string[] arguments)

@@ -11,8 +11,16 @@ internal static class DockerEngine
     /// <summary>The worker image <c>scripts/build-images.sh</c> builds (<c>WORKER_IMAGE</c> overrides it).</summary>
     public static string WorkerImage => Environment.GetEnvironmentVariable("WORKER_IMAGE") is { Length: > 0 } image ? image : "agent-conductor-worker:latest";
 
-    /// <summary>Skips or fails the test unless an engine answers and holds the worker image.</summary>
-    public static async Task RequireWorkerImageAsync(CancellationToken cancellationToken)
+    /// <summary>The conductor image <c>scripts/build-images.sh</c> builds (<c>CONDUCTOR_IMAGE</c> overrides it).</summary>
+    public static string ConductorImage => Environment.GetEnvironmentVariable("CONDUCTOR_IMAGE") is { Length: > 0 } image ? image : "agent-conductor:latest";
+
+    /// <summary>The engine's socket on this machine, from <c>DOCKER_HOST</c> (unix://) or the default path.</summary>
+    public static string Socket => Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal)
+        ? host["unix://".Length..]
+        : "/var/run/docker.sock";
+
+    /// <summary>Skips or fails the test unless an engine answers and holds the images (the worker image by default).</summary>
+    public static async Task RequireImagesAsync(CancellationToken cancellationToken, params string[] images)
     {
         var (exit, _, stderr) = await RunAsync(cancellationToken, "version", "--format", "{{.Server.Version}}");
         if (exit != 0)
@@ -26,8 +34,11 @@ internal static class DockerEngine
             Assert.Skip($"{why}; set REQUIRE_DOCKER=1 to make this a failure.");
         }
 
-        (exit, _, _) = await RunAsync(cancellationToken, "image", "inspect", "--format", "{{.Id}}", WorkerImage);
-        Assert.True(exit == 0, $"The worker image {WorkerImage} is missing: build it with scripts/build-images.sh.");
+        foreach (var image in images.Length == 0 ? [WorkerImage] : images)
+        {
+            (exit, _, _) = await RunAsync(cancellationToken, "image", "inspect", "--format", "{{.Id}}", image);
+            Assert.True(exit == 0, $"The image {image} is missing: build it with scripts/build-images.sh.");
+        }
     }
 
     /// <summary>Removes every container carrying the label (the tests' own instance label).</summary>
@@ -41,9 +52,25 @@ internal static class DockerEngine
         }
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CancellationToken cancellationToken, params string[] arguments)
+    /// <summary><c>uid:gid</c> of this test process, for <c>docker run --user</c> (files it mounts belong to it).</summary>
+    public static async Task<string> HostUserAsync(CancellationToken cancellationToken) =>
+        $"{await OutputAsync("id", ["-u"], cancellationToken)}:{await OutputAsync("id", ["-g"], cancellationToken)}";
+
+    /// <summary>The group owning the engine's socket, for <c>docker run --group-add</c>.</summary>
+    public static Task<string> SocketGroupAsync(CancellationToken cancellationToken) => OutputAsync("stat", ["-c", "%g", Socket], cancellationToken);
+
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        RunProgramAsync("docker", arguments, cancellationToken);
+
+    private static async Task<string> OutputAsync(string program, string[] arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var (exit, stdout, stderr) = await RunProgramAsync(program, arguments, cancellationToken);
+        return exit == 0 ? stdout.Trim() : throw new InvalidOperationException($"{program} failed: {stderr}");
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -56,7 +83,7 @@ internal static class DockerEngine
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            return (127, "", $"no docker CLI: {ex.Message}");
+            return (127, "", $"cannot run {program}: {ex.Message}");
         }
 
         using (process)

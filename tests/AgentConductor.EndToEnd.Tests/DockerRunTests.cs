@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,9 +23,9 @@ public sealed class DockerRunTests : IAsyncDisposable
     [Fact]
     public async Task Ticket_WorkedByAWorkerContainer_BranchPushedAndJobSucceeded()
     {
-        await DockerEngine.RequireWorkerImageAsync(Ct);
+        await DockerEngine.RequireImagesAsync(Ct);
         var remote = BareRepository.Create(_directory);
-        await using var host = await StartAsync(remote, "success", "--DockerLauncher:Environment:FAKE_CODEX_EDITS=src/fix.txt=fixed in a container");
+        await using var host = await StartAsync(remote, "success", "--DockerLauncher:Environment:9=FAKE_CODEX_EDITS=src/fix.txt=fixed in a container");
 
         var jobId = await PostTicketAsync(host, "PAY-412");
         var (state, job) = await WaitForEndAsync(host, jobId);
@@ -60,7 +59,7 @@ public sealed class DockerRunTests : IAsyncDisposable
     [Fact]
     public async Task Cancel_WorkerThatDoesNotHearIt_ContainerStoppedByTheLauncherAndTheWorkerEndsCleanly()
     {
-        await DockerEngine.RequireWorkerImageAsync(Ct);
+        await DockerEngine.RequireImagesAsync(Ct);
         var remote = BareRepository.Create(_directory);
         // The worker would only hear of the cancel at its next heartbeat, an hour away: the launcher must stop it.
         await using var host = await StartAsync(
@@ -109,11 +108,11 @@ public sealed class DockerRunTests : IAsyncDisposable
                 $"--DockerLauncher:ExtraArgs:3={fakeCodex}:/opt/fake-codex.js:ro",
                 // The remote belongs to whoever runs the tests: push as that user (the image's own user is 10001).
                 "--DockerLauncher:ExtraArgs:4=--user",
-                $"--DockerLauncher:ExtraArgs:5={await IdAsync("-u")}:{await IdAsync("-g")}",
-                "--DockerLauncher:Environment:HOME=/tmp",
-                "--DockerLauncher:Environment:Agent__Command__0=node",
-                "--DockerLauncher:Environment:Agent__Command__1=/opt/fake-codex.js",
-                $"--DockerLauncher:Environment:FAKE_CODEX_MODE={agentMode}",
+                $"--DockerLauncher:ExtraArgs:5={await DockerEngine.HostUserAsync(Ct)}",
+                "--DockerLauncher:Environment:0=HOME=/tmp",
+                "--DockerLauncher:Environment:1=Agent__Command__0=node",
+                "--DockerLauncher:Environment:2=Agent__Command__1=/opt/fake-codex.js",
+                $"--DockerLauncher:Environment:3=FAKE_CODEX_MODE={agentMode}",
                 .. settings,
             ],
             defaultRoute: false,
@@ -128,14 +127,6 @@ public sealed class DockerRunTests : IAsyncDisposable
         Assert.True(exit == 0, stderr);
         using var document = JsonDocument.Parse(stdout);
         return document.RootElement[0].Clone();
-    }
-
-    private static async Task<string> IdAsync(string which)
-    {
-        using var process = Process.Start(new ProcessStartInfo("id", which) { RedirectStandardOutput = true })!;
-        var id = (await process.StandardOutput.ReadToEndAsync(Ct)).Trim();
-        await process.WaitForExitAsync(Ct);
-        return id;
     }
 
     private static async Task<string> PostTicketAsync(ConductorHost host, string key)

@@ -35,8 +35,17 @@ internal sealed class DockerLauncherOptions
     /// </summary>
     public string Instance { get; set; } = "conductor";
 
-    /// <summary>Variables set in every worker container (non-secret settings, such as <c>Agent__Model</c>).</summary>
-    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Variables set in every worker container, as <c>NAME=value</c> entries (non-secret settings such as
+    /// <c>Agent__Model=o3</c>). A list rather than a map, because configuration keys turn <c>__</c> into sections and
+    /// the worker's own setting names contain it.
+    /// </summary>
+    public List<string> Environment { get; set; } = [];
+
+    /// <summary><see cref="Environment"/> as name and value; entries without <c>=</c> are left to the validator.</summary>
+    public IEnumerable<KeyValuePair<string, string>> EnvironmentVariables() =>
+        Environment.Where(e => e?.Contains('=', StringComparison.Ordinal) == true)
+            .Select(e => new KeyValuePair<string, string>(e[..e.IndexOf('=', StringComparison.Ordinal)], e[(e.IndexOf('=', StringComparison.Ordinal) + 1)..]));
 
     /// <summary>
     /// Names of the conductor's own environment variables handed on to every worker (secrets such as

@@ -50,17 +50,27 @@ internal sealed partial class DockerLauncherOptionsValidator : IValidateOptions<
             errors.Add($"DockerLauncher:Instance must start with a letter or digit and hold only letters, digits, '_', '.' and '-' (got '{options.Instance}').");
         }
 
-        foreach (var variable in options.Environment.Keys)
+        foreach (var entry in options.Environment.Where(e => e?.Contains('=', StringComparison.Ordinal) != true))
+        {
+            errors.Add($"DockerLauncher:Environment entries are NAME=value (got '{entry}').");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (variable, _) in options.EnvironmentVariables())
         {
             CheckVariable(errors, "DockerLauncher:Environment", variable);
+            if (!names.Add(variable))
+            {
+                errors.Add($"DockerLauncher:Environment sets {variable} more than once.");
+            }
         }
 
         foreach (var variable in options.PassEnvironment)
         {
             CheckVariable(errors, "DockerLauncher:PassEnvironment", variable);
-            if (options.Environment.ContainsKey(variable ?? ""))
+            if (!names.Add(variable ?? ""))
             {
-                errors.Add($"DockerLauncher:PassEnvironment names {variable}, which DockerLauncher:Environment sets too; keep one.");
+                errors.Add($"DockerLauncher:PassEnvironment names {variable} more than once or also in DockerLauncher:Environment; keep one.");
             }
         }
 

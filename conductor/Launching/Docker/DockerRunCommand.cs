@@ -16,7 +16,8 @@ internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOn
 
     public static DockerRunCommand For(DockerLauncherOptions options, LaunchRequest request)
     {
-        var environment = new Dictionary<string, string>(options.Environment, StringComparer.Ordinal)
+        var settings = options.EnvironmentVariables().ToList();
+        var environment = new Dictionary<string, string>(settings, StringComparer.Ordinal)
         {
             ["CONDUCTOR_URL"] = request.ConductorUrl,
             ["JOB_ID"] = request.JobId,
@@ -41,7 +42,7 @@ internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOn
             arguments.AddRange(["--label", $"{DockerLabels.Subject}={subject}"]);
         }
 
-        foreach (var name in WorkerVariables.Concat(options.Environment.Keys.Order(StringComparer.Ordinal)).Concat(options.PassEnvironment))
+        foreach (var name in WorkerVariables.Concat(settings.Select(s => s.Key)).Concat(options.PassEnvironment))
         {
             arguments.AddRange(["--env", name]);
         }

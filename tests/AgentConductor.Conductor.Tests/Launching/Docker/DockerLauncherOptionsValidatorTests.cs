@@ -25,7 +25,7 @@ public sealed class DockerLauncherOptionsValidatorTests
             Pull = "sometimes",
             NamePrefix = "-x",
             Instance = "a b",
-            Environment = new() { ["JOB_TOKEN"] = "x", ["1BAD"] = "y", ["GITHUB_TOKEN"] = "z" },
+            Environment = ["JOB_TOKEN=x", "1BAD=y", "GITHUB_TOKEN=z", "NO_VALUE", "PR_DRAFT=true", "PR_DRAFT=false"],
             PassEnvironment = ["GITHUB_TOKEN", "JOB_ID"],
             ExtraArgs = ["--volume", ""],
             CommandTimeout = TimeSpan.Zero,
@@ -38,7 +38,8 @@ public sealed class DockerLauncherOptionsValidatorTests
         [
             "DockerLauncher:Image", "DockerLauncher:DockerCommand", "DockerLauncher:Cpus", "DockerLauncher:Memory", "DockerLauncher:Network",
             "DockerLauncher:Pull", "DockerLauncher:NamePrefix", "DockerLauncher:Instance", "DockerLauncher:Environment must not set JOB_TOKEN",
-            "DockerLauncher:Environment holds '1BAD'", "DockerLauncher:PassEnvironment names GITHUB_TOKEN, which DockerLauncher:Environment sets too",
+            "DockerLauncher:Environment holds '1BAD'", "DockerLauncher:Environment entries are NAME=value (got 'NO_VALUE')",
+            "DockerLauncher:Environment sets PR_DRAFT more than once", "DockerLauncher:PassEnvironment names GITHUB_TOKEN more than once",
             "DockerLauncher:PassEnvironment must not set JOB_ID", "DockerLauncher:ExtraArgs", "DockerLauncher:CommandTimeout", "DockerLauncher:KeepExited",
         ];
         foreach (var setting in expected)

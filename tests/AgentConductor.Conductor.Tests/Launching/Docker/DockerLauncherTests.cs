@@ -45,7 +45,7 @@ public sealed class DockerLauncherTests : IDisposable
             o.Cpus = 1.5m;
             o.Memory = "512m";
             o.Pull = "never";
-            o.Environment = new() { ["PR_DRAFT"] = "true", ["Agent__Model"] = "gpt-test" };
+            o.Environment = ["Agent__Model=gpt-test", "PR_DRAFT=true"];
             o.PassEnvironment = ["GITHUB_TOKEN"];
             o.ExtraArgs = ["--volume", "/srv/cache:/cache:ro"];
         });
