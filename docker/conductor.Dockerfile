@@ -43,3 +43,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl --fail --silent --show-error --max-time 4 --output /dev/null "$HEALTHCHECK_URL" || exit 1
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/agent-conductor/AgentConductor.Conductor"]
 CMD ["run"]
+LABEL org.opencontainers.image.title=agent-conductor

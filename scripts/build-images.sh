@@ -111,4 +111,8 @@ docker build --network host "${base_arg[@]}" --build-arg "CODEX_VERSION=$codex_v
   -f docker/worker.Dockerfile -t "agent-conductor-worker:$tag" "$out/worker"
 step "agent-conductor:$tag"
 docker build --network host "${base_arg[@]}" -f docker/conductor.Dockerfile -t "agent-conductor:$tag" "$out/conductor"
+# Earlier builds of the two images, now untagged (the build cache stays).
+for title in agent-conductor-worker agent-conductor; do
+  docker image prune --force --filter "label=org.opencontainers.image.title=$title" >/dev/null
+done
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^agent-conductor(-worker|-base)?:' || true

@@ -17,6 +17,13 @@ if [ -f tests/tools/package-lock.json ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 fi
 
+# Docker: installs and starts the engine when missing, then builds the worker and conductor images the container
+# tests run (tests/AgentConductor.EndToEnd.Tests: DockerRunTests, ImageTests). REQUIRE_DOCKER makes those tests fail
+# rather than skip when no engine answers.
+echo "== images (scripts/build-images.sh)"
+bash scripts/build-images.sh
+export REQUIRE_DOCKER=1
+
 echo "== dotnet build"
 dotnet build AgentConductor.sln -c Release --nologo -v q
 

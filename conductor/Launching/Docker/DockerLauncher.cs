@@ -197,30 +197,15 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
         }
     }
 
-    /// <summary>Tells a broken setting or image (not retried) from an engine that may answer next time (retried).</summary>
     private async Task<LaunchException> RunFailedAsync(string name, DockerCliResult result, CancellationToken cancellationToken)
     {
-        var error = result.Error;
-        if (error.Contains("No such image", StringComparison.Ordinal) || error.Contains("pull access denied", StringComparison.Ordinal)
-            || error.Contains("manifest unknown", StringComparison.Ordinal) || error.Contains("invalid reference format", StringComparison.Ordinal))
+        var (failure, removeContainer) = DockerRunFailure.Classify(result, options.Value.Image);
+        if (removeContainer)
         {
-            return new LaunchException($"the worker image '{options.Value.Image}' is not available: {error} (check DockerLauncher:Image and Pull; scripts/build-images.sh builds it)", retryable: false);
+            await docker.RunAsync(["rm", "--force", name], null, TimeSpan.Zero, cancellationToken);
         }
 
-        if (result.ExitCode is 126 or 127)
-        {
-            // The container was created but its entrypoint cannot run: remove it, the image is broken.
-            await docker.RunAsync(["rm", "--force", name], null, TimeSpan.Zero, CancellationToken.None);
-            return new LaunchException($"the worker image '{options.Value.Image}' cannot start its worker: {error}", retryable: false);
-        }
-
-        if (error.Contains("invalid argument", StringComparison.Ordinal) || error.Contains("unknown flag", StringComparison.Ordinal)
-            || error.Contains("unknown shorthand flag", StringComparison.Ordinal))
-        {
-            return new LaunchException($"docker run refused the launcher's arguments: {error} (check the DockerLauncher settings)", retryable: false);
-        }
-
-        return new LaunchException($"docker run failed: {error}", retryable: true);
+        return failure;
     }
 
     private static string Shorten(string containerId)

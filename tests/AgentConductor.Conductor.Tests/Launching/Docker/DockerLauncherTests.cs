@@ -135,6 +135,20 @@ public sealed class DockerLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_ArgumentsDockerRefuses_AreNotRetried()
+    {
+        _docker.Expect(Prune)
+            .Expect(InspectJob, stderr: $"Error: No such container: {Name}\n", exit: 1)
+            .Expect(RunArguments("01job"), stderr: "invalid argument \"4g\" for \"-m, --memory\" flag: invalid size\nSee 'docker run --help'.\n", exit: 125);
+
+        var failure = await Assert.ThrowsAsync<LaunchException>(() => NewLauncher().LaunchAsync(Request("01job"), Ct));
+
+        Assert.False(failure.Retryable);
+        Assert.Contains("check the DockerLauncher settings", failure.Message, StringComparison.Ordinal);
+        _docker.AssertAllCalled();
+    }
+
+    [Fact]
     public async Task Launch_OtherRunFailure_IsRetried()
     {
         _docker.Expect(Prune)
