@@ -16,7 +16,8 @@ FROM ${BASE_IMAGE} AS docker-cli
 RUN apt-get update \
  && cd /tmp && apt-get download docker.io \
  && dpkg-deb -x docker.io_*.deb /tmp/docker.io \
- && install -D -m 0755 /tmp/docker.io/usr/bin/docker /out/usr/local/bin/docker
+ && install -D -m 0755 /tmp/docker.io/usr/bin/docker /out/usr/local/bin/docker \
+ && rm -rf /tmp/docker.io* && apt-get clean && rm -rf /var/lib/apt/lists/*
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \
