@@ -4,7 +4,7 @@ using AgentConductor.TestSupport;
 namespace AgentConductor.Conductor.Tests.Launching.Docker;
 
 /// <summary>
-/// A strict docker CLI (<c>tests/tools/fake-docker.js</c>) behind an executable <see cref="Command"/>: each call must
+/// A strict docker CLI (<c>tests/tools/fake-docker-plan.js</c>) behind an executable <see cref="Command"/>: each call must
 /// be the next expected one, with exactly its arguments and environment. <see cref="AssertAllCalled"/> checks that
 /// every expected call came and none was refused.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class FakeDocker
         _plan = directory.File("docker-plan.json");
         _secrets = secrets;
         Command = directory.File("docker");
-        var script = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-docker.js");
+        var script = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-docker-plan.js");
         File.WriteAllText(Command, $"#!/bin/sh\nFAKE_DOCKER_PLAN='{_plan}' exec node '{script}' \"$@\"\n");
         if (!OperatingSystem.IsWindows())
         {

@@ -16,7 +16,7 @@ const fs = require('fs');
 
 const planPath = process.env.FAKE_DOCKER_PLAN;
 if (!planPath) {
-  process.stderr.write('fake-docker: FAKE_DOCKER_PLAN is not set\n');
+  process.stderr.write('fake-docker-plan: FAKE_DOCKER_PLAN is not set\n');
   process.exit(97);
 }
 
@@ -29,7 +29,7 @@ const args = process.argv.slice(2);
 function refuse(reason) {
   const line = `call ${index + 1} (docker ${JSON.stringify(args)}): ${reason}`;
   fs.appendFileSync(`${planPath}.failures`, line + '\n');
-  process.stderr.write(`fake-docker: ${line}\n`);
+  process.stderr.write(`fake-docker-plan: ${line}\n`);
   process.exit(97);
 }
 
