@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
@@ -69,6 +70,14 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<WorkerService>();
         services.TryAddSingleton<TaskFileStreamer>();
         services.TryAddSingleton<ProgressReceiver>();
+    }
+
+    /// <summary>What every AWS-backed part (SQS intake, ECS launcher) shares; called only when one of them is configured.</summary>
+    internal static void AddAws(IServiceCollection services)
+    {
+        AddValidated<AwsOptions, AwsOptionsValidator>(services, AwsOptions.Section);
+        services.TryAddSingleton<IAwsCredentials, DefaultAwsCredentials>();
+        services.TryAddSingleton<AwsClients>();
     }
 
     private static void AddValidated<TOptions, TValidator>(IServiceCollection services, string section)
