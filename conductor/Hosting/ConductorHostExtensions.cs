@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Launching.Local;
@@ -46,6 +47,7 @@ internal static class ConductorHostExtensions
 
         AddWorkerApi(services);
         builder.AddJobsEngine();
+        builder.AddSqsIntake();
         return builder;
     }
 
