@@ -10,9 +10,12 @@ namespace AgentConductor.Conductor.Intake.Sqs;
 /// second to <c>Sqs:MaxErrorBackoff</c>, with jitter; at once to the longest wait when SQS refuses the credentials or
 /// the queue does not exist) and logs each distinct problem once, and the state shows on <c>/v1/status</c>.
 /// </summary>
+/// <remarks>
+/// The poller and the SQS client are resolved when the service runs, after the settings were validated: building the AWS
+/// client reads the AWS settings, and doing that while the host collects its services would report only that problem.
+/// </remarks>
 internal sealed partial class SqsIntakeService(
-    SqsPoller poller,
-    ISqsClient sqs,
+    IServiceProvider services,
     SqsIntakeStatus status,
     IOptions<SqsIntakeOptions> options,
     IOptions<ShutdownOptions> shutdown,
@@ -25,16 +28,17 @@ internal sealed partial class SqsIntakeService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var poller = services.GetRequiredService<SqsPoller>();
         Log.Started(logger, settings.QueueUrl!, settings.Pollers, settings.WaitTimeSeconds, settings.MaxMessages, settings.DeleteRejected);
         if (!settings.DeleteRejected)
         {
-            await WarnWithoutRedrivePolicyAsync(settings.QueueUrl!, stoppingToken);
+            await WarnWithoutRedrivePolicyAsync(services.GetRequiredService<ISqsClient>(), settings.QueueUrl!, stoppingToken);
         }
 
-        await Task.WhenAll(Enumerable.Range(1, settings.Pollers).Select(n => PollLoopAsync(n, stoppingToken)));
+        await Task.WhenAll(Enumerable.Range(1, settings.Pollers).Select(n => PollLoopAsync(poller, n, stoppingToken)));
     }
 
-    private async Task PollLoopAsync(int pollerNumber, CancellationToken stoppingToken)
+    private async Task PollLoopAsync(SqsPoller poller, int pollerNumber, CancellationToken stoppingToken)
     {
         var failures = 0;
         string? lastProblem = null;
@@ -94,7 +98,7 @@ internal sealed partial class SqsIntakeService(
     }
 
     /// <summary>Rejected messages left in a queue without a redrive policy come back until the queue's retention ends.</summary>
-    private async Task WarnWithoutRedrivePolicyAsync(string queueUrl, CancellationToken cancellationToken)
+    private async Task WarnWithoutRedrivePolicyAsync(ISqsClient sqs, string queueUrl, CancellationToken cancellationToken)
     {
         try
         {
