@@ -15,6 +15,7 @@ internal static class ConductorCommandLine
             ScenarioCommand.Create(),
             SendCommand.Create(),
             CancelCommand.Create(),
+            FeedCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
