@@ -12,7 +12,7 @@ using AgentConductor.TestSupport;
 namespace AgentConductor.Conductor.Tests.Feed;
 
 /// <summary>The real binary's <c>feed send</c> and <c>feed serve</c> against local-aws-sqs, credentials from the environment.</summary>
-public sealed partial class FeedCommandTests(SqsEmulatorFixture fixture)
+public sealed partial class FeedCommandTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private const string Secret = "feed-process-secret-0123456789";
     private static readonly string SamplePath = Path.Combine(RepoPaths.SharedSamples, "jira-webhook-issue-created.json");

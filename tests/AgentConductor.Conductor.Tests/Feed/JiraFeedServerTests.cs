@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace AgentConductor.Conductor.Tests.Feed;
 
 /// <summary><c>feed serve</c>'s server on 127.0.0.1, posted to over real HTTP, sending to the local-aws-sqs emulator.</summary>
-public sealed class JiraFeedServerTests(SqsEmulatorFixture fixture)
+public sealed class JiraFeedServerTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private const string Secret = "feed-test-secret-0123456789";
     private static readonly string Sample = File.ReadAllText(Path.Combine(RepoPaths.SharedSamples, "jira-webhook-issue-created.json"));

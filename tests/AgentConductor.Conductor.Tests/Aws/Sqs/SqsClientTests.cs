@@ -5,7 +5,7 @@ using AgentConductor.TestSupport.Aws;
 namespace AgentConductor.Conductor.Tests.Aws.Sqs;
 
 /// <summary>The SQS facade against the real local-aws-sqs emulator.</summary>
-public sealed class SqsClientTests(SqsEmulatorFixture fixture)
+public sealed class SqsClientTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private static readonly SqsReceiveOptions Quick = new(10, TimeSpan.FromSeconds(1), null, ["IdempotencyKey"]);
 

@@ -1,11 +1,8 @@
-using AgentConductor.Conductor.Tests.Aws.Sqs;
 using AgentConductor.TestSupport.Aws;
-
-[assembly: AssemblyFixture(typeof(SqsEmulatorFixture))]
 
 namespace AgentConductor.Conductor.Tests.Aws.Sqs;
 
-/// <summary>One local-aws-sqs emulator for the whole test assembly; each test makes its own queues.</summary>
+/// <summary>One local-aws-sqs emulator per test class (only classes that need it start one); each test makes its own queues.</summary>
 public sealed class SqsEmulatorFixture : IAsyncLifetime
 {
     private SqsEmulator? _emulator;

@@ -7,7 +7,7 @@ using AgentConductor.TestSupport;
 namespace AgentConductor.Conductor.Tests.Intake.Sqs;
 
 /// <summary>The real conductor binary with <c>Sqs:QueueUrl</c> set, credentials from the environment, against local-aws-sqs.</summary>
-public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture)
+public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace AgentConductor.Conductor.Tests.Intake.Sqs;
 
 /// <summary>The conductor service in-process with <c>Sqs:QueueUrl</c> set, polling the real local-aws-sqs emulator.</summary>
-public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture)
+public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
 

@@ -7,7 +7,7 @@ using AgentConductor.TestSupport.Aws;
 namespace AgentConductor.Conductor.Tests.Intake.Sqs;
 
 /// <summary>One poll at a time against the real local-aws-sqs emulator and a real SQLite database.</summary>
-public sealed class SqsPollerTests(SqsEmulatorFixture fixture) : IDisposable
+public sealed class SqsPollerTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>, IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
     private readonly SqsIntakeRig _rig = new(busyTimeout: TimeSpan.FromMilliseconds(100));
