@@ -183,6 +183,29 @@ public sealed class JobArchiverTests
         Assert.Equal(1, host.Logs.Entries.Count(e => e.EventName == "ArchiveUploadsRecovered"));
     }
 
+    [Fact]
+    public async Task RunOnce_LongLog_EveryLineArrivesInOrder()
+    {
+        const int lines = 20_000;
+        await using var s3 = await S3rver.StartAsync(ArchiveHost.Bucket);
+        await using var host = await ArchiveHost.StartAsync(s3, Ct);
+        var jobId = await ArchiveHost.FinishTicketAsync(host, "PAY-17", Succeeded(), Ct);
+        host.Execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @lines)
+            INSERT INTO job_logs (job_id, seq, at, stream, text) SELECT @id, 100 + i, 0, 'stdout', 'line ' || i || ' ' || hex(zeroblob(90)) FROM n
+            """,
+            ("@lines", lines), ("@id", jobId));
+
+        await host.Services.GetRequiredService<JobArchiver>().RunOnceAsync(Ct);
+
+        var log = (await s3.ReadAsync(ArchiveHost.Bucket, ArchiveHost.Key(jobId, "log.txt"), Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4 + lines, log.Length);
+        Assert.Equal(Enumerable.Range(1, lines).Select(i => $"line {i} "), log.Skip(4).Select(l => l[(l.IndexOf("line ", StringComparison.Ordinal))..(l.LastIndexOf(' ') + 1)]));
+        var transcript = (await s3.ReadAsync(ArchiveHost.Bucket, ArchiveHost.Key(jobId, "transcript.jsonl"), Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3 + lines, transcript.Length);
+    }
+
     [Theory]
     [InlineData("WRONG-KEY", ArchiveHost.Bucket, "InvalidAccessKeyId: ", 403)]
     [InlineData(S3rver.AccessKey, "other-bucket", "NoSuchBucket: ", 404)]
