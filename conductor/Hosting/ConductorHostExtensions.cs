@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Jobs;
@@ -46,6 +47,7 @@ internal static class ConductorHostExtensions
 
         AddWorkerApi(services);
         builder.AddJobsEngine();
+        builder.AddArchive();
         return builder;
     }
 
