@@ -70,10 +70,12 @@ write_flag() { printf '%s\n' "$1" > "$flag.tmp.$$" && mv -f "$flag.tmp.$$" "$fla
 flag_is_true() { [ "$(tr -d '[:space:]' < "$flag" 2>/dev/null | tr '[:upper:]' '[:lower:]')" = true ]; }
 
 api() {
-  local config=()
-  [ -z "${CONDUCTOR_API_KEY:-}" ] || config=(--config -)
-  # The key goes through stdin, never the command line (visible in ps).
-  printf 'header = "Authorization: Bearer %s"\n' "${CONDUCTOR_API_KEY:-}" | curl -fsS --max-time 5 "${config[@]}" "$url$1"
+  if [ -n "${CONDUCTOR_API_KEY:-}" ]; then
+    # Through stdin, never on the command line (visible in ps).
+    printf 'header = "Authorization: Bearer %s"\n' "$CONDUCTOR_API_KEY" | curl -fsS --max-time 5 --config - "$url$1"
+  else
+    curl -fsS --max-time 5 "$url$1"
+  fi
 }
 healthy() { api /healthz/ready > /dev/null 2>&1; }
 active_jobs() { api /v1/status 2>/dev/null | sed -n 's/.*"activeJobs":\([0-9]*\).*/\1/p' | grep . || echo "?"; }
