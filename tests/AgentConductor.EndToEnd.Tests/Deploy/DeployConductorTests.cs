@@ -65,6 +65,30 @@ public sealed class DeployConductorTests
     }
 
     [Fact]
+    public async Task Deploy_InterruptedWhileDraining_WritesFalseBackAndTheOldConductorResumes()
+    {
+        using var rig = new DeployRig(["--LocalLauncher:WorkerCommand:0=sleep", "--LocalLauncher:WorkerCommand:1=300"]);
+        await DeployAsync(rig, "v1");
+        var v1 = rig.Running!.Value.Pid;
+        Assert.Equal(HttpStatusCode.Accepted, await rig.PostTicketAsync("PAY-1"));
+        await rig.WaitForJobStateAsync("PAY-1", "launched");
+
+        var deploy = await rig.DeployAsync(["--tag", "v2", "--drain-timeout", "120"], async pid =>
+        {
+            await Eventually.ValueAsync(async () => (await TryStatusAsync(rig))?.GetProperty("gate").GetString() == "Draining" ? (bool?)true : null, TestContext.Current.CancellationToken);
+            using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        });
+
+        Assert.True(deploy.ExitCode == 130, deploy.ToString());
+        Assert.Contains("interrupted: writing false back", deploy.Stdout, StringComparison.Ordinal);
+        Assert.Equal(("v1", v1), rig.Running);
+        Assert.Equal("false", rig.Flag);
+        await Eventually.ValueAsync(async () => (await TryStatusAsync(rig))?.GetProperty("gate").GetString() == "Open" ? (bool?)true : null, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("start v2", rig.Actions);
+    }
+
+    [Fact]
     public async Task Deploy_TagAlreadyRunning_OnlyChecksIt()
     {
         using var rig = new DeployRig();

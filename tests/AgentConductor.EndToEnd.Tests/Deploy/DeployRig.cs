@@ -98,6 +98,9 @@ internal sealed class DeployRig : IDisposable
     public Task<ScriptRun.Result> DeployAsync(params string[] arguments) =>
         ScriptRun.RunAsync("scripts/deploy-conductor.sh", arguments, _environment, TestContext.Current.CancellationToken);
 
+    public Task<ScriptRun.Result> DeployAsync(string[] arguments, Func<int, Task> whileRunning) =>
+        ScriptRun.RunAsync("scripts/deploy-conductor.sh", arguments, _environment, TestContext.Current.CancellationToken, whileRunning);
+
     /// <summary>Runs one stand-in container command directly, as an interrupted earlier deploy would have.</summary>
     public async Task ControlAsync(params string[] arguments)
     {

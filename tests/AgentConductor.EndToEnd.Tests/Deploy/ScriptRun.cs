@@ -12,7 +12,9 @@ internal static class ScriptRun
     }
 
     /// <param name="environment">Set (a value) or removed (null) on top of this process's environment.</param>
-    public static async Task<Result> RunAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    /// <param name="whileRunning">Called with the script's pid once it runs (to signal it, for example).</param>
+    public static async Task<Result> RunAsync(
+        string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, Func<int, Task>? whileRunning = null)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(RepoPaths.Root, script));
@@ -33,6 +35,11 @@ internal static class ScriptRun
         deadline.CancelAfter(TimeSpan.FromMinutes(3));
         try
         {
+            if (whileRunning is not null)
+            {
+                await whileRunning(process.Id);
+            }
+
             await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
