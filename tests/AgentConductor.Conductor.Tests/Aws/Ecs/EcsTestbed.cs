@@ -20,16 +20,19 @@ internal sealed class EcsTestbed : IAsyncDisposable
         Ecs = ecs;
         Options = options;
         var endpoint = AwsEndpoint.Resolve(AwsService.Ecs, ecs.Region, serviceUrl ?? ecs.Url.ToString());
-        var aws = new AwsJsonClient(
+        Aws = new AwsJsonClient(
             _http, endpoint, credentials ?? new StaticAwsCredentials(FakeAwsJsonServer.AccessKey, FakeAwsJsonServer.SecretKey),
             new AwsRetryPolicy(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), TimeProvider.System, new ListLogger<AwsJsonClient>());
-        Client = new EcsClient(aws);
+        Client = new EcsClient(Aws);
         Launcher = new EcsLauncher(Client, Microsoft.Extensions.Options.Options.Create(options), Log);
     }
 
     public FakeEcs Ecs { get; }
 
     public EcsLauncherOptions Options { get; }
+
+    /// <summary>The signed client underneath, for requests the launcher would never send.</summary>
+    public AwsJsonClient Aws { get; }
 
     public EcsClient Client { get; }
 
