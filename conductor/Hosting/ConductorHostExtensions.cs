@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.Conductor.Intake;
@@ -47,6 +48,7 @@ internal static class ConductorHostExtensions
 
         AddWorkerApi(services);
         builder.AddJobsEngine();
+        builder.AddArchive();
         return builder;
     }
 
