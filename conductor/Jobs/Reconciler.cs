@@ -102,6 +102,12 @@ internal sealed partial class Reconciler(
             {
                 Finish(job, CancelledState(job, requested), $"{CancelReason(job)}; {ended}");
             }
+            else if (job.State == JobState.Launched)
+            {
+                // It never connected: a start that went wrong (an image pull, a Spot interruption, a worker left over from an
+                // earlier launch holding a revoked token), not the job's own failure. Lost, so it is retried.
+                Lose(job, $"{ended} before its handshake");
+            }
             else
             {
                 Finish(job, JobState.Failed, ended);

@@ -73,10 +73,30 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RunOnce_WorkerEndsBeforeItsHandshake_IsLostAndRetriedThenStaysLost()
+    {
+        using var jobs = new JobsHarness();
+        var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(41);
+
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal((JobState.Pending, 1), (jobs.Job(id).State, jobs.Job(id).Attempt));
+        Assert.Equal(["pending", "launching", "launched", "lost", "pending"], jobs.History(id));
+        await jobs.Dispatcher.RunOnceAsync(CancellationToken.None);
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Gone("task stopped: CannotPullContainerError");
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(JobState.Lost, jobs.State(id));
+        Assert.Equal("worker gone: task stopped: CannotPullContainerError before its handshake", jobs.Reason(id));
+    }
+
+    [Fact]
     public async Task RunOnce_LauncherSaysExited_FailsWithTheExitCode()
     {
         using var jobs = new JobsHarness();
         var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(id, JobState.Launched, JobState.Connected);
         jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(3);
 
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
@@ -172,6 +192,7 @@ public sealed class ReconcilerTests
     {
         using var jobs = new JobsHarness();
         var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(id, JobState.Launched, JobState.Connected);
         jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(3);
         jobs.Launcher.Workers["fake/01orphan"] = WorkerStatus.Running;
         jobs.Launcher.ListFailure = new InvalidOperationException("ListTasks failed: AccessDeniedException");

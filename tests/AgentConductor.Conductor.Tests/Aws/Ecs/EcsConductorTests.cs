@@ -54,6 +54,8 @@ public sealed class EcsConductorTests : IAsyncDisposable
 
         var crashed = await PostTicketAsync(host, "PAY-2"); // same repository: launched once the first job has ended
         var second = await LaunchedTaskAsync(host, crashed);
+        await host.Channel.UnaryAsync(
+            WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = crashed }, ConductorHost.Bearer(second.Environment["JOB_TOKEN"]), Ct);
         _ecs.Exit(second, 20);
 
         await StateAsync(host, crashed, "failed");
@@ -128,6 +130,8 @@ public sealed class EcsConductorTests : IAsyncDisposable
             var auth = ConductorHost.Bearer(workingTask.Environment["JOB_TOKEN"]);
             await before.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = working }, auth, Ct);
             await before.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = working, Phase = WorkerPhase.RunningAgent }, auth, Ct);
+            await before.Channel.UnaryAsync(
+                WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = vanished }, ConductorHost.Bearer(vanishedTask.Environment["JOB_TOKEN"]), Ct);
         }
 
         _ecs.Forget(vanishedTask); // stopped and forgotten while no conductor ran
