@@ -34,17 +34,17 @@ internal static class AwsErrorResponse
         message ??= string.IsNullOrWhiteSpace(body) ? "(no error message)" : Truncate(body.Trim(), 500);
         if (ThrottlingCodes.Contains(code) || status == HttpStatusCode.TooManyRequests)
         {
-            return new AwsThrottledException(operation, code, message, status, requestId);
+            return new AwsThrottledException(operation, code, message, status, requestId) { Body = body };
         }
 
         if (AccessCodes.Contains(code) || status is HttpStatusCode.Forbidden)
         {
-            return new AwsAccessDeniedException(operation, code, message, status, requestId);
+            return new AwsAccessDeniedException(operation, code, message, status, requestId) { Body = body };
         }
 
         return (int)status >= 500
-            ? new AwsServiceUnavailableException(operation, code, message, status, requestId)
-            : new AwsRequestException(operation, code, message, status, requestId);
+            ? new AwsServiceUnavailableException(operation, code, message, status, requestId) { Body = body }
+            : new AwsRequestException(operation, code, message, status, requestId) { Body = body };
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ internal class AwsException(string operation, string code, string message, HttpS
 
     public string? RequestId => requestId;
 
+    /// <summary>The error response's body as AWS sent it, for fields some errors carry (ECS's <c>resourceIds</c>).</summary>
+    public string Body { get; init; } = "";
+
     /// <summary>Trying the same request again later may succeed.</summary>
     public virtual bool IsTransient => false;
 }

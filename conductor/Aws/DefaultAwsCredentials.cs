@@ -5,23 +5,38 @@ namespace AgentConductor.Conductor.Aws;
 
 /// <summary>
 /// The SDK's default credential chain: environment variables, the shared profile (<c>AWS_PROFILE</c>), web identity, SSO,
-/// the ECS task role and the EC2 instance role. Resolved once; the resolved source refreshes itself before expiry.
+/// the ECS task role and the EC2 instance role. Once found, the source is kept (it refreshes itself before expiry);
+/// a search that found nothing (say, the instance metadata endpoint did not answer at startup) is tried again next call.
 /// </summary>
 internal sealed class DefaultAwsCredentials : IAwsCredentials
 {
-    private readonly Lazy<Task<AWSCredentials>> _source = new(() => DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null));
+    private readonly SemaphoreSlim _resolving = new(1, 1);
+    private AWSCredentials? _source;
 
     public async Task<ImmutableCredentials> GetAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var source = await _source.Value.WaitAsync(cancellationToken);
+            var source = _source ?? await ResolveAsync(cancellationToken);
             return await source.GetCredentialsAsync().WaitAsync(cancellationToken);
         }
         catch (AmazonClientException ex)
         {
             throw new AwsCredentialsException(
                 $"no AWS credentials found ({ex.Message}); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an instance or task role", ex);
+        }
+    }
+
+    private async Task<AWSCredentials> ResolveAsync(CancellationToken cancellationToken)
+    {
+        await _resolving.WaitAsync(cancellationToken);
+        try
+        {
+            return _source ??= await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _resolving.Release();
         }
     }
 }

@@ -1,5 +1,7 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
+using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
@@ -48,6 +50,7 @@ internal static class ConductorHostExtensions
         AddWorkerApi(services);
         builder.AddJobsEngine();
         builder.AddSqsIntake();
+        builder.AddArchive();
         return builder;
     }
 
@@ -104,9 +107,23 @@ internal static class ConductorHostExtensions
                 AddValidated<LocalLauncherOptions, LocalLauncherOptionsValidator>(services, LocalLauncherOptions.Section);
                 services.TryAddSingleton<ILauncher, LocalProcessLauncher>();
                 break;
+            case LauncherOptions.Ecs:
+                AddEcsLauncher(services);
+                break;
             default:
                 throw new ConfigurationInvalidException([$"Launcher:Kind '{kind}' is not one of: {string.Join(", ", LauncherOptions.Kinds)}."]);
         }
+    }
+
+    /// <summary>Workers as ECS tasks: the launcher's settings, the AWS client, and a callback address tasks can reach.</summary>
+    private static void AddEcsLauncher(IServiceCollection services)
+    {
+        AddAws(services);
+        AddValidated<EcsLauncherOptions, EcsLauncherOptionsValidator>(services, EcsLauncherOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, EcsDispatchOptionsValidator>());
+        services.TryAddSingleton(sp => new EcsClient(
+            sp.GetRequiredService<AwsClients>().For(AwsService.Ecs, sp.GetRequiredService<IOptions<EcsLauncherOptions>>().Value.ServiceUrl)));
+        services.TryAddSingleton<ILauncher, EcsLauncher>();
     }
 
     /// <summary>

@@ -10,5 +10,7 @@ internal static class LauncherOptions
 
     public const string Local = "local";
 
-    public static readonly IReadOnlyList<string> Kinds = [Local];
+    public const string Ecs = "ecs";
+
+    public static readonly IReadOnlyList<string> Kinds = [Local, Ecs];
 }

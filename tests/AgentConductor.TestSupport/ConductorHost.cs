@@ -70,12 +70,13 @@ internal sealed class ConductorHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults. The jobs
-    /// engine's background services (dispatcher, reconciler) run only with <paramref name="jobsEngine"/>; launches always
-    /// go to <see cref="Launcher"/>. <paramref name="configureServices"/> runs last (replace a registration, e.g. credentials).
+    /// engine's background services (dispatcher, reconciler) run only with <paramref name="jobsEngine"/>; launches
+    /// go to <see cref="Launcher"/> unless <paramref name="realLauncher"/>. <paramref name="services"/> changes the
+    /// registrations last (say, fixed AWS credentials for a fake endpoint).
     /// </summary>
     public static async Task<ConductorHost> StartAsync(
         IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, bool realLauncher = false,
-        Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+        Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
         var logs = new LogCapture();
@@ -116,7 +117,7 @@ internal sealed class ConductorHost : IAsyncDisposable
                 builder.Services.AddSingleton(timeProvider);
             }
 
-            configureServices?.Invoke(builder.Services);
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync(cancellationToken);
         return new ConductorHost(app, directory, logs) { Launcher = launcher };

@@ -33,4 +33,15 @@ public sealed class AwsErrorResponseTests
         Assert.Equal("AWS.SimpleQueueService.NonExistentQueue", error.Code);
         Assert.False(error.IsTransient);
     }
+
+    [Fact]
+    public void Parse_KeepsTheBodyForFieldsBeyondCodeAndMessage()
+    {
+        const string Body = "{\"__type\":\"ConflictException\",\"message\":\"token in use\",\"resourceIds\":[\"arn:aws:ecs:us-east-1:1:task/c/a\"]}";
+
+        var error = AwsErrorResponse.Parse("RunTask", HttpStatusCode.BadRequest, null, null, Body);
+
+        Assert.IsType<AwsRequestException>(error);
+        Assert.Equal(Body, error.Body);
+    }
 }

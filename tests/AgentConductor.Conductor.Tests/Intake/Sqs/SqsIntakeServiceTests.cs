@@ -117,7 +117,7 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
             "--Sqs:MaxErrorBackoff=00:00:01",
             .. settings,
         ],
-        configureServices: services => services.Replace(ServiceDescriptor.Singleton(SqsEmulator.Credentials)),
+        services: services => services.Replace(ServiceDescriptor.Singleton(SqsEmulator.Credentials)),
         cancellationToken: Ct);
 
     private static async Task<string?> SqsStateAsync(ConductorHost host)
