@@ -35,7 +35,7 @@ ENV Urls=http://127.0.0.1:5080 \
     Shutdown__ReadyPath=/data/CONDUCTOR_READY_FOR_SAFE_SHUTDOWN \
     TaskFiles__WorkFolder=/data/jobs \
     Launcher__Kind=docker \
-    DockerLauncher__Image=agent-conductor-worker:latest \
+    DockerLauncher__Image=agent-conductor/worker:latest \
     DOTNET_NOLOGO=1
 VOLUME /data
 WORKDIR /data
@@ -44,4 +44,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl --fail --silent --show-error --max-time 4 --output /dev/null "$HEALTHCHECK_URL" || exit 1
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/agent-conductor/AgentConductor.Conductor"]
 CMD ["run"]
-LABEL org.opencontainers.image.title=agent-conductor
+LABEL org.opencontainers.image.title=agent-conductor/conductor

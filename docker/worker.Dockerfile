@@ -29,4 +29,4 @@ RUN codex --version && { [ -z "$CODEX_VERSION" ] || [ "$(codex --version)" = "co
 # tini as PID 1 forwards the stop signal to the worker (which then pushes partial work and reports) and reaps the
 # agent's orphaned children.
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/agent-worker/AgentConductor.Worker"]
-LABEL org.opencontainers.image.title=agent-conductor-worker
+LABEL org.opencontainers.image.title=agent-conductor/worker

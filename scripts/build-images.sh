@@ -10,7 +10,7 @@
 # this machine, into artifacts/docker/<image>/ (the build context each Dockerfile expects), so the images need no
 # .NET runtime, SDK or npm registry inside. When no Docker engine answers, the script installs Debian's docker.io
 # (as root) and starts dockerd in the background (log: /var/log/dockerd.log). The local base is Debian bookworm from
-# debootstrap, imported once as agent-conductor-base:bookworm and reused until --rebuild-base.
+# debootstrap, imported once as agent-conductor/base:bookworm and reused until --rebuild-base.
 set -euo pipefail
 
 step() { echo "== [${SECONDS}s] $*"; }
@@ -21,7 +21,7 @@ base=local
 base_image=""
 tag=latest
 rebuild_base=false
-local_base=agent-conductor-base:bookworm
+local_base=agent-conductor/base:bookworm
 debian_mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 while [ $# -gt 0 ]; do
@@ -106,13 +106,13 @@ cp docker/codex/package.json docker/codex/package-lock.json "$out/worker/codex/"
 npm ci --prefix "$out/worker/codex" --omit=dev --no-audit --no-fund --loglevel=error
 codex_version="$(node -p 'require("./docker/codex/package.json").dependencies["@openai/codex"]')"
 
-step "agent-conductor-worker:$tag"
+step "agent-conductor/worker:$tag"
 docker build --network host "${base_arg[@]}" --build-arg "CODEX_VERSION=$codex_version" \
-  -f docker/worker.Dockerfile -t "agent-conductor-worker:$tag" "$out/worker"
-step "agent-conductor:$tag"
-docker build --network host "${base_arg[@]}" -f docker/conductor.Dockerfile -t "agent-conductor:$tag" "$out/conductor"
+  -f docker/worker.Dockerfile -t "agent-conductor/worker:$tag" "$out/worker"
+step "agent-conductor/conductor:$tag"
+docker build --network host "${base_arg[@]}" -f docker/conductor.Dockerfile -t "agent-conductor/conductor:$tag" "$out/conductor"
 # Earlier builds of the two images, now untagged (the build cache stays).
-for title in agent-conductor-worker agent-conductor; do
+for title in agent-conductor/worker agent-conductor/conductor; do
   docker image prune --force --filter "label=org.opencontainers.image.title=$title" >/dev/null
 done
-docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^agent-conductor(-worker|-base)?:' || true
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^agent-conductor/(worker|conductor|base):' || true

@@ -17,6 +17,14 @@ if [ -f tests/tools/package-lock.json ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 fi
 
+# Every shell script must be clean under shellcheck (Debian's package, installed when missing).
+if ! command -v shellcheck > /dev/null; then
+  echo "== apt-get install shellcheck"
+  { apt-get update -qq && apt-get install -y -qq shellcheck; } > /dev/null || { echo "test.sh: install shellcheck (Debian package) first" >&2; exit 2; }
+fi
+echo "== shellcheck"
+find . \( -name node_modules -o -name bin -o -name obj -o -name .git \) -prune -o -name '*.sh' -print0 | xargs -0 shellcheck .ci/run
+
 # Docker: installs and starts the engine when missing, then builds the worker and conductor images the container
 # tests run (tests/AgentConductor.EndToEnd.Tests: DockerRunTests, ImageTests). REQUIRE_DOCKER makes those tests fail
 # rather than skip when no engine answers.

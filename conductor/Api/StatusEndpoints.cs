@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Shutdown;
 
@@ -14,7 +15,7 @@ internal static class StatusEndpoints
 
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/status", (StatusQueries queries, ShutdownGate gate) =>
+        endpoints.MapGet("/v1/status", (StatusQueries queries, ShutdownGate gate, IServiceProvider services) =>
         {
             var byState = queries.JobsByState();
             return Results.Json(new
@@ -24,6 +25,7 @@ internal static class StatusEndpoints
                 activeJobs = JobStates.Active.Sum(s => byState.GetValueOrDefault(JobStates.ToName(s))),
                 pendingJobs = byState.GetValueOrDefault(JobStates.ToName(JobState.Pending)),
                 jobsByState = byState,
+                sqs = services.GetService<SqsIntakeStatus>()?.Snapshot(),
             });
         });
 

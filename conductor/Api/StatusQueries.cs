@@ -17,7 +17,7 @@ internal sealed class StatusQueries(ConductorDatabase database)
     {
         var jobs = new List<JobView>();
         Read(
-            $"SELECT {JobView.Columns} FROM jobs {(state is null ? "" : "WHERE state = @state")} ORDER BY created_at DESC, id DESC LIMIT @limit",
+            $"SELECT {JobView.Columns} FROM {JobView.Source} {(state is null ? "" : "WHERE state = @state")} ORDER BY created_at DESC, id DESC LIMIT @limit",
             [("@state", state), ("@limit", limit)],
             r => jobs.Add(JobView.From(r)));
         return jobs;
@@ -26,7 +26,7 @@ internal sealed class StatusQueries(ConductorDatabase database)
     public JobView? Job(string id)
     {
         JobView? job = null;
-        Read($"SELECT {JobView.Columns} FROM jobs WHERE id = @id", [("@id", id)], r => job = JobView.From(r));
+        Read($"SELECT {JobView.Columns} FROM {JobView.Source} WHERE id = @id", [("@id", id)], r => job = JobView.From(r));
         return job;
     }
 

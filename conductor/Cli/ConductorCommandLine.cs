@@ -15,6 +15,7 @@ internal static class ConductorCommandLine
             ScenarioCommand.Create(),
             SendCommand.Create(),
             CancelCommand.Create(),
+            FeedCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
@@ -31,6 +32,8 @@ internal static class ConductorCommandLine
             return ExitCodes.InvalidInput;
         }
 
-        return await parse.InvokeAsync();
+        // The service handles SIGTERM/SIGINT itself (the host's graceful stop); System.CommandLine's own handler would
+        // cut that stop short after two seconds with exit code 143.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -1,5 +1,9 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Archive;
+using AgentConductor.Conductor.Aws;
+using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Launching.Docker;
@@ -46,6 +50,8 @@ internal static class ConductorHostExtensions
 
         AddWorkerApi(services);
         builder.AddJobsEngine();
+        builder.AddSqsIntake();
+        builder.AddArchive();
         return builder;
     }
 
@@ -70,6 +76,14 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<WorkerService>();
         services.TryAddSingleton<TaskFileStreamer>();
         services.TryAddSingleton<ProgressReceiver>();
+    }
+
+    /// <summary>What every AWS-backed part (SQS intake, ECS launcher) shares; called only when one of them is configured.</summary>
+    internal static void AddAws(IServiceCollection services)
+    {
+        AddValidated<AwsOptions, AwsOptionsValidator>(services, AwsOptions.Section);
+        services.TryAddSingleton<IAwsCredentials, DefaultAwsCredentials>();
+        services.TryAddSingleton<AwsClients>();
     }
 
     private static void AddValidated<TOptions, TValidator>(IServiceCollection services, string section)
@@ -99,9 +113,23 @@ internal static class ConductorHostExtensions
                 services.TryAddSingleton<DockerCli>();
                 services.TryAddSingleton<ILauncher, DockerLauncher>();
                 break;
+            case LauncherOptions.Ecs:
+                AddEcsLauncher(services);
+                break;
             default:
                 throw new ConfigurationInvalidException([$"Launcher:Kind '{kind}' is not one of: {string.Join(", ", LauncherOptions.Kinds)}."]);
         }
+    }
+
+    /// <summary>Workers as ECS tasks: the launcher's settings, the AWS client, and a callback address tasks can reach.</summary>
+    private static void AddEcsLauncher(IServiceCollection services)
+    {
+        AddAws(services);
+        AddValidated<EcsLauncherOptions, EcsLauncherOptionsValidator>(services, EcsLauncherOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchOptions>, EcsDispatchOptionsValidator>());
+        services.TryAddSingleton(sp => new EcsClient(
+            sp.GetRequiredService<AwsClients>().For(AwsService.Ecs, sp.GetRequiredService<IOptions<EcsLauncherOptions>>().Value.ServiceUrl)));
+        services.TryAddSingleton<ILauncher, EcsLauncher>();
     }
 
     /// <summary>

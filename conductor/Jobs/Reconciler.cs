@@ -16,13 +16,27 @@ internal sealed partial class Reconciler(
     private static readonly JobState[] Watched = [JobState.Launched, JobState.Connected, JobState.Running];
 
     private bool _adopted;
+    private bool _adoptFailing;
 
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         if (!_adopted)
         {
-            await AdoptAsync(cancellationToken);
-            _adopted = true;
+            try
+            {
+                await AdoptAsync(cancellationToken);
+                _adopted = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A launcher that cannot list its workers (throttled, not allowed) must not stop deadlines and
+                // timeouts from being enforced; adoption is tried again next pass.
+                if (!_adoptFailing)
+                {
+                    Log.AdoptFailed(logger, ex);
+                    _adoptFailing = true;
+                }
+            }
         }
 
         foreach (var job in store.InStates(Watched))
@@ -42,10 +56,12 @@ internal sealed partial class Reconciler(
 
     private async Task AdoptAsync(CancellationToken cancellationToken)
     {
+        // Listed before the jobs are read: a worker the dispatcher starts meanwhile then belongs to an active job.
+        var workers = await launcher.ListAsync(cancellationToken);
         var active = store.Active().ToDictionary(j => j.Id, StringComparer.Ordinal);
-        foreach (var worker in await launcher.ListAsync(cancellationToken))
+        foreach (var worker in workers)
         {
-            if (!active.ContainsKey(worker.JobId) && worker.Status is WorkerStatus.RunningStatus)
+            if (worker.Status is WorkerStatus.RunningStatus && IsOrphan(worker, active.GetValueOrDefault(worker.JobId)))
             {
                 Log.OrphanStopped(logger, worker.Reference, worker.JobId);
                 await launcher.StopAsync(worker.Reference, options.Value.StopGrace, cancellationToken);
@@ -64,6 +80,13 @@ internal sealed partial class Reconciler(
         }
     }
 
+    /// <summary>
+    /// A running worker no active job owns: its job ended, or is another worker than the job's own (a launcher that
+    /// starts a new worker per launch, like ECS, may leave an earlier one). A launching job's worker is the dispatcher's.
+    /// </summary>
+    private static bool IsOrphan(KnownWorker worker, JobRecord? job) =>
+        job is null || (job.State != JobState.Launching && job.LauncherRef != worker.Reference);
+
     private async Task CheckAsync(JobRecord job, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -78,6 +101,12 @@ internal sealed partial class Reconciler(
             if (job.CancelRequestedAt is { } requested)
             {
                 Finish(job, CancelledState(job, requested), $"{CancelReason(job)}; {ended}");
+            }
+            else if (job.State == JobState.Launched)
+            {
+                // It never connected: a start that went wrong (an image pull, a Spot interruption, a worker left over from an
+                // earlier launch holding a revoked token), not the job's own failure. Lost, so it is retried.
+                Lose(job, $"{ended} before its handshake");
             }
             else
             {
@@ -185,11 +214,14 @@ internal sealed partial class Reconciler(
         [LoggerMessage(EventId = 412, EventName = "JobTimeoutCancelRequested", Level = LogLevel.Warning, Message = "Job {JobId} {Reason}: cancel requested")]
         public static partial void TimeoutCancelRequested(ILogger logger, string jobId, string reason);
 
-        [LoggerMessage(EventId = 413, EventName = "WorkerOrphanStopped", Level = LogLevel.Warning, Message = "Worker {Reference} runs for job {JobId}, which is not active: stopping it")]
+        [LoggerMessage(EventId = 413, EventName = "WorkerOrphanStopped", Level = LogLevel.Warning, Message = "Worker {Reference} runs for job {JobId}, which is not active or has another worker: stopping it")]
         public static partial void OrphanStopped(ILogger logger, string reference, string jobId);
 
         [LoggerMessage(EventId = 415, EventName = "JobCheckFailed", Level = LogLevel.Error, Message = "Checking job {JobId} failed; it is checked again on the next pass")]
         public static partial void CheckFailed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 416, EventName = "WorkerAdoptionFailed", Level = LogLevel.Error, Message = "Listing the launcher's workers after the restart failed; active jobs are checked meanwhile and the listing is tried again every pass")]
+        public static partial void AdoptFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 414, EventName = "WorkerAdopted", Level = LogLevel.Information, Message = "Job {JobId}: worker {Reference} still runs after the restart; waiting for it to reconnect")]
         public static partial void Adopted(ILogger logger, string jobId, string reference);

@@ -12,5 +12,7 @@ internal static class LauncherOptions
 
     public const string Docker = "docker";
 
-    public static readonly IReadOnlyList<string> Kinds = [Local, Docker];
+    public const string Ecs = "ecs";
+
+    public static readonly IReadOnlyList<string> Kinds = [Local, Docker, Ecs];
 }

@@ -23,6 +23,9 @@ internal sealed class ConductorDatabase
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy statement for its command timeout (30 s by default) on top of SQLite's own
+            // busy_timeout; without this a busy database made callers wait 30 s instead of Storage:BusyTimeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
     }
 

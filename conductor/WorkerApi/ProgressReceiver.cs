@@ -8,10 +8,17 @@ namespace AgentConductor.Conductor.WorkerApi;
 
 /// <summary>
 /// PublishProgress: stores log lines and progress events in <c>job_logs</c>, in stream order, a batch per transaction,
-/// and sums the token usage of completed turns onto the job.
+/// and sums the token usage of completed turns onto the job. A stream lasts as long as the worker runs, so when the
+/// conductor stops it ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its
+/// whole shutdown timeout for streams that never end. The worker opens a new stream to the next conductor.
 /// </summary>
 internal sealed partial class ProgressReceiver(
-    WorkerAuthenticator authenticator, WorkerJobStore store, IOptions<WorkerApiOptions> options, TimeProvider timeProvider, ILogger<ProgressReceiver> logger)
+    WorkerAuthenticator authenticator,
+    WorkerJobStore store,
+    IOptions<WorkerApiOptions> options,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<ProgressReceiver> logger)
 {
     private const int BatchSize = 100;
 
@@ -21,7 +28,8 @@ internal sealed partial class ProgressReceiver(
         var batch = new List<LogRow>(BatchSize);
         TokenCounts usage = default;
         long accepted = 0;
-        while (await requests.MoveNext(context.CancellationToken))
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        while (await NextAsync(requests, stopping.Token, context.CancellationToken))
         {
             var update = requests.Current;
             if (job is null)
@@ -50,6 +58,19 @@ internal sealed partial class ProgressReceiver(
         accepted += Flush(job.Id, batch, ref usage);
         Log.ProgressStored(logger, job.Id, accepted);
         return new PublishProgressResponse { AcceptedCount = accepted };
+    }
+
+    /// <summary>False at the end of the stream, and when the conductor is stopping.</summary>
+    private static async Task<bool> NextAsync(IAsyncStreamReader<ProgressUpdate> requests, CancellationToken stopping, CancellationToken call)
+    {
+        try
+        {
+            return await requests.MoveNext(stopping);
+        }
+        catch (OperationCanceledException) when (!call.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private int Flush(string jobId, List<LogRow> batch, ref TokenCounts usage)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentConductor.Benchmarks;
 using AgentConductor.Benchmarks.Scheduling;
+using AgentConductor.Benchmarks.Sqs;
 using AgentConductor.Benchmarks.TaskFiles;
 
 var events = new Option<int>("--events") { Description = "Events per measurement", DefaultValueFactory = _ => 20_000 };
@@ -23,5 +24,11 @@ var size = new Option<int>("--size-mib") { Description = "Size of the large task
 var taskFiles = new Command("task-files", "A job's task files from the conductor's WorkerService to the worker's downloader on disk, with SHA-256 checks") { size };
 taskFiles.SetAction((parse, cancellationToken) => TaskFilesBenchmark.RunAsync(parse.GetValue(size), cancellationToken));
 
-var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles };
+var sqsMessages = new Option<int>("--messages") { Description = "Messages per measurement", DefaultValueFactory = _ => 5_000 };
+var pollers = new Option<int[]>("--pollers") { Description = "Concurrent pollers (and plain receive+delete loops)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+var sqsIntake = new Command("sqs-intake", "Intake throughput from local-aws-sqs to committed decisions, next to the emulator's own receive+delete rate") { sqsMessages, pollers, rounds, folder };
+sqsIntake.SetAction((parse, cancellationToken) => SqsIntakeBenchmark.RunAsync(
+    parse.GetValue(sqsMessages), parse.GetValue(pollers)!, parse.GetValue(rounds), parse.GetValue(folder)!, cancellationToken));
+
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles, sqsIntake };
 return await root.Parse(args).InvokeAsync();

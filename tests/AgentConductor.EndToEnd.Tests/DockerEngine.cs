@@ -8,11 +8,11 @@ namespace AgentConductor.EndToEnd.Tests;
 /// </summary>
 internal static class DockerEngine
 {
-    /// <summary>The worker image <c>scripts/build-images.sh</c> builds (<c>WORKER_IMAGE</c> overrides it).</summary>
-    public static string WorkerImage => Environment.GetEnvironmentVariable("WORKER_IMAGE") is { Length: > 0 } image ? image : "agent-conductor-worker:latest";
+    /// <summary>The worker image <c>scripts/build-images.sh</c> builds (<c>E2E_WORKER_IMAGE</c> overrides it).</summary>
+    public static string WorkerImage => Environment.GetEnvironmentVariable("E2E_WORKER_IMAGE") is { Length: > 0 } image ? image : "agent-conductor/worker:latest";
 
-    /// <summary>The conductor image <c>scripts/build-images.sh</c> builds (<c>CONDUCTOR_IMAGE</c> overrides it).</summary>
-    public static string ConductorImage => Environment.GetEnvironmentVariable("CONDUCTOR_IMAGE") is { Length: > 0 } image ? image : "agent-conductor:latest";
+    /// <summary>The conductor image <c>scripts/build-images.sh</c> builds (<c>E2E_CONDUCTOR_IMAGE</c> overrides it).</summary>
+    public static string ConductorImage => Environment.GetEnvironmentVariable("E2E_CONDUCTOR_IMAGE") is { Length: > 0 } image ? image : "agent-conductor/conductor:latest";
 
     /// <summary>The engine's socket on this machine, from <c>DOCKER_HOST</c> (unix://) or the default path.</summary>
     public static string Socket => Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal)

@@ -70,11 +70,13 @@ internal sealed class ConductorHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a conductor; <paramref name="settings"/> (<c>--Section:Key=value</c>) come after the test defaults. The jobs
-    /// engine's background services (dispatcher, reconciler) run only with <paramref name="jobsEngine"/>; launches always
-    /// go to <see cref="Launcher"/>.
+    /// engine's background services (dispatcher, reconciler) run only with <paramref name="jobsEngine"/>; launches
+    /// go to <see cref="Launcher"/> unless <paramref name="realLauncher"/>. <paramref name="services"/> changes the
+    /// registrations last (say, fixed AWS credentials for a fake endpoint).
     /// </summary>
     public static async Task<ConductorHost> StartAsync(
-        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, bool realLauncher = false, CancellationToken cancellationToken = default)
+        IEnumerable<string>? settings = null, TimeProvider? timeProvider = null, bool defaultRoute = true, bool jobsEngine = false, bool realLauncher = false,
+        Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory();
         var logs = new LogCapture();
@@ -114,6 +116,8 @@ internal sealed class ConductorHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(timeProvider);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync(cancellationToken);
         return new ConductorHost(app, directory, logs) { Launcher = launcher };

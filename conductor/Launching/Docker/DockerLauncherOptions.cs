@@ -5,7 +5,7 @@ internal sealed class DockerLauncherOptions
 {
     public const string Section = "DockerLauncher";
 
-    /// <summary>The worker image (built by <c>scripts/build-images.sh</c> as <c>agent-conductor-worker:latest</c>).</summary>
+    /// <summary>The worker image (built by <c>scripts/build-images.sh</c> as <c>agent-conductor/worker:latest</c>).</summary>
     public string Image { get; set; } = "";
 
     /// <summary>The docker CLI: a program on PATH or a full path.</summary>

@@ -12,7 +12,7 @@ internal sealed partial class DockerLauncherOptionsValidator : IValidateOptions<
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Image) || options.Image.StartsWith('-') || options.Image.Any(char.IsWhiteSpace))
         {
-            errors.Add($"DockerLauncher:Image must name the worker image, e.g. agent-conductor-worker:latest (got '{options.Image}').");
+            errors.Add($"DockerLauncher:Image must name the worker image, e.g. agent-conductor/worker:latest (got '{options.Image}').");
         }
 
         if (string.IsNullOrWhiteSpace(options.DockerCommand))

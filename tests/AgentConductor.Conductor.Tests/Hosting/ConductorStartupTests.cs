@@ -20,7 +20,7 @@ public sealed partial class ConductorStartupTests
     [InlineData("Dispatch__MaxActive", "0", "Dispatch:MaxActive must be at least 1")]
     [InlineData("Reconcile__HeartbeatTimeout", "00:00:00", "Reconcile:HeartbeatTimeout must be positive")]
     [InlineData("LocalLauncher__LogFolder", " ", "LocalLauncher:LogFolder")]
-    [InlineData("Launcher__Kind", "kubernetes", "Launcher:Kind 'kubernetes' is not one of: local, docker")]
+    [InlineData("Launcher__Kind", "kubernetes", "Launcher:Kind 'kubernetes' is not one of: local, docker, ecs")]
     [InlineData("Launcher__Kind", "docker", "DockerLauncher:Image must name the worker image")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {

@@ -73,10 +73,30 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RunOnce_WorkerEndsBeforeItsHandshake_IsLostAndRetriedThenStaysLost()
+    {
+        using var jobs = new JobsHarness();
+        var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(41);
+
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal((JobState.Pending, 1), (jobs.Job(id).State, jobs.Job(id).Attempt));
+        Assert.Equal(["pending", "launching", "launched", "lost", "pending"], jobs.History(id));
+        await jobs.Dispatcher.RunOnceAsync(CancellationToken.None);
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Gone("task stopped: CannotPullContainerError");
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(JobState.Lost, jobs.State(id));
+        Assert.Equal("worker gone: task stopped: CannotPullContainerError before its handshake", jobs.Reason(id));
+    }
+
+    [Fact]
     public async Task RunOnce_LauncherSaysExited_FailsWithTheExitCode()
     {
         using var jobs = new JobsHarness();
         var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(id, JobState.Launched, JobState.Connected);
         jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(3);
 
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
@@ -146,6 +166,45 @@ public sealed class ReconcilerTests
         Assert.Equal(JobState.Running, jobs.State(live));
         Assert.Equal(jobs.Time.GetUtcNow(), jobs.Job(live).LastSeenAt);
         Assert.Equal(JobState.Failed, jobs.State(dead));
+        Assert.Equal("fake/01orphan", Assert.Single(jobs.Launcher.Stops).Reference);
+    }
+
+    [Fact]
+    public async Task RunOnce_AfterRestart_StopsAnotherWorkerOfAnActiveJobButNotTheWorkerOfALaunchingJob()
+    {
+        using var jobs = new JobsHarness();
+        var connected = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(connected, JobState.Launched, JobState.Connected);
+        var launching = await jobs.AddTicketAsync("OPS-1");
+        jobs.Move(launching, JobState.Pending, JobState.Launching); // the conductor stopped while launching it
+        jobs.Launcher.Listed.Enqueue(new KnownWorker(connected, "task/superseded", WorkerStatus.Running));
+        jobs.Launcher.Listed.Enqueue(new KnownWorker(launching, "task/being-launched", WorkerStatus.Running));
+        jobs.Restart();
+
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal("task/superseded", Assert.Single(jobs.Launcher.Stops).Reference);
+        Assert.Equal((JobState.Connected, JobState.Launching), (jobs.State(connected), jobs.State(launching)));
+    }
+
+    [Fact]
+    public async Task RunOnce_LauncherCannotList_StillEndsJobsAndAdoptsOnALaterPass()
+    {
+        using var jobs = new JobsHarness();
+        var id = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(id, JobState.Launched, JobState.Connected);
+        jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Exited(3);
+        jobs.Launcher.Workers["fake/01orphan"] = WorkerStatus.Running;
+        jobs.Launcher.ListFailure = new InvalidOperationException("ListTasks failed: AccessDeniedException");
+        jobs.Restart();
+
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(JobState.Failed, jobs.State(id));
+        Assert.Empty(jobs.Launcher.Stops);
+
+        jobs.Launcher.ListFailure = null;
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
         Assert.Equal("fake/01orphan", Assert.Single(jobs.Launcher.Stops).Reference);
     }
 

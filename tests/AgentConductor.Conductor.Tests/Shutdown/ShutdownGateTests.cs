@@ -91,6 +91,24 @@ public sealed class ShutdownGateTests : IDisposable
         Assert.Equal(1, _logger.Count("ShutdownResumed"));
     }
 
+    [Fact]
+    public void Check_FlagBackToFalseAfterDrained_StaysDrained()
+    {
+        // deploy-conductor.sh relies on this: a rollback that comes too late finds the ready file and a conductor
+        // on its way out, never one that drained and then resumed.
+        Flag("false");
+        _gate.Check();
+        Flag("true");
+        Assert.True(_gate.Check());
+
+        Flag("false");
+
+        Assert.True(_gate.Check());
+        Assert.Equal(GatePhase.Drained, _gate.Phase);
+        Assert.True(File.Exists(_options.ReadyPath));
+        Assert.Equal(0, _logger.Count("ShutdownResumed"));
+    }
+
     [Theory]
     [InlineData("yes please")]
     [InlineData("TRUE-ish")]

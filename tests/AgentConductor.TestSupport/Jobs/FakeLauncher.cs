@@ -21,6 +21,12 @@ internal sealed class FakeLauncher : ILauncher
 
     public ConcurrentDictionary<string, WorkerStatus> Workers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Listed besides <see cref="Workers"/>: workers whose reference is not <see cref="ReferenceOf"/> their job (ECS tasks).</summary>
+    public ConcurrentQueue<KnownWorker> Listed { get; } = new();
+
+    /// <summary>When set, <see cref="ListAsync"/> throws it (a launcher that cannot list its workers).</summary>
+    public Exception? ListFailure { get; set; }
+
     public static string ReferenceOf(string jobId) => $"fake/{jobId}";
 
     public void FailNext(int times, string message = "launcher unavailable", bool retryable = true)
@@ -62,5 +68,7 @@ internal sealed class FakeLauncher : ILauncher
     }
 
     public Task<IReadOnlyList<KnownWorker>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<KnownWorker>>([.. Workers.Select(w => new KnownWorker(w.Key["fake/".Length..], w.Key, w.Value))]);
+        ListFailure is { } failure
+            ? Task.FromException<IReadOnlyList<KnownWorker>>(failure)
+            : Task.FromResult<IReadOnlyList<KnownWorker>>([.. Workers.Select(w => new KnownWorker(w.Key["fake/".Length..], w.Key, w.Value)), .. Listed]);
 }

@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace AgentConductor.Conductor.Aws;
+
+/// <summary>
+/// Calls one AWS service over its JSON protocol: <c>POST /</c> with <c>X-Amz-Target: {prefix}.{operation}</c>, signed
+/// with SigV4, retried per <see cref="AwsRetryPolicy"/> on throttling, 5xx and transport failures. Errors become
+/// <see cref="AwsException"/> subclasses. The SQS and ECS facades are thin layers over <see cref="SendAsync{TRequest, TResponse}"/>.
+/// </summary>
+internal sealed partial class AwsJsonClient(
+    HttpClient http, AwsEndpoint endpoint, IAwsCredentials credentials, AwsRetryPolicy retry, TimeProvider time, ILogger logger, Random? random = null)
+{
+    private readonly Random _random = random ?? Random.Shared;
+
+    public AwsEndpoint Endpoint => endpoint;
+
+    public async Task<TResponse> SendAsync<TRequest, TResponse>(string operation, TRequest request, JsonSerializerOptions json, CancellationToken cancellationToken)
+        where TResponse : new()
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, json);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var body = await SendOnceAsync(operation, payload, cancellationToken);
+                return body.Length == 0 ? new TResponse() : JsonSerializer.Deserialize<TResponse>(body, json) ?? new TResponse();
+            }
+            catch (Exception ex) when (attempt < retry.MaxAttempts && IsRetryable(ex, cancellationToken))
+            {
+                var delay = retry.DelayBefore(attempt, _random.NextDouble());
+                Log.Retrying(logger, endpoint.Service.SigningName, operation, attempt, retry.MaxAttempts, delay.TotalMilliseconds, ex.Message);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<byte[]> SendOnceAsync(string operation, byte[] payload, CancellationToken cancellationToken)
+    {
+        using var message = await SignedRequestAsync(operation, payload, cancellationToken);
+        using var response = await http.SendAsync(message, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return body;
+        }
+
+        throw AwsErrorResponse.Parse(
+            operation,
+            response.StatusCode,
+            HeaderValue(response, "x-amzn-query-error"),
+            HeaderValue(response, "x-amzn-RequestId"),
+            System.Text.Encoding.UTF8.GetString(body));
+    }
+
+    private async Task<HttpRequestMessage> SignedRequestAsync(string operation, byte[] payload, CancellationToken cancellationToken)
+    {
+        var credential = await credentials.GetAsync(cancellationToken);
+        var signedAt = time.GetUtcNow().UtcDateTime;
+        var service = endpoint.Service;
+        var target = $"{service.TargetPrefix}.{operation}";
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["content-type"] = service.ContentType,
+            ["host"] = endpoint.Url.Authority,
+            [SigV4Request.DateHeader] = SigV4Request.FormatDate(signedAt),
+            ["x-amz-target"] = target,
+        };
+        if (credential.UseToken)
+        {
+            headers[SigV4Request.SecurityTokenHeader] = credential.Token;
+        }
+
+        var authorization = SigV4Request.Authorization(
+            credential, endpoint.Region, service.SigningName, signedAt, "POST", endpoint.Url, headers, SigV4Request.Hash(payload));
+
+        var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(payload) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue(service.ContentType);
+        message.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        message.Headers.TryAddWithoutValidation("X-Amz-Date", headers[SigV4Request.DateHeader]);
+        if (credential.UseToken)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credential.Token);
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return message;
+    }
+
+    private static bool IsRetryable(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        AwsException aws => aws.IsTransient,
+        HttpRequestException => true,
+        TaskCanceledException => !cancellationToken.IsCancellationRequested, // HttpClient's own timeout
+        _ => false,
+    };
+
+    private static string? HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Service} {Operation} attempt {Attempt}/{MaxAttempts} failed, retrying in {DelayMs:F0} ms: {Reason}")]
+        public static partial void Retrying(ILogger logger, string service, string operation, int attempt, int maxAttempts, double delayMs, string reason);
+    }
+}

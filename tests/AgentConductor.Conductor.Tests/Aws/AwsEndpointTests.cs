@@ -1,0 +1,40 @@
+using AgentConductor.Conductor.Aws;
+
+namespace AgentConductor.Conductor.Tests.Aws;
+
+public sealed class AwsEndpointTests
+{
+    [Theory]
+    [InlineData("us-east-1", "https://sqs.us-east-1.amazonaws.com/")]
+    [InlineData("eu-west-1", "https://sqs.eu-west-1.amazonaws.com/")]
+    [InlineData("cn-north-1", "https://sqs.cn-north-1.amazonaws.com.cn/")]
+    public void Resolve_Region_UsesThePartitionsDomain(string region, string expected) =>
+        Assert.Equal(new Uri(expected), AwsEndpoint.Resolve(AwsService.Sqs, region, null).Url);
+
+    [Fact]
+    public void Resolve_ServiceUrl_OverridesTheHostButKeepsTheSigningRegion()
+    {
+        var endpoint = AwsEndpoint.Resolve(AwsService.Ecs, "eu-central-1", "http://127.0.0.1:9324");
+
+        Assert.Equal(new Uri("http://127.0.0.1:9324/"), endpoint.Url);
+        Assert.Equal("eu-central-1", endpoint.Region);
+        Assert.Equal("ecs", endpoint.Service.SigningName);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9324")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void Resolve_ServiceUrlThatIsNotHttp_Throws(string url) =>
+        Assert.Throws<ArgumentException>(() => AwsEndpoint.Resolve(AwsService.Sqs, "us-east-1", url));
+
+    [Fact]
+    public void RetryPolicy_Delay_IsJitteredUnderAnExponentialCeiling()
+    {
+        var policy = new AwsRetryPolicy(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(TimeSpan.Zero, policy.DelayBefore(1, 0));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), policy.DelayBefore(1, 0.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), policy.DelayBefore(3, 1));
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.DelayBefore(10, 1));
+    }
+}

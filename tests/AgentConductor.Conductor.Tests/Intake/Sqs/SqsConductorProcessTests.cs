@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AgentConductor.Conductor.Tests.Aws.Sqs;
+using AgentConductor.TestSupport;
+
+namespace AgentConductor.Conductor.Tests.Intake.Sqs;
+
+/// <summary>The real conductor binary with <c>Sqs:QueueUrl</c> set, credentials from the environment, against local-aws-sqs.</summary>
+public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Run_WithAQueue_TakesAMessageThroughToAJobAndDeletesIt()
+    {
+        var emulator = fixture.Emulator;
+        var queue = await emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("process"), cancellationToken: Ct);
+        using var directory = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
+        string[] arguments =
+        [
+            ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0",
+            $"--Sqs:QueueUrl={queue}", $"--Sqs:ServiceUrl={emulator.Url}", "--Sqs:WaitTimeSeconds=1",
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in emulator.ProcessEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["Storage__DatabasePath"] = directory.File("c.db");
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddressAsync(process.StandardOutput)) };
+            _ = process.StandardOutput.ReadToEndAsync(Ct);
+
+            await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
+
+            var found = await Eventually.ValueAsync(async () =>
+            {
+                using var jobs = JsonDocument.Parse(await http.GetStringAsync("/v1/jobs", Ct));
+                return jobs.RootElement.GetProperty("jobs").EnumerateArray().Any(j => j.GetProperty("ticketKey").GetString() == "PAY-200") ? true : (bool?)null;
+            }, Ct, TimeSpan.FromSeconds(60));
+            Assert.True(found);
+            await Eventually.ValueAsync(async () => await emulator.CountAsync(queue, Ct) == 0 ? true : (bool?)null, Ct);
+            using var status = JsonDocument.Parse(await http.GetStringAsync("/v1/status", Ct));
+            Assert.Equal(1, status.RootElement.GetProperty("sqs").GetProperty("stored").GetInt64());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Run_InvalidSqsSettings_ExitsTwoNamingEveryProblem()
+    {
+        using var directory = new TempDirectory();
+
+        var (exit, _, stderr) = await ConductorProcess.RunAsync(
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0", "--Sqs:QueueUrl=agent-conductor-intake", "--Sqs:MaxMessages=11", "--Sqs:WaitTimeSeconds=30"],
+            new Dictionary<string, string> { ["Storage__DatabasePath"] = directory.File("c.db"), ["AWS_REGION"] = "", ["AWS_DEFAULT_REGION"] = "" },
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Sqs:QueueUrl must be the queue's http(s) URL", stderr, StringComparison.Ordinal);
+        Assert.Contains("Sqs:MaxMessages", stderr, StringComparison.Ordinal);
+        Assert.Contains("Sqs:WaitTimeSeconds", stderr, StringComparison.Ordinal);
+        Assert.Contains("Aws:Region is not set", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ListeningAddressAsync(StreamReader output)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await output.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                return match.Groups[1].Value;
+            }
+        }
+
+        throw new InvalidOperationException("The conductor exited before it listened.");
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}

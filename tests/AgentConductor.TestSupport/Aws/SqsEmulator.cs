@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using AgentConductor.Conductor.Aws;
+using AgentConductor.Conductor.Aws.Sqs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentConductor.TestSupport.Aws;
+
+/// <summary>
+/// The real <c>local-aws-sqs</c> emulator (pinned in <c>tests/tools</c>, run by <c>tests/tools/sqs-emulator.js</c>) on
+/// 127.0.0.1 and a free port. It speaks the SQS JSON protocol, FIFO queues and redrive to dead-letter queues; it does not
+/// check signatures. Stopped on dispose, and it exits by itself when this process dies (its standard input closes).
+/// </summary>
+public sealed class SqsEmulator : IAsyncDisposable
+{
+    public const string Region = "us-east-1";
+    public const string AccountId = "123456789012";
+    public const string AccessKey = "AKIDLOCALSQS";
+    public const string SecretKey = "local/sqs/secret/for/tests/only";
+
+    private readonly Process _process;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly StringBuilder _stderr;
+
+    private SqsEmulator(Process process, Uri url, StringBuilder stderr)
+    {
+        _process = process;
+        _stderr = stderr;
+        Url = url;
+        Json = new AwsJsonClient(
+            _http, AwsEndpoint.Resolve(AwsService.Sqs, Region, url.ToString()), Credentials,
+            AwsRetryPolicy.Default with { MaxAttempts = 2 }, TimeProvider.System, NullLogger.Instance);
+        Client = new SqsClient(Json);
+    }
+
+    /// <summary>The endpoint (<c>Sqs:ServiceUrl</c>).</summary>
+    public Uri Url { get; }
+
+    /// <summary>What the emulator printed on stderr so far (for failure messages).</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    internal static IAwsCredentials Credentials { get; } = new StaticAwsCredentials(AccessKey, SecretKey);
+
+    /// <summary>The production SQS facade, pointed at the emulator.</summary>
+    internal SqsClient Client { get; }
+
+    internal AwsJsonClient Json { get; }
+
+    /// <summary>Environment for a child conductor or feed process: credentials and region for the default chain.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["AWS_ACCESS_KEY_ID"] = AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_REGION"] = Region,
+        // Keep the child from looking for a shared profile or an instance role.
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+    };
+
+    public static async Task<SqsEmulator> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var tools = Path.Combine(RepoPaths.Root, "tests", "tools");
+        if (!Directory.Exists(Path.Combine(tools, "node_modules", "local-aws-sqs")))
+        {
+            throw new InvalidOperationException($"tests/tools/node_modules/local-aws-sqs is missing: run `npm ci --prefix tests/tools` in {RepoPaths.Root}.");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = tools,
+        };
+        start.ArgumentList.Add("sqs-emulator.js");
+        start.ArgumentList.Add("--region");
+        start.ArgumentList.Add(Region);
+        start.ArgumentList.Add("--account");
+        start.ArgumentList.Add(AccountId);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"sqs-emulator.js exited before listening: {stderr}");
+            using var ready = JsonDocument.Parse(line);
+            return new SqsEmulator(process, new Uri(ready.RootElement.GetProperty("url").GetString()!), stderr);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a queue (a unique name per test keeps tests apart); <paramref name="attributes"/> as CreateQueue takes them.</summary>
+    public async Task<string> CreateQueueAsync(string name, IReadOnlyDictionary<string, string>? attributes = null, CancellationToken cancellationToken = default)
+    {
+        var response = await Json.SendAsync<CreateQueueRequest, CreateQueueResponse>(
+            "CreateQueue", new CreateQueueRequest(name, attributes ?? new Dictionary<string, string>()), SqsWire.Json, cancellationToken);
+        return response.QueueUrl ?? throw new InvalidOperationException("CreateQueue answered without a QueueUrl.");
+    }
+
+    /// <summary>A standard queue whose messages move to a new dead-letter queue after <paramref name="maxReceiveCount"/> receives.</summary>
+    public async Task<(string QueueUrl, string DeadLetterQueueUrl)> CreateQueueWithDeadLetterQueueAsync(string name, int maxReceiveCount, int visibilityTimeoutSeconds, CancellationToken cancellationToken = default)
+    {
+        var dlq = await CreateQueueAsync(name + "-dlq", cancellationToken: cancellationToken);
+        var policy = JsonSerializer.Serialize(new { deadLetterTargetArn = $"arn:aws:sqs:{Region}:{AccountId}:{name}-dlq", maxReceiveCount });
+        var queue = await CreateQueueAsync(
+            name,
+            new Dictionary<string, string> { ["RedrivePolicy"] = policy, ["VisibilityTimeout"] = visibilityTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            cancellationToken);
+        return (queue, dlq);
+    }
+
+    /// <summary>Messages in the queue, visible or in flight (not delayed).</summary>
+    public async Task<int> CountAsync(string queueUrl, CancellationToken cancellationToken = default)
+    {
+        var attributes = await Client.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], cancellationToken);
+        return int.Parse(attributes["ApproximateNumberOfMessages"], System.Globalization.CultureInfo.InvariantCulture)
+            + int.Parse(attributes["ApproximateNumberOfMessagesNotVisible"], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task<string> SendAsync(string queueUrl, string body, CancellationToken cancellationToken = default) =>
+        Client.SendAsync(queueUrl, new SqsOutgoingMessage(body), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        try
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private sealed record CreateQueueRequest(string QueueName, IReadOnlyDictionary<string, string> Attributes);
+
+    private sealed class CreateQueueResponse
+    {
+        public string? QueueUrl { get; set; }
+    }
+}
