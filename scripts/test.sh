@@ -17,11 +17,19 @@ if [ -f tests/tools/package-lock.json ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 fi
 
-# Every shell script must be clean under shellcheck (Debian's package, installed when missing).
-if ! command -v shellcheck > /dev/null; then
-  echo "== apt-get install shellcheck"
-  { apt-get update -qq && apt-get install -y -qq shellcheck; } > /dev/null || { echo "test.sh: install shellcheck (Debian package) first" >&2; exit 2; }
+# Debian packages the tests need, installed when missing with one apt-get update: shellcheck, and for the container
+# tests the Docker engine and debootstrap (scripts/build-images.sh would install those itself, one update later).
+missing=()
+command -v shellcheck > /dev/null || missing+=(shellcheck)
+command -v dockerd > /dev/null || missing+=(docker.io)
+command -v debootstrap > /dev/null || missing+=(debootstrap)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== apt-get install ${missing[*]}"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > /dev/null \
+    || { echo "test.sh: install ${missing[*]} (Debian packages) first" >&2; exit 2; }
 fi
+
+# Every shell script must be clean under shellcheck.
 echo "== shellcheck"
 find . \( -name node_modules -o -name bin -o -name obj -o -name .git \) -prune -o -name '*.sh' -print0 | xargs -0 shellcheck .ci/run
 
