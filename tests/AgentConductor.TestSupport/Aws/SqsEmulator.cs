@@ -135,12 +135,28 @@ public sealed class SqsEmulator : IAsyncDisposable
     }
 
     /// <summary>Messages in the queue, visible or in flight (not delayed).</summary>
+    /// <remarks>
+    /// The emulator counts a message just sent as delayed until its next timer tick, even with no delay, so this waits
+    /// (briefly) until nothing is delayed before counting.
+    /// </remarks>
     public async Task<int> CountAsync(string queueUrl, CancellationToken cancellationToken = default)
     {
-        var attributes = await Client.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], cancellationToken);
-        return int.Parse(attributes["ApproximateNumberOfMessages"], System.Globalization.CultureInfo.InvariantCulture)
-            + int.Parse(attributes["ApproximateNumberOfMessagesNotVisible"], System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var attributes = await Client.GetQueueAttributesAsync(
+                queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"], cancellationToken);
+            if (Count(attributes, "ApproximateNumberOfMessagesDelayed") == 0 || DateTime.UtcNow > deadline)
+            {
+                return Count(attributes, "ApproximateNumberOfMessages") + Count(attributes, "ApproximateNumberOfMessagesNotVisible");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
     }
+
+    private static int Count(IReadOnlyDictionary<string, string> attributes, string name) =>
+        attributes.TryGetValue(name, out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     public Task<string> SendAsync(string queueUrl, string body, CancellationToken cancellationToken = default) =>
         Client.SendAsync(queueUrl, new SqsOutgoingMessage(body), cancellationToken);
