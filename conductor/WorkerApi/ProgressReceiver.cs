@@ -45,7 +45,8 @@ internal sealed partial class ProgressReceiver(
             batch.Add(ToRow(update, ref usage));
             if (batch.Count == BatchSize)
             {
-                accepted += Flush(job.Id, batch, ref usage);
+                accepted += await FlushAsync(job.Id, batch, usage);
+                usage = default;
             }
         }
 
@@ -55,7 +56,7 @@ internal sealed partial class ProgressReceiver(
             return new PublishProgressResponse();
         }
 
-        accepted += Flush(job.Id, batch, ref usage);
+        accepted += await FlushAsync(job.Id, batch, usage);
         Log.ProgressStored(logger, job.Id, accepted);
         return new PublishProgressResponse { AcceptedCount = accepted };
     }
@@ -73,16 +74,15 @@ internal sealed partial class ProgressReceiver(
         }
     }
 
-    private int Flush(string jobId, List<LogRow> batch, ref TokenCounts usage)
+    private async Task<int> FlushAsync(string jobId, List<LogRow> batch, TokenCounts usage)
     {
         var count = batch.Count;
         if (count > 0 || usage != default)
         {
-            store.AppendProgress(jobId, batch, usage, timeProvider.GetUtcNow());
+            await store.AppendProgressAsync(jobId, batch, usage, timeProvider.GetUtcNow());
         }
 
         batch.Clear();
-        usage = default;
         return count;
     }
 

@@ -1,11 +1,13 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
-/// <summary>The worker API's reads and writes. Each write is one immediate transaction; state changes go through <see cref="JobWriter"/>.</summary>
-internal sealed class WorkerJobStore(ConductorDatabase database)
+/// <summary>
+/// The worker API's reads and writes. Writes go through <see cref="GroupCommitWriter"/> (many workers' writes share one
+/// transaction, each completes once committed); state changes go through <see cref="JobWriter"/>.
+/// </summary>
+internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWriter writer)
 {
     private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch FROM jobs";
 
@@ -16,7 +18,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     public JobDetails? ReadDetails(string jobId) => Read(db => JobDetailsReader.Read(db, jobId));
 
     /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
-    public bool Connect(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => Write(db =>
+    public Task<bool> ConnectAsync(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         if (!new JobWriter(db).TryMove(jobId, JobState.Launched, JobState.Connected, $"worker {workerVersion} connected (attempt {attempt})", at))
         {
@@ -30,7 +32,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     });
 
     /// <summary>Records a heartbeat; moves <c>connected -> running</c> when <paramref name="working"/>. Returns the job afterwards.</summary>
-    public WorkerJob Heartbeat(string jobId, string phase, string step, bool working, DateTimeOffset at) => Write(db =>
+    public Task<WorkerJob> HeartbeatAsync(string jobId, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         db.Execute(
             "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
@@ -44,7 +46,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     });
 
     /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>
-    public void AppendProgress(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => Write(db =>
+    public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var seq = db.QueryLong("SELECT max(seq) FROM job_logs WHERE job_id = @id", ("@id", jobId)) ?? 0;
         var atMs = UnixTime.ToMs(at);
@@ -70,7 +72,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     });
 
     /// <summary>Moves the job from <paramref name="from"/> to the result's state and stores the result; false when the job moved meanwhile.</summary>
-    public bool StoreResult(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => Write(db =>
+    public Task<bool> StoreResultAsync(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var reason = result.ErrorCode is { } code ? $"worker reported {result.Key.Status}: {code}" : $"worker reported {result.Key.Status}";
         if (!new JobWriter(db).TryMove(jobId, from, result.Target, reason, at))
@@ -115,15 +117,5 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
         using var connection = database.OpenConnection();
         using var db = new Statements(connection);
         return read(db);
-    }
-
-    private T Write<T>(Func<Statements, T> write)
-    {
-        using var connection = database.OpenConnection();
-        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        using var db = new Statements(connection) { Transaction = transaction };
-        var result = write(db);
-        transaction.Commit();
-        return result;
     }
 }

@@ -44,7 +44,7 @@ internal sealed partial class WorkerService(
         }
 
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
-        if (job.State == JobState.Launched && !store.Connect(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
+        if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
         {
             // Moved meanwhile: a concurrent handshake connected it (fine) or it became terminal (not fine).
             JobStateChecks.EnsureNotTerminal(store.Find(job.Id)!);
@@ -54,13 +54,13 @@ internal sealed partial class WorkerService(
         return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
     }
 
-    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
         JobStateChecks.EnsureConnected(job);
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
-        var after = store.Heartbeat(job.Id, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
+        var after = await store.HeartbeatAsync(job.Id, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
         if (after.State != job.State)
         {
             Log.JobRunning(logger, job.Id, phase);
@@ -73,10 +73,10 @@ internal sealed partial class WorkerService(
             response.CancelReason = after.CancelReason ?? "cancelled";
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 
-    public Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    public async Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
         var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
@@ -85,14 +85,14 @@ internal sealed partial class WorkerService(
         {
             if (JobStates.IsTerminal(job.State))
             {
-                return Task.FromResult(Repeat(job, result));
+                return Repeat(job, result);
             }
 
             JobStateChecks.EnsureConnected(job);
-            if (store.StoreResult(job.Id, job.State, result, timeProvider.GetUtcNow()))
+            if (await store.StoreResultAsync(job.Id, job.State, result, timeProvider.GetUtcNow()))
             {
                 Log.ResultReported(logger, job.Id, result.Key.Status);
-                return Task.FromResult(new ReportResultResponse { JobState = JobStates.ToName(result.Target) });
+                return new ReportResultResponse { JobState = JobStates.ToName(result.Target) };
             }
         }
 
