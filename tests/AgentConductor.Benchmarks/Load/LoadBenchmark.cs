@@ -24,7 +24,8 @@ internal static class LoadBenchmark
         {
             Console.WriteLine(
                 $"load: {settings.Workers} workers, heartbeat every {settings.HeartbeatInterval.TotalSeconds:G} s, {settings.LinesPerSecond:G} progress updates/s each, "
-                + $"{settings.ConnectionCount} HTTP/2 connections, {settings.Warmup.TotalSeconds:G} s warm-up + {settings.Duration.TotalSeconds:G} s measured, {Environment.ProcessorCount} cores");
+                + $"{settings.ConnectionCount} HTTP/2 connections, {settings.Warmup.TotalSeconds:G} s warm-up + {settings.Duration.TotalSeconds:G} s measured, "
+                + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
             conductor = ConductorUnderLoad.Start(folder, settings, TimeSpan.FromMinutes(30) + settings.Warmup + settings.Duration);
             using var api = new HttpClient { BaseAddress = conductor.ApiAddress, Timeout = TimeSpan.FromMinutes(1) };
             await conductor.WaitReadyAsync(api, TimeSpan.FromMinutes(1), cancellationToken);
@@ -49,6 +50,7 @@ internal static class LoadBenchmark
             var stored = StoredProgress.Read(conductor.DatabasePath);
             var byState = await LoadJobs.JobsByStateAsync(api, cancellationToken);
             var highWaterMark = conductor.Memory.HighWaterMark;
+            Console.WriteLine($"load average now: {LoadAverage()} (other processes on this machine compete for the same cores)");
             conductor.EnsureRunning();
             return Report(settings, workers, load, stored, byState, highWaterMark);
         }
@@ -204,6 +206,9 @@ internal static class LoadBenchmark
 
         return latencyMet && memoryMet ? 0 : 1;
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages: how busy the machine was besides this benchmark.</summary>
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static SocketsHttpHandler CreateHandler() => new()
     {
