@@ -19,6 +19,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable, IDisposable
     /// <summary>Bounds one transaction, so a flood of writes cannot hold the write lock for long.</summary>
     public const int MaxBatch = 512;
 
+    // The writer touches the jobs rows and the newest job_logs page of each active job, not the history the 64 MiB
+    // of other connections keep for index lookups; 16 MiB holds that for thousands of jobs.
+    private const int CacheKibibytes = 16 * 1024;
+
     private readonly ConductorDatabase _database;
     private readonly ILogger<GroupCommitWriter> _logger;
     private readonly Channel<IQueuedWrite> _queue = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -75,7 +79,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable, IDisposable
 
             try
             {
-                connection ??= _database.OpenConnection();
+                connection ??= OpenConnection();
                 db ??= new Statements(connection);
                 Commit(connection, db, batch);
             }
@@ -95,6 +99,15 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable, IDisposable
         connection?.Dispose();
     }
 
+    private SqliteConnection OpenConnection()
+    {
+        var connection = _database.OpenConnection();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA cache_size = -{CacheKibibytes}";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
     private static void Commit(SqliteConnection connection, Statements db, List<IQueuedWrite> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -102,18 +115,19 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable, IDisposable
         var done = new List<IQueuedWrite>(batch.Count);
         foreach (var write in batch)
         {
-            transaction.Save("write");
+            // Savepoints through the prepared statements of this connection, not SqliteTransaction.Save (a new command each time).
+            db.Execute("SAVEPOINT write");
             try
             {
                 write.Run(db);
-                transaction.Release("write");
+                db.Execute("RELEASE write");
                 done.Add(write);
             }
             catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 })
             {
                 // Busy, locked, I/O error or full disk break the transaction itself; anything else is this write's own.
-                transaction.Rollback("write");
-                transaction.Release("write");
+                db.Execute("ROLLBACK TO write");
+                db.Execute("RELEASE write");
                 write.Fail(ex);
             }
         }
