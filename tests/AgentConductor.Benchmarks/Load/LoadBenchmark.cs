@@ -66,6 +66,9 @@ internal static class LoadBenchmark
             if (conductor is not null)
             {
                 await conductor.DisposeAsync();
+                var kept = Path.Combine(Path.GetTempPath(), "agent-conductor-load-conductor.log");
+                File.Copy(conductor.LogPath, kept, overwrite: true);
+                Console.Error.WriteLine($"load: the conductor's output is in {kept}");
             }
 
             Directory.Delete(folder, recursive: true);
