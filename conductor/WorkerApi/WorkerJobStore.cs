@@ -31,18 +31,25 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         return true;
     });
 
-    /// <summary>Records a heartbeat; moves <c>connected -> running</c> when <paramref name="working"/>. Returns the job afterwards.</summary>
-    public Task<WorkerJob> HeartbeatAsync(string jobId, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
+    /// <summary>
+    /// A heartbeat in one write, authorised in the same transaction: when the job exists, <paramref name="token"/> is its
+    /// token and it is connected or running, records the heartbeat, moves <c>connected -> running</c> when
+    /// <paramref name="working"/>, and returns the job afterwards. Otherwise writes nothing and returns null.
+    /// </summary>
+    public Task<HeartbeatOutcome?> TryHeartbeatAsync(string jobId, string token, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
     {
+        var job = ReadJob(db, $"{JobColumns} WHERE id = @v", jobId);
+        if (job is null || !JobTokens.Matches(token, job.TokenHash) || job.State is not (JobState.Connected or JobState.Running))
+        {
+            return null;
+        }
+
         db.Execute(
             "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
             ("@at", UnixTime.ToMs(at)), ("@phase", phase), ("@step", step), ("@id", jobId));
-        if (working)
-        {
-            new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
-        }
-
-        return ReadJob(db, $"{JobColumns} WHERE id = @v", jobId)!;
+        var started = working && job.State == JobState.Connected
+            && new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
+        return new HeartbeatOutcome(started ? job with { State = JobState.Running } : job, started);
     });
 
     /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>

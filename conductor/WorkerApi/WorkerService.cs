@@ -56,14 +56,24 @@ internal sealed partial class WorkerService(
 
     public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
     {
-        var job = authenticator.Authenticate(context, request.JobId);
-        JobStateChecks.EnsureConnected(job);
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
-        var after = await store.HeartbeatAsync(job.Id, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
-        if (after.State != job.State)
+        var token = JobTokens.FromAuthorization(context.RequestHeaders.GetValue("authorization"));
+        var outcome = token is null || request.JobId.Length == 0
+            ? null
+            : await store.TryHeartbeatAsync(request.JobId, token, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
+        if (outcome is null)
         {
-            Log.JobRunning(logger, job.Id, phase);
+            // Not a connected job's own token: these checks fail the call with the status that says why.
+            var job = authenticator.Authenticate(context, request.JobId);
+            JobStateChecks.EnsureConnected(job);
+            throw new RpcException(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again.");
+        }
+
+        var after = outcome.Job;
+        if (outcome.StartedRunning)
+        {
+            Log.JobRunning(logger, after.Id, phase);
         }
 
         var response = new HeartbeatResponse();
