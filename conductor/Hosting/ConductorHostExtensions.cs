@@ -70,6 +70,7 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<IJobRouter, ConfiguredJobRouter>();
         services.TryAddSingleton<IWorkerCallbackAddress, WorkerCallbackAddress>();
         services.TryAddSingleton<TaskFileAssembler>();
+        services.TryAddSingleton<GroupCommitWriter>();
         services.TryAddSingleton<WorkerJobStore>();
         services.TryAddSingleton<WorkerAuthenticator>();
         services.TryAddSingleton<WorkerListener>();

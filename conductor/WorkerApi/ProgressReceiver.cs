@@ -7,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace AgentConductor.Conductor.WorkerApi;
 
 /// <summary>
-/// PublishProgress: stores log lines and progress events in <c>job_logs</c>, in stream order, a batch per transaction,
-/// and sums the token usage of completed turns onto the job. A stream lasts as long as the worker runs, so when the
-/// conductor stops it ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its
-/// whole shutdown timeout for streams that never end. The worker opens a new stream to the next conductor.
+/// PublishProgress: stores log lines and progress events in <c>job_logs</c>, in stream order, a batch of up to 100 per
+/// write (sooner when the stream goes quiet, see <see cref="WorkerApiOptions.ProgressFlushInterval"/>), and sums the
+/// token usage of completed turns onto the job. A stream lasts as long as the worker runs, so when the conductor stops it
+/// ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its whole shutdown
+/// timeout for streams that never end. The worker opens a new stream to the next conductor.
 /// </summary>
 internal sealed partial class ProgressReceiver(
     WorkerAuthenticator authenticator,
@@ -28,9 +29,23 @@ internal sealed partial class ProgressReceiver(
         var batch = new List<LogRow>(BatchSize);
         TokenCounts usage = default;
         long accepted = 0;
+        var batchStarted = 0L;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        while (await NextAsync(requests, stopping.Token, context.CancellationToken))
+        var next = NextAsync(requests, stopping.Token, context.CancellationToken);
+        while (true)
         {
+            if (batch.Count > 0 && !next.IsCompleted && await IsQuietAsync(next, batchStarted, context.CancellationToken))
+            {
+                // The stream has gone quiet: what arrived is stored now rather than held until 100 have gathered.
+                accepted += await FlushAsync(job!.Id, batch, usage);
+                usage = default;
+            }
+
+            if (!await next)
+            {
+                break;
+            }
+
             var update = requests.Current;
             if (job is null)
             {
@@ -42,11 +57,19 @@ internal sealed partial class ProgressReceiver(
                 throw new RpcException(StatusCode.PermissionDenied, $"The job token is not valid for job '{UntrustedText.Inline(update.JobId, 64)}'.");
             }
 
+            if (batch.Count == 0)
+            {
+                batchStarted = timeProvider.GetTimestamp();
+            }
+
             batch.Add(ToRow(update, ref usage));
             if (batch.Count == BatchSize)
             {
-                accepted += Flush(job.Id, batch, ref usage);
+                accepted += await FlushAsync(job.Id, batch, usage);
+                usage = default;
             }
+
+            next = NextAsync(requests, stopping.Token, context.CancellationToken);
         }
 
         if (job is null)
@@ -55,9 +78,27 @@ internal sealed partial class ProgressReceiver(
             return new PublishProgressResponse();
         }
 
-        accepted += Flush(job.Id, batch, ref usage);
+        accepted += await FlushAsync(job.Id, batch, usage);
         Log.ProgressStored(logger, job.Id, accepted);
         return new PublishProgressResponse { AcceptedCount = accepted };
+    }
+
+    /// <summary>
+    /// Waits for the next update until the batch begun at <paramref name="batchStarted"/> is ProgressFlushInterval old;
+    /// true when none came by then. Holding a batch only that long keeps a quiet stream's lines visible within the
+    /// interval and keeps thousands of slow streams from holding their rows in memory.
+    /// </summary>
+    private async Task<bool> IsQuietAsync(Task<bool> next, long batchStarted, CancellationToken cancellationToken)
+    {
+        var wait = options.Value.ProgressFlushInterval - timeProvider.GetElapsedTime(batchStarted);
+        if (wait > TimeSpan.Zero)
+        {
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(next, Task.Delay(wait, timeProvider, stopWaiting.Token));
+            await stopWaiting.CancelAsync();
+        }
+
+        return !next.IsCompleted;
     }
 
     /// <summary>False at the end of the stream, and when the conductor is stopping.</summary>
@@ -73,16 +114,15 @@ internal sealed partial class ProgressReceiver(
         }
     }
 
-    private int Flush(string jobId, List<LogRow> batch, ref TokenCounts usage)
+    private async Task<int> FlushAsync(string jobId, List<LogRow> batch, TokenCounts usage)
     {
         var count = batch.Count;
         if (count > 0 || usage != default)
         {
-            store.AppendProgress(jobId, batch, usage, timeProvider.GetUtcNow());
+            await store.AppendProgressAsync(jobId, batch, usage, timeProvider.GetUtcNow());
         }
 
         batch.Clear();
-        usage = default;
         return count;
     }
 

@@ -19,6 +19,12 @@ internal sealed class WorkerApiOptions
     /// <summary>How often workers send a heartbeat.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A progress update is stored at the latest this long after it arrived, even when its stream goes quiet before a
+    /// batch of 100 has gathered; the status API's log tail lags by no more than this.
+    /// </summary>
+    public TimeSpan ProgressFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Stored log lines are cut to this many UTF-8 bytes.</summary>
     public int MaxLogLineBytes { get; set; } = 8 * 1024;
 

@@ -1,11 +1,13 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
-/// <summary>The worker API's reads and writes. Each write is one immediate transaction; state changes go through <see cref="JobWriter"/>.</summary>
-internal sealed class WorkerJobStore(ConductorDatabase database)
+/// <summary>
+/// The worker API's reads and writes. Writes go through <see cref="GroupCommitWriter"/> (many workers' writes share one
+/// transaction, each completes once committed); state changes go through <see cref="JobWriter"/>.
+/// </summary>
+internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWriter writer)
 {
     private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch FROM jobs";
 
@@ -16,7 +18,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     public JobDetails? ReadDetails(string jobId) => Read(db => JobDetailsReader.Read(db, jobId));
 
     /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
-    public bool Connect(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => Write(db =>
+    public Task<bool> ConnectAsync(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         if (!new JobWriter(db).TryMove(jobId, JobState.Launched, JobState.Connected, $"worker {workerVersion} connected (attempt {attempt})", at))
         {
@@ -29,22 +31,29 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
         return true;
     });
 
-    /// <summary>Records a heartbeat; moves <c>connected -> running</c> when <paramref name="working"/>. Returns the job afterwards.</summary>
-    public WorkerJob Heartbeat(string jobId, string phase, string step, bool working, DateTimeOffset at) => Write(db =>
+    /// <summary>
+    /// A heartbeat in one write, authorised in the same transaction: when the job exists, <paramref name="token"/> is its
+    /// token and it is connected or running, records the heartbeat, moves <c>connected -> running</c> when
+    /// <paramref name="working"/>, and returns the job afterwards. Otherwise writes nothing and returns null.
+    /// </summary>
+    public Task<HeartbeatOutcome?> TryHeartbeatAsync(string jobId, string token, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
     {
+        var job = ReadJob(db, $"{JobColumns} WHERE id = @v", jobId);
+        if (job is null || !JobTokens.Matches(token, job.TokenHash) || job.State is not (JobState.Connected or JobState.Running))
+        {
+            return null;
+        }
+
         db.Execute(
             "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
             ("@at", UnixTime.ToMs(at)), ("@phase", phase), ("@step", step), ("@id", jobId));
-        if (working)
-        {
-            new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
-        }
-
-        return ReadJob(db, $"{JobColumns} WHERE id = @v", jobId)!;
+        var started = working && job.State == JobState.Connected
+            && new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
+        return new HeartbeatOutcome(started ? job with { State = JobState.Running } : job, started);
     });
 
     /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>
-    public void AppendProgress(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => Write(db =>
+    public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var seq = db.QueryLong("SELECT max(seq) FROM job_logs WHERE job_id = @id", ("@id", jobId)) ?? 0;
         var atMs = UnixTime.ToMs(at);
@@ -70,7 +79,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
     });
 
     /// <summary>Moves the job from <paramref name="from"/> to the result's state and stores the result; false when the job moved meanwhile.</summary>
-    public bool StoreResult(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => Write(db =>
+    public Task<bool> StoreResultAsync(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var reason = result.ErrorCode is { } code ? $"worker reported {result.Key.Status}: {code}" : $"worker reported {result.Key.Status}";
         if (!new JobWriter(db).TryMove(jobId, from, result.Target, reason, at))
@@ -115,15 +124,5 @@ internal sealed class WorkerJobStore(ConductorDatabase database)
         using var connection = database.OpenConnection();
         using var db = new Statements(connection);
         return read(db);
-    }
-
-    private T Write<T>(Func<Statements, T> write)
-    {
-        using var connection = database.OpenConnection();
-        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        using var db = new Statements(connection) { Transaction = transaction };
-        var result = write(db);
-        transaction.Commit();
-        return result;
     }
 }

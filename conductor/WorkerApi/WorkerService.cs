@@ -44,7 +44,7 @@ internal sealed partial class WorkerService(
         }
 
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
-        if (job.State == JobState.Launched && !store.Connect(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
+        if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
         {
             // Moved meanwhile: a concurrent handshake connected it (fine) or it became terminal (not fine).
             JobStateChecks.EnsureNotTerminal(store.Find(job.Id)!);
@@ -54,16 +54,26 @@ internal sealed partial class WorkerService(
         return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
     }
 
-    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
     {
-        var job = authenticator.Authenticate(context, request.JobId);
-        JobStateChecks.EnsureConnected(job);
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
-        var after = store.Heartbeat(job.Id, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
-        if (after.State != job.State)
+        var token = JobTokens.FromAuthorization(context.RequestHeaders.GetValue("authorization"));
+        var outcome = token is null || request.JobId.Length == 0
+            ? null
+            : await store.TryHeartbeatAsync(request.JobId, token, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
+        if (outcome is null)
         {
-            Log.JobRunning(logger, job.Id, phase);
+            // Not a connected job's own token: these checks fail the call with the status that says why.
+            var job = authenticator.Authenticate(context, request.JobId);
+            JobStateChecks.EnsureConnected(job);
+            throw new RpcException(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again.");
+        }
+
+        var after = outcome.Job;
+        if (outcome.StartedRunning)
+        {
+            Log.JobRunning(logger, after.Id, phase);
         }
 
         var response = new HeartbeatResponse();
@@ -73,10 +83,10 @@ internal sealed partial class WorkerService(
             response.CancelReason = after.CancelReason ?? "cancelled";
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 
-    public Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    public async Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
         var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
@@ -85,14 +95,14 @@ internal sealed partial class WorkerService(
         {
             if (JobStates.IsTerminal(job.State))
             {
-                return Task.FromResult(Repeat(job, result));
+                return Repeat(job, result);
             }
 
             JobStateChecks.EnsureConnected(job);
-            if (store.StoreResult(job.Id, job.State, result, timeProvider.GetUtcNow()))
+            if (await store.StoreResultAsync(job.Id, job.State, result, timeProvider.GetUtcNow()))
             {
                 Log.ResultReported(logger, job.Id, result.Key.Status);
-                return Task.FromResult(new ReportResultResponse { JobState = JobStates.ToName(result.Target) });
+                return new ReportResultResponse { JobState = JobStates.ToName(result.Target) };
             }
         }
 

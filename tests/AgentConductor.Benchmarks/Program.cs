@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentConductor.Benchmarks;
+using AgentConductor.Benchmarks.Load;
 using AgentConductor.Benchmarks.Scheduling;
 using AgentConductor.Benchmarks.Sqs;
 using AgentConductor.Benchmarks.TaskFiles;
@@ -30,5 +31,5 @@ var sqsIntake = new Command("sqs-intake", "Intake throughput from local-aws-sqs 
 sqsIntake.SetAction((parse, cancellationToken) => SqsIntakeBenchmark.RunAsync(
     parse.GetValue(sqsMessages), parse.GetValue(pollers)!, parse.GetValue(rounds), parse.GetValue(folder)!, cancellationToken));
 
-var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles, sqsIntake };
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles, sqsIntake, LoadCommand.Create() };
 return await root.Parse(args).InvokeAsync();

@@ -96,6 +96,38 @@ public sealed class WorkerLifecycleTests
     }
 
     [Fact]
+    public async Task PublishProgress_StreamGoesQuiet_LinesStoredAfterTheFlushIntervalWhileItStaysOpen()
+    {
+        var clock = new FakeTimeProvider(ConductorHost.T0);
+        await using var host = await ConductorHost.StartAsync(["--WorkerApi:ProgressFlushInterval=00:00:02"], timeProvider: clock, cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        var timersBefore = clock.PendingTimers;
+        var endStream = new TaskCompletionSource();
+
+        var call = host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, QuietAfterThreeAsync(jobId, endStream.Task), ConductorHost.Bearer(token), Ct);
+        await clock.WaitForTimersAsync(timersBefore + 1); // usually the receiver holding the three lines, waiting for more
+        Assert.Equal(0L, host.Count("job_logs", jobId));
+
+        // The pending timer may be another loop's, with the lines still on their way: advance until they are stored.
+        await Eventually.ValueAsync(
+            () =>
+            {
+                if (host.Count("job_logs", jobId) == 3)
+                {
+                    return "stored";
+                }
+
+                clock.Advance(TimeSpan.FromSeconds(2));
+                return null;
+            },
+            Ct);
+        Assert.False(call.IsCompleted);
+        endStream.SetResult();
+        Assert.Equal(3, (await call).AcceptedCount);
+        Assert.Equal(3L, host.Count("job_logs", jobId));
+    }
+
+    [Fact]
     public async Task PublishProgress_MessageForAnotherJob_PermissionDenied()
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
@@ -105,6 +137,16 @@ public sealed class WorkerLifecycleTests
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, updates, ConductorHost.Bearer(token), Ct));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    private static async IAsyncEnumerable<ProgressUpdate> QuietAfterThreeAsync(string jobId, Task end)
+    {
+        for (var i = 1; i <= 3; i++)
+        {
+            yield return new ProgressUpdate { JobId = jobId, Log = new LogLine { Stream = LogStream.Stdout, Text = $"line {i}" } };
+        }
+
+        await end;
     }
 
     internal static async Task<(string JobId, string Token)> ConnectedTicketAsync(ConductorHost host, string key = "PAY-1", CancellationToken cancellationToken = default)
