@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,7 +13,6 @@ namespace AgentConductor.EndToEnd.Tests;
 /// </summary>
 public sealed class DockerRunTests : IAsyncDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _directory = new();
     private readonly string _instance = "e2e-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -27,8 +25,8 @@ public sealed class DockerRunTests : IAsyncDisposable
         var remote = BareRepository.Create(_directory);
         await using var host = await StartAsync(remote, "success", "--DockerLauncher:Environment:9=FAKE_CODEX_EDITS=src/fix.txt=fixed in a container");
 
-        var jobId = await PostTicketAsync(host, "PAY-412");
-        var (state, job) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-412");
+        var (state, job) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.True(state == "succeeded", $"job ended {state}: {job}");
         var branch = (string)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId))!;
@@ -64,12 +62,12 @@ public sealed class DockerRunTests : IAsyncDisposable
         // The worker would only hear of the cancel at its next heartbeat, an hour away: the launcher must stop it.
         await using var host = await StartAsync(
             remote, "hang", "--WorkerApi:HeartbeatInterval=00:10:00", "--Reconcile:CancelGrace=00:00:01", "--Reconcile:StopGrace=00:00:30");
-        var jobId = await PostTicketAsync(host, "PAY-77");
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-77");
         await Eventually.ValueAsync(
             () => host.Scalar("SELECT worker_phase FROM jobs WHERE id = @id", ("@id", jobId)) as string == "RunningAgent" ? "agent started" : null, Ct, TimeSpan.FromSeconds(90));
 
         using var cancel = await host.Http.PostAsync($"/v1/jobs/{jobId}/cancel?reason=e2e", null, Ct);
-        var (state, job) = await WaitForEndAsync(host, jobId);
+        var (state, job) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.True(state == "cancelled", $"job ended {state}: {job}");
@@ -127,26 +125,5 @@ public sealed class DockerRunTests : IAsyncDisposable
         Assert.True(exit == 0, stderr);
         using var document = JsonDocument.Parse(stdout);
         return document.RootElement[0].Clone();
-    }
-
-    private static async Task<string> PostTicketAsync(ConductorHost host, string key)
-    {
-        using var content = new StringContent(Messages.TicketCreated(key, T0), Encoding.UTF8, "application/json");
-        using var response = await host.Http.PostAsync("/v1/events", content, Ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return body.GetProperty("decisions")[0].GetProperty("jobId").GetString()!;
-    }
-
-    private static async Task<(string State, JsonElement Job)> WaitForEndAsync(ConductorHost host, string jobId)
-    {
-        var job = await Eventually.ValueAsync(
-            async () =>
-            {
-                var view = await host.Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{jobId}", Ct);
-                return view.GetProperty("job").GetProperty("state").GetString() is "succeeded" or "failed" or "no_changes" or "timed_out" or "cancelled" or "lost" ? (JsonElement?)view : null;
-            },
-            Ct,
-            TimeSpan.FromSeconds(120));
-        return (job.GetProperty("job").GetProperty("state").GetString()!, job);
     }
 }

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using AgentConductor.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +10,6 @@ namespace AgentConductor.EndToEnd.Tests;
 /// </summary>
 public sealed class LocalRunTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _directory = new();
     private readonly BareRepository _remote;
 
@@ -39,8 +35,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=fixed by the agent");
         await using var host = await StartAsync();
 
-        var jobId = await PostTicketAsync(host, "PAY-412");
-        var (state, job) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-412");
+        var (state, job) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal("succeeded", state);
         var branch = Assert.Single(Branches(host, jobId));
@@ -57,8 +53,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "half-done.txt=partial work");
         await using var host = await StartAsync();
 
-        var jobId = await PostTicketAsync(host, "PAY-7");
-        var (state, _) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-7");
+        var (state, _) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal("failed", state);
         var branch = Assert.Single(Branches(host, jobId));
@@ -80,8 +76,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=fixed");
         await using var host = await StartAsync();
 
-        var jobId = await PostTicketAsync(host, "PAY-412");
-        var (state, _) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-412");
+        var (state, _) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal("succeeded", state);
         gitHub.AssertNoFailures();
@@ -116,8 +112,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_EDITS", "src/fix.txt=first attempt");
         // The second worker is started by hand below, not by the launcher: the reconciler must not judge it by the first.
         await using var host = await StartAsync("--Reconcile:PollInterval=01:00:00");
-        var jobId = await PostTicketAsync(host, "PAY-500");
-        await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-500");
+        await JobApi.WaitForEndAsync(host, jobId);
         var branch = (string)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId))!;
         var firstHead = _remote.Head(branch);
 
@@ -145,8 +141,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "success");
         await using var host = await StartAsync();
 
-        var jobId = await PostTicketAsync(host, "PAY-9");
-        var (state, _) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-9");
+        var (state, _) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal("no_changes", state);
         Assert.Empty(Branches(host, jobId));
@@ -158,8 +154,8 @@ public sealed class LocalRunTests : IDisposable
         Environment.SetEnvironmentVariable("FAKE_CODEX_MODE", "hang");
         await using var host = await StartAsync("--Agent:IdleTimeout=00:00:02", "--Agent:Timeout=00:05:00");
 
-        var jobId = await PostTicketAsync(host, "PAY-10");
-        var (state, _) = await WaitForEndAsync(host, jobId);
+        var jobId = await JobApi.PostTicketAsync(host, "PAY-10");
+        var (state, _) = await JobApi.WaitForEndAsync(host, jobId);
 
         Assert.Equal("failed", state);
         Assert.Equal("agent_idle", host.Scalar("SELECT error_code FROM job_results WHERE job_id = @id", ("@id", jobId)));
@@ -181,25 +177,4 @@ public sealed class LocalRunTests : IDisposable
 
     private List<string> Branches(ConductorHost host, string jobId) =>
         [.. new[] { (string?)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId)) }.OfType<string>().Where(b => _remote.Head(b) is not null)];
-
-    private static async Task<string> PostTicketAsync(ConductorHost host, string key)
-    {
-        using var content = new StringContent(Messages.TicketCreated(key, T0), Encoding.UTF8, "application/json");
-        using var response = await host.Http.PostAsync("/v1/events", content, Ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return body.GetProperty("decisions")[0].GetProperty("jobId").GetString()!;
-    }
-
-    private static async Task<(string State, JsonElement Job)> WaitForEndAsync(ConductorHost host, string jobId)
-    {
-        var job = await Eventually.ValueAsync(
-            async () =>
-            {
-                var view = await host.Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{jobId}", Ct);
-                return view.GetProperty("job").GetProperty("state").GetString() is "succeeded" or "failed" or "no_changes" or "timed_out" or "cancelled" or "lost" ? (JsonElement?)view : null;
-            },
-            Ct,
-            TimeSpan.FromSeconds(120));
-        return (job.GetProperty("job").GetProperty("state").GetString()!, job);
-    }
 }

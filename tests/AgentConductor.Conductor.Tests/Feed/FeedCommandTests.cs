@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using AgentConductor.Conductor.Aws.Sqs;
 using AgentConductor.Conductor.Cli;
 using AgentConductor.Conductor.Feed;
@@ -12,7 +11,7 @@ using AgentConductor.TestSupport;
 namespace AgentConductor.Conductor.Tests.Feed;
 
 /// <summary>The real binary's <c>feed send</c> and <c>feed serve</c> against local-aws-sqs, credentials from the environment.</summary>
-public sealed partial class FeedCommandTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
+public sealed class FeedCommandTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private const string Secret = "feed-process-secret-0123456789";
     private static readonly string SamplePath = Path.Combine(RepoPaths.SharedSamples, "jira-webhook-issue-created.json");
@@ -75,7 +74,7 @@ public sealed partial class FeedCommandTests(SqsEmulatorFixture fixture) : IClas
         using var process = Process.Start(start)!;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddressAsync(process.StandardOutput)) };
+            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };
             _ = process.StandardOutput.ReadToEndAsync(Ct);
             var body = await File.ReadAllBytesAsync(SamplePath, Ct);
             using var request = new HttpRequestMessage(HttpMethod.Post, JiraFeedServer.WebhookPath) { Content = new ByteArrayContent(body) };
@@ -93,22 +92,4 @@ public sealed partial class FeedCommandTests(SqsEmulatorFixture fixture) : IClas
             await process.WaitForExitAsync(Ct);
         }
     }
-
-    private static async Task<string> ListeningAddressAsync(StreamReader output)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await output.ReadLineAsync(deadline.Token) is { } line)
-        {
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                return match.Groups[1].Value;
-            }
-        }
-
-        throw new InvalidOperationException("feed serve exited before it listened.");
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningLine();
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using AgentConductor.TestSupport;
 
 namespace AgentConductor.Conductor.Tests.Hosting;
 
 /// <summary>The service binary starts with valid settings and refuses, naming the setting, with invalid ones.</summary>
-public sealed partial class ConductorStartupTests
+public sealed class ConductorStartupTests
 {
     [Theory]
     [InlineData("Scheduler__ChainWindow", "-01:00:00", "Scheduler:ChainWindow must be positive")]
@@ -70,7 +69,7 @@ public sealed partial class ConductorStartupTests
         using var process = Process.Start(start)!;
         try
         {
-            var address = await ListeningAddressAsync(process.StandardOutput, TimeSpan.FromSeconds(60));
+            var address = await ListeningAddress.ReadAsync(process.StandardOutput, TestContext.Current.CancellationToken);
             using var http = new HttpClient { BaseAddress = new Uri(address) };
 
             Assert.Equal("live", await http.GetStringAsync("/healthz/live", TestContext.Current.CancellationToken));
@@ -99,7 +98,7 @@ public sealed partial class ConductorStartupTests
         using var process = Process.Start(start)!;
         try
         {
-            await ListeningAddressAsync(process.StandardOutput, TimeSpan.FromSeconds(60));
+            await ListeningAddress.ReadAsync(process.StandardOutput, TestContext.Current.CancellationToken);
             _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
 
             File.WriteAllText(directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), "true\n");
@@ -117,21 +116,4 @@ public sealed partial class ConductorStartupTests
             }
         }
     }
-
-    private static async Task<string> ListeningAddressAsync(StreamReader output, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (await output.ReadLineAsync(deadline.Token) is { } line)
-        {
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                return match.Groups[1].Value;
-            }
-        }
-
-        throw new InvalidOperationException("The conductor exited before it listened.");
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningLine();
 }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AgentConductor.Conductor.Tests.Aws.Sqs;
 using AgentConductor.TestSupport;
 
 namespace AgentConductor.Conductor.Tests.Intake.Sqs;
 
 /// <summary>The real conductor binary with <c>Sqs:QueueUrl</c> set, credentials from the environment, against local-aws-sqs.</summary>
-public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
+public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClassFixture<SqsEmulatorFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
 
@@ -39,7 +38,7 @@ public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture)
         using var process = Process.Start(start)!;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddressAsync(process.StandardOutput)) };
+            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };
             _ = process.StandardOutput.ReadToEndAsync(Ct);
 
             await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
@@ -77,22 +76,4 @@ public sealed partial class SqsConductorProcessTests(SqsEmulatorFixture fixture)
         Assert.Contains("Sqs:WaitTimeSeconds", stderr, StringComparison.Ordinal);
         Assert.Contains("Aws:Region is not set", stderr, StringComparison.Ordinal);
     }
-
-    private static async Task<string> ListeningAddressAsync(StreamReader output)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await output.ReadLineAsync(deadline.Token) is { } line)
-        {
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                return match.Groups[1].Value;
-            }
-        }
-
-        throw new InvalidOperationException("The conductor exited before it listened.");
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningLine();
 }
