@@ -28,14 +28,16 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
             }
 
             var command = options.Value.ResolveCommand();
-            var start = new ProcessStartInfo(command[0])
+            if (ProgramPath.Find(command[0]) is null)
             {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = files.Folder,
-            };
-            foreach (var argument in command.Skip(1))
+                throw new LaunchException($"cannot start the worker command '{command[0]}': no such executable (check LocalLauncher:WorkerCommand)", retryable: false);
+            }
+
+            // The worker writes straight into worker.log (sh redirects, then execs it: same pid, no shell left behind).
+            // No pipe through the conductor: nothing to hold per worker, and the log goes on after a conductor restart.
+            // The command is passed as arguments, never spliced into the script.
+            var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = files.Folder };
+            foreach (var argument in (string[])["-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1", "sh", files.LogPath, .. command])
             {
                 start.ArgumentList.Add(argument);
             }

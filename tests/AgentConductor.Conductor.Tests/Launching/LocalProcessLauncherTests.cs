@@ -127,6 +127,33 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_WorkerWritesStraightIntoItsLog_NotThroughAPipeTheConductorHolds()
+    {
+        var launcher = NewLauncher("echo out; echo err >&2; exec sleep 30");
+        await launcher.LaunchAsync(Request("01direct"), CancellationToken.None);
+        var log = await WaitForLogAsync("01direct", "err");
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_directory.Path, "01direct", "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal("out\nerr\n", log);
+        Assert.Equal(Path.Combine(_directory.Path, "01direct", "worker.log"), new FileInfo($"/proc/{pid}/fd/1").LinkTarget);
+        Assert.Equal(Path.Combine(_directory.Path, "01direct", "worker.log"), new FileInfo($"/proc/{pid}/fd/2").LinkTarget);
+        await launcher.StopAsync("01direct", TimeSpan.FromSeconds(5), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Launch_ArgumentsWithShellCharacters_ReachTheWorkerVerbatim()
+    {
+        const string Tricky = "a; touch pwned $HOME `id` \"q\" 'x'";
+        var launcher = new LocalProcessLauncher(
+            Options.Create(new LocalLauncherOptions { WorkerCommand = ["echo", Tricky], LogFolder = _directory.Path }), TimeProvider.System, _log);
+
+        await launcher.LaunchAsync(Request("01quote"), CancellationToken.None);
+
+        Assert.Equal(Tricky + "\n", await WaitForLogAsync("01quote", "'x'"));
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "01quote", "pwned")));
+    }
+
+    [Fact]
     public async Task Launch_MissingProgram_IsANonRetryableFailure()
     {
         var launcher = new LocalProcessLauncher(
