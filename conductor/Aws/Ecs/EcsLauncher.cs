@@ -23,7 +23,6 @@ internal sealed partial class EcsLauncher(EcsClient ecs, IOptions<EcsLauncherOpt
     public const string StopReason = "Stopped by agent-conductor: the job was cancelled, timed out, or its worker was lost";
     public const string SupersededReason = "Stopped by agent-conductor: superseded by a relaunch of the same job with a new job token";
 
-    private static readonly string[] ListedStatuses = ["RUNNING", "STOPPED"];
 
     public async Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
@@ -113,20 +112,17 @@ internal sealed partial class EcsLauncher(EcsClient ecs, IOptions<EcsLauncherOpt
     public async Task<IReadOnlyList<KnownWorker>> ListAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // startedBy must be ListTasks' only filter, so this lists tasks ECS wants running (its default). Stopped tasks
+        // need no listing: the reconciler asks DescribeTasks about each active job's own task.
         var arns = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var status in ListedStatuses)
+        string? next = null;
+        do
         {
-            string? next = null;
-            do
-            {
-                var page = await ecs.ListTasksAsync(
-                    new ListTasksRequest(settings.Cluster, settings.StartedBy, status, DescribeTasksRequest.MaxTasks, next), cancellationToken);
-                arns.AddRange(page.TaskArns.Where(seen.Add));
-                next = page.NextToken;
-            }
-            while (!string.IsNullOrEmpty(next));
+            var page = await ecs.ListTasksAsync(new ListTasksRequest(settings.Cluster, settings.StartedBy, null, DescribeTasksRequest.MaxTasks, next), cancellationToken);
+            arns.AddRange(page.TaskArns);
+            next = page.NextToken;
         }
+        while (!string.IsNullOrEmpty(next));
 
         var workers = new List<KnownWorker>();
         foreach (var batch in arns.Chunk(DescribeTasksRequest.MaxTasks))

@@ -173,9 +173,10 @@ public sealed partial class FakeEcs
         CheckCluster(String(body, "cluster", Where));
         var startedBy = String(body, "startedBy", Where, max: 36);
         var family = String(body, "family", Where);
-        if (startedBy is not null && (family ?? String(body, "serviceName", Where) ?? String(body, "containerInstance", Where)) is not null)
+        if (startedBy is not null && (family ?? String(body, "serviceName", Where) ?? String(body, "containerInstance", Where)
+            ?? String(body, "desiredStatus", Where) ?? String(body, "launchType", Where)) is not null)
         {
-            throw new FakeEcsError("InvalidParameterException", "ListTasks: startedBy cannot be combined with family, serviceName or containerInstance");
+            throw new FakeEcsError("InvalidParameterException", "ListTasks: when startedBy is the filter it must be the only filter");
         }
 
         var desired = OneOf(String(body, "desiredStatus", Where), "ListTasks.desiredStatus", "RUNNING", "PENDING", "STOPPED") ?? "RUNNING";

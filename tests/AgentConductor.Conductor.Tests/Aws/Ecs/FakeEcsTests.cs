@@ -92,17 +92,19 @@ public sealed class FakeEcsTests
     }
 
     [Fact]
-    public async Task ListTasks_StartedByWithFamilyOrAForeignNextToken_IsRefused()
+    public async Task ListTasks_StartedByWithAnotherFilterOrAForeignNextToken_IsRefused()
     {
         await using var bed = await EcsTestbed.StartAsync(cancellationToken: Ct);
 
         var combined = await Assert.ThrowsAsync<AwsRequestException>(() =>
             SendAsync(bed, "ListTasks", """{"cluster":"agent-conductor","startedBy":"agent-conductor","family":"agent-conductor-worker"}"""));
+        var withStatus = await Assert.ThrowsAsync<AwsRequestException>(() =>
+            SendAsync(bed, "ListTasks", """{"cluster":"agent-conductor","startedBy":"agent-conductor","desiredStatus":"STOPPED"}"""));
         var token = Convert.ToBase64String("0#other|RUNNING||"u8);
         var foreign = await Assert.ThrowsAsync<AwsRequestException>(() =>
             SendAsync(bed, "ListTasks", $$"""{"cluster":"agent-conductor","startedBy":"agent-conductor","nextToken":"{{token}}"}"""));
 
-        Assert.Contains("startedBy cannot be combined", combined.AwsMessage, StringComparison.Ordinal);
+        Assert.All([combined, withStatus], e => Assert.Contains("startedBy is the filter it must be the only filter", e.AwsMessage, StringComparison.Ordinal));
         Assert.Contains("Invalid nextToken", foreign.AwsMessage, StringComparison.Ordinal);
     }
 
