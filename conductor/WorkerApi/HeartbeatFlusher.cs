@@ -29,6 +29,8 @@ internal sealed partial class HeartbeatFlusher(
                 return 0;
             }
 
+            // When the write fails the heartbeats taken are dropped, not put back: each worker sends a newer one within
+            // its heartbeat interval, and the jobs stay on the board until a flush reads them back.
             var states = await store.FlushHeartbeatsAsync(heartbeats, jobs.ConvertAll(j => j.JobId));
             foreach (var (jobId, tokenHash) in jobs)
             {
