@@ -77,6 +77,9 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<WorkerService>();
         services.TryAddSingleton<TaskFileStreamer>();
         services.TryAddSingleton<ProgressReceiver>();
+        services.TryAddSingleton<HeartbeatBoard>();
+        services.TryAddSingleton<HeartbeatFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeartbeatFlusher>());
     }
 
     /// <summary>What every AWS-backed part (SQS intake, ECS launcher) shares; called only when one of them is configured.</summary>

@@ -20,6 +20,12 @@ internal sealed class WorkerApiOptions
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often heartbeats of running jobs, answered from memory, are written to the database (and cancel requests and
+    /// ended jobs read back for the next answers).
+    /// </summary>
+    public TimeSpan HeartbeatFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// A progress update is stored at the latest this long after it arrived, even when its stream goes quiet before a
     /// batch of 100 has gathered; the status API's log tail lags by no more than this.
     /// </summary>

@@ -31,6 +31,11 @@ internal sealed class WorkerApiOptionsValidator : IValidateOptions<WorkerApiOpti
             errors.Add($"WorkerApi:HeartbeatInterval must be between 00:00:01 and 00:10:00 (got {options.HeartbeatInterval}).");
         }
 
+        if (options.HeartbeatFlushInterval < TimeSpan.FromMilliseconds(10) || options.HeartbeatFlushInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"WorkerApi:HeartbeatFlushInterval must be between 00:00:00.010 and 00:01:00 (got {options.HeartbeatFlushInterval}).");
+        }
+
         if (options.ProgressFlushInterval < TimeSpan.FromMilliseconds(10) || options.ProgressFlushInterval > TimeSpan.FromMinutes(1))
         {
             errors.Add($"WorkerApi:ProgressFlushInterval must be between 00:00:00.010 and 00:01:00 (got {options.ProgressFlushInterval}).");

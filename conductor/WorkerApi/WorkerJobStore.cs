@@ -52,6 +52,35 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         return new HeartbeatOutcome(started ? job with { State = JobState.Running } : job, started);
     });
 
+    /// <summary>
+    /// Writes heartbeats answered from memory, each only while its job is still running under the token it came with, and
+    /// reads back the state of <paramref name="jobIds"/>; one write, so all of it is one transaction.
+    /// </summary>
+    public Task<Dictionary<string, BoardedJobState>> FlushHeartbeatsAsync(IReadOnlyList<PendingHeartbeat> heartbeats, IReadOnlyCollection<string> jobIds) => writer.WriteAsync(db =>
+    {
+        foreach (var heartbeat in heartbeats)
+        {
+            db.Execute(
+                """
+                UPDATE jobs SET last_heartbeat_at = max(coalesce(last_heartbeat_at, 0), @at), last_seen_at = max(coalesce(last_seen_at, 0), @at),
+                    worker_phase = @phase, current_step = @step
+                WHERE id = @id AND state = 'running' AND token_hash = @hash
+                """,
+                ("@at", UnixTime.ToMs(heartbeat.At)), ("@phase", heartbeat.Phase), ("@step", heartbeat.Step), ("@id", heartbeat.JobId), ("@hash", heartbeat.TokenHash));
+        }
+
+        var states = new Dictionary<string, BoardedJobState>(jobIds.Count, StringComparer.Ordinal);
+        foreach (var jobId in jobIds)
+        {
+            if (ReadJob(db, $"{JobColumns} WHERE id = @v", jobId) is { } job)
+            {
+                states[jobId] = new BoardedJobState(job.State == JobState.Running, job.TokenHash, new CancelState(job.CancelRequestedAt, job.CancelReason));
+            }
+        }
+
+        return states;
+    });
+
     /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>
     public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => writer.WriteAsync(db =>
     {

@@ -11,6 +11,7 @@ namespace AgentConductor.Conductor.WorkerApi;
 internal sealed partial class WorkerService(
     WorkerAuthenticator authenticator,
     WorkerJobStore store,
+    HeartbeatBoard board,
     RouteTable routes,
     TaskFileAssembler taskFiles,
     IOptions<AgentOptions> agent,
@@ -58,32 +59,45 @@ internal sealed partial class WorkerService(
     {
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
+        var step = UntrustedText.Inline(request.CurrentStep, 200);
         var token = JobTokens.FromAuthorization(context.RequestHeaders.GetValue("authorization"));
-        var outcome = token is null || request.JobId.Length == 0
-            ? null
-            : await store.TryHeartbeatAsync(request.JobId, token, phase, UntrustedText.Inline(request.CurrentStep, 200), working, timeProvider.GetUtcNow());
-        if (outcome is null)
+        if (token is null || request.JobId.Length == 0)
         {
-            // Not a connected job's own token: these checks fail the call with the status that says why.
-            var job = authenticator.Authenticate(context, request.JobId);
-            JobStateChecks.EnsureConnected(job);
-            throw new RpcException(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again.");
+            throw Refusal(context, request.JobId);
         }
 
+        var now = timeProvider.GetUtcNow();
+        if (board.TryRecord(request.JobId, token, phase, step, now) is { } known)
+        {
+            return Answer(known);
+        }
+
+        var outcome = await store.TryHeartbeatAsync(request.JobId, token, phase, step, working, now) ?? throw Refusal(context, request.JobId);
         var after = outcome.Job;
+        var cancel = new CancelState(after.CancelRequestedAt, after.CancelReason);
         if (outcome.StartedRunning)
         {
             Log.JobRunning(logger, after.Id, phase);
         }
 
-        var response = new HeartbeatResponse();
-        if (after.CancelRequestedAt is not null)
+        if (after.State == JobState.Running)
         {
-            response.CancelRequested = true;
-            response.CancelReason = after.CancelReason ?? "cancelled";
+            board.Track(after.Id, after.TokenHash!, cancel);
         }
 
-        return response;
+        return Answer(cancel);
+    }
+
+    private static HeartbeatResponse Answer(CancelState cancel) => cancel.RequestedAt is null
+        ? new HeartbeatResponse()
+        : new HeartbeatResponse { CancelRequested = true, CancelReason = cancel.Reason ?? "cancelled" };
+
+    /// <summary>Not a connected job's own token: these checks fail the call with the status that says why.</summary>
+    private RpcException Refusal(ServerCallContext context, string jobId)
+    {
+        var job = authenticator.Authenticate(context, jobId);
+        JobStateChecks.EnsureConnected(job);
+        return new RpcException(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again.");
     }
 
     public async Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
@@ -101,6 +115,7 @@ internal sealed partial class WorkerService(
             JobStateChecks.EnsureConnected(job);
             if (await store.StoreResultAsync(job.Id, job.State, result, timeProvider.GetUtcNow()))
             {
+                board.Evict(job.Id);
                 Log.ResultReported(logger, job.Id, result.Key.Status);
                 return new ReportResultResponse { JobState = JobStates.ToName(result.Target) };
             }
