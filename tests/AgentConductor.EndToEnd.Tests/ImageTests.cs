@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
@@ -51,7 +49,7 @@ public sealed class ImageTests : IAsyncDisposable
             File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111); // the conductor runs as uid 10001
         }
 
-        var (apiPort, workerPort) = (FreePort(), FreePort());
+        var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
         var fakeCodex = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js");
         var name = "agent-conductor-" + _instance;
         string[] settings =
@@ -107,12 +105,6 @@ public sealed class ImageTests : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> InspectAsync(string container, string format)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
@@ -45,7 +44,7 @@ public sealed class SigtermTests : IDisposable
     [Fact]
     public async Task Sigterm_WithoutTheFlag_ExitsWithoutDrainingAndTheNextConductorReadoptsTheWorker()
     {
-        var (apiPort, workerPort) = (FreePort(), FreePort());
+        var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
         var first = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl);
         string jobId;
         int workerPid;
@@ -132,12 +131,6 @@ public sealed class SigtermTests : IDisposable
         return kill.ExitCode;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The conductor binary in a folder of its own; its workers run the scripted agent in its "hang" mode.</summary>
     private sealed class RunningConductor : IDisposable

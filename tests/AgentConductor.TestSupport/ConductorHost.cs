@@ -170,19 +170,7 @@ internal sealed class ConductorHost : IAsyncDisposable
         return statements.Execute(sql, parameters);
     }
 
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var connection = Database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var result = command.ExecuteScalar();
-        return result is DBNull ? null : result;
-    }
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Database.Scalar(sql, parameters);
 
     public List<string> Strings(string sql, params (string Name, object? Value)[] parameters)
     {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using AgentConductor.TestSupport;
 
 namespace AgentConductor.Benchmarks.Load;
 
@@ -65,7 +64,7 @@ internal sealed class ConductorUnderLoad : IAsyncDisposable
     /// <param name="workerLifetime">How long each sleeping worker lives if nothing kills it (a bound should this process die hard).</param>
     public static ConductorUnderLoad Start(string folder, LoadSettings settings, TimeSpan workerLifetime)
     {
-        var (apiPort, workerPort) = (FreePort(), FreePort());
+        var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -232,12 +231,5 @@ internal sealed class ConductorUnderLoad : IAsyncDisposable
                 _log.WriteLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

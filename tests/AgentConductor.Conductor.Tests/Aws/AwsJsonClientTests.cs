@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.TestSupport;
@@ -117,7 +116,7 @@ public sealed class AwsJsonClientTests : IAsyncDisposable
     [Fact]
     public async Task Send_NothingListening_RetriesThenThrowsTheTransportError()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var endpoint = AwsEndpoint.Resolve(Service, "us-east-1", $"http://127.0.0.1:{port}/");
         var client = new AwsJsonClient(_http, endpoint, Credentials(), FastRetry, TimeProvider.System, _log);
 
@@ -129,12 +128,6 @@ public sealed class AwsJsonClientTests : IAsyncDisposable
 
     private static StaticAwsCredentials Credentials() => new(FakeAwsJsonServer.AccessKey, FakeAwsJsonServer.SecretKey);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task<AwsJsonClient> StartAsync(IAwsCredentials? credentials = null)
     {

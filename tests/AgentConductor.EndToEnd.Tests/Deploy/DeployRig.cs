@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
@@ -24,13 +23,13 @@ internal sealed class DeployRig : IDisposable
         Directory.CreateDirectory(DataFolder);
         Directory.CreateDirectory(StandInFolder);
         var remote = BareRepository.Create(_directory);
-        var apiPort = FreePort();
+        var apiPort = FreePort.Next();
         ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
         Http = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(10) };
         File.WriteAllLines(Path.Combine(StandInFolder, "conductor.args"),
         [
             $"--Urls={ApiUrl}",
-            $"--WorkerApi:Urls=http://127.0.0.1:{FreePort()}",
+            $"--WorkerApi:Urls=http://127.0.0.1:{FreePort.Next()}",
             $"--Storage:DatabasePath={Path.Combine(DataFolder, "conductor.db")}",
             $"--Shutdown:FlagPath={FlagPath}",
             $"--Shutdown:ReadyPath={ReadyPath}",
@@ -173,12 +172,5 @@ internal sealed class DeployRig : IDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

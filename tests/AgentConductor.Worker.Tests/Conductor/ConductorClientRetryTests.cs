@@ -1,6 +1,4 @@
 using AgentConductor.TestSupport;
-using System.Net;
-using System.Net.Sockets;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Conductor;
@@ -106,7 +104,7 @@ public sealed class ConductorClientRetryTests
     [Fact]
     public async Task HandshakeAsync_NothingListening_RetriedAsTransientThenUnreachable()
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var clock = new ObservedTimeProvider();
         var options = ConductorClients.WithoutDeadlines();
         options.MaxTotalWait = TimeSpan.FromSeconds(5);
@@ -124,7 +122,7 @@ public sealed class ConductorClientRetryTests
     [Fact]
     public async Task HandshakeAsync_ConductorStartsDuringBackoff_Succeeds()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var clock = new ObservedTimeProvider();
         using var client = ConductorClients.Create(new Uri($"http://127.0.0.1:{port}"), clock);
 
@@ -152,12 +150,5 @@ public sealed class ConductorClientRetryTests
         Assert.Equal("succeeded", (await report).JobState);
         Assert.Equal(2, delays.Count);
         Assert.Equal(3, server.Calls("ReportResult"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -63,19 +63,7 @@ internal sealed class SqsIntakeRig : IDisposable
 
     public long Count(string table, string where = "1 = 1") => (long)Scalar($"SELECT count(*) FROM {table} WHERE {where}")!;
 
-    public object? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var connection = Database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var result = command.ExecuteScalar();
-        return result is DBNull ? null : result;
-    }
+    public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Database.Scalar(sql, parameters);
 
     public void Dispose()
     {
