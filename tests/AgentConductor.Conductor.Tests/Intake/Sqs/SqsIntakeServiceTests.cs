@@ -81,8 +81,8 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
         await Emulator.SendAsync(queue, Messages.TicketCreated("PAY-102", T0), Ct);
         await Task.Delay(TimeSpan.FromSeconds(2.5), Ct); // two long polls' worth: a poller that ignored the gate would have taken it
 
-        var waiting = await Emulator.Client.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages"], Ct);
-        Assert.Equal("1", waiting["ApproximateNumberOfMessages"]);
+        var waiting = await Emulator.Client.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"], Ct);
+        Assert.Equal(("1", "0"), (waiting["ApproximateNumberOfMessages"], waiting["ApproximateNumberOfMessagesNotVisible"]));
         Assert.Empty(host.Strings("SELECT id FROM jobs WHERE ticket_key = 'PAY-102'"));
 
         await File.WriteAllTextAsync(host.FlagPath, "false\n", Ct);

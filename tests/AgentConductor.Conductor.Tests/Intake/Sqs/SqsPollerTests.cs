@@ -152,8 +152,7 @@ public sealed class SqsPollerTests(SqsEmulatorFixture fixture) : IClassFixture<S
         Assert.Equal(SqsPollResult.GateClosed, closed);
         Assert.Equal(0, _client.Receives);
         Assert.Equal("paused", _rig.Status.Snapshot().State);
-        var waiting = await Emulator.Client.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages"], Ct);
-        Assert.Equal("1", waiting["ApproximateNumberOfMessages"]);
+        Assert.Equal(1, await Emulator.CountAsync(queue, Ct));
 
         // A gate closed by a flag that was already true at startup reopens when the flag turns false.
         _rig.Restart();
