@@ -9,8 +9,8 @@ namespace AgentConductor.Benchmarks.Scheduling;
 
 /// <summary>
 /// Durable scheduling throughput (every batch committed with the production settings: WAL, synchronous=FULL)
-/// next to raw SQLite inserts of the same bodies with the same settings, and the per-event cost with a small
-/// and a large history already stored.
+/// next to raw SQLite inserts of the same bodies with the same settings, next to the floor of what scheduling must
+/// write (<see cref="RequiredRowsCopy"/>), and the per-event cost with a small and a large history already stored.
 /// </summary>
 internal static class SchedulingBenchmark
 {
@@ -21,21 +21,29 @@ internal static class SchedulingBenchmark
         Directory.CreateDirectory(folder);
         Console.WriteLine($"scheduling benchmark: {events:N0} events per measurement, median of {rounds} rounds, database in {folder}");
         Console.WriteLine();
-        Console.WriteLine($"{"batch",6} {"raw inserts/s",14} {"scheduled events/s",19} {"ratio",6}");
+        Console.WriteLine($"{"batch",6} {"raw inserts/s",14} {"scheduled events/s",19} {"ratio",6} {"required rows, events/s",24} {"floor ratio",12} {"scheduled/floor",16}");
         foreach (var batch in batchSizes)
         {
             var raws = new List<double>();
             var schedules = new List<double>();
+            var floors = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 raws.Add(RawInserts(events, batch, Path.Combine(folder, $"raw-{batch}.db")));
-                schedules.Add(await ScheduleAsync(events, batch, Path.Combine(folder, $"sched-{batch}.db"), cancellationToken));
+                var scheduledPath = Path.Combine(folder, $"sched-{batch}.db");
+                schedules.Add(await ScheduleAsync(events, batch, scheduledPath, cancellationToken));
+                var floorPath = Path.Combine(folder, $"floor-{batch}.db");
+                Reset(floorPath);
+                floors.Add(RequiredRowsCopy.Measure(scheduledPath, batch, floorPath));
             }
 
             var raw = Median(raws);
             var scheduled = Median(schedules);
-            Console.WriteLine($"{batch,6} {raw,14:N0} {scheduled,19:N0} {scheduled / raw,6:F2}");
+            var floor = Median(floors);
+            Console.WriteLine($"{batch,6} {raw,14:N0} {scheduled,19:N0} {scheduled / raw,6:F2} {floor,24:N0} {floor / raw,12:F2} {scheduled / floor,16:F2}");
         }
+
+        Console.WriteLine("(required rows: the rows the scheduled run stored, inserted again with no reads and no rules: the floor of its writes)");
 
         Console.WriteLine();
         Console.WriteLine($"parsing alone (no storage): {ParseOnly(events):N0} events/s");
