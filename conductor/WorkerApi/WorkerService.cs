@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.TaskFiles;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.WorkerApi;
@@ -88,9 +89,18 @@ internal sealed partial class WorkerService(
         return Answer(cancel);
     }
 
-    private static HeartbeatResponse Answer(CancelState cancel) => cancel.RequestedAt is null
-        ? new HeartbeatResponse()
-        : new HeartbeatResponse { CancelRequested = true, CancelReason = cancel.Reason ?? "cancelled" };
+    // Every answer names the configured interval, so running workers follow a conductor deployed with a new one.
+    private HeartbeatResponse Answer(CancelState cancel)
+    {
+        var answer = new HeartbeatResponse { NextHeartbeatInterval = Duration.FromTimeSpan(options.Value.HeartbeatInterval) };
+        if (cancel.RequestedAt is not null)
+        {
+            answer.CancelRequested = true;
+            answer.CancelReason = cancel.Reason ?? "cancelled";
+        }
+
+        return answer;
+    }
 
     /// <summary>Not a connected job's own token: these checks fail the call with the status that says why.</summary>
     private RpcException Refusal(ServerCallContext context, string jobId)

@@ -33,6 +33,22 @@ public sealed class WorkerLifecycleTests
     }
 
     [Fact]
+    public async Task Heartbeat_EveryAnswer_NamesTheConfiguredInterval()
+    {
+        await using var host = await ConductorHost.StartAsync(["--WorkerApi:HeartbeatInterval=00:00:45"], cancellationToken: Ct);
+        var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
+        var request = new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent };
+
+        // The first answer comes from the durable path (connected -> running), the second from the in-memory board.
+        var first = await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, request, ConductorHost.Bearer(token), Ct);
+        var second = await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, request, ConductorHost.Bearer(token), Ct);
+
+        Assert.Equal("running", host.State(jobId));
+        Assert.Equal(TimeSpan.FromSeconds(45), first.NextHeartbeatInterval.ToTimeSpan());
+        Assert.Equal(TimeSpan.FromSeconds(45), second.NextHeartbeatInterval.ToTimeSpan());
+    }
+
+    [Fact]
     public async Task Heartbeat_PreparingPhase_StaysConnected()
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
