@@ -14,13 +14,17 @@ public sealed class DeadlineAndCancellationTests
     public async Task UnaryAsync_DeadlineExpires_ClientGetsDeadlineExceededAndServerTokenFires()
     {
         var serverCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await GrpcTestServer.StartAsync(e => MapWaitingEcho(e, serverCancelled), cancellationToken: Ct);
+        var serverStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await GrpcTestServer.StartAsync(e => MapWaitingEcho(e, serverCancelled, serverStarted), cancellationToken: Ct);
         using var channel = server.CreateChannel();
 
+        // Long enough for the call to reach the server on a loaded machine: a deadline that passes before the call
+        // is sent fails it without calling the server at all (see UnaryAsync_DeadlineAlreadyPassed_FailsWithoutCallingServer).
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(200)), Ct));
+            TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)), Ct));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.True(serverStarted.Task.IsCompleted, "the call reached the server before its deadline");
         await serverCancelled.Task.WaitAsync(Patience, Ct);
     }
 
