@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Extensions.Options;
@@ -39,16 +40,33 @@ internal sealed partial class Reconciler(
             }
         }
 
-        foreach (var job in store.InStates(Watched))
+        var jobs = store.InStates(Watched).ToList();
+        var statuses = await WorkerStatusLookup.ForJobsAsync(launcher, jobs, cancellationToken);
+        foreach (var failure in statuses.Failures)
+        {
+            Log.StatusCheckFailed(logger, failure.References.Count, WorkerStatusLookup.JobIdsOf(jobs, failure.References), failure.Error);
+        }
+
+        foreach (var job in jobs)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            WorkerStatus? status;
+            if (job.LauncherRef is not { } reference)
+            {
+                status = WorkerStatus.Gone("the job has no launcher reference");
+            }
+            else if (!statuses.TryGet(reference, out status))
+            {
+                continue; // the launcher could not be asked about it this pass (logged above)
+            }
+
             try
             {
-                await CheckAsync(job, cancellationToken);
+                await CheckAsync(job, status, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One job the launcher cannot answer for must not hold up the others.
+                // One job that cannot be decided (its stop failed) must not hold up the others.
                 Log.CheckFailed(logger, job.Id, ex);
             }
         }
@@ -69,14 +87,22 @@ internal sealed partial class Reconciler(
         }
 
         var now = time.GetUtcNow();
-        foreach (var job in active.Values.Where(j => j.State is JobState.Connected or JobState.Running && j.LauncherRef is not null))
+        var live = active.Values.Where(j => j.State is JobState.Connected or JobState.Running && j.LauncherRef is not null).ToList();
+        var statuses = await WorkerStatusLookup.ForJobsAsync(launcher, live, cancellationToken);
+        foreach (var job in live)
         {
             // A live worker reconnects with its token; it gets a full heartbeat window from the restart on.
-            if (await launcher.GetStatusAsync(job.LauncherRef!, cancellationToken) is WorkerStatus.RunningStatus)
+            if (statuses.TryGet(job.LauncherRef!, out var status) && status is WorkerStatus.RunningStatus)
             {
                 store.Update(job.Id, "last_seen_at = max(coalesce(last_seen_at, 0), @now)", [job.State], ("@now", UnixTime.ToMs(now)));
                 Log.Adopted(logger, job.Id, job.LauncherRef!);
             }
+        }
+
+        if (statuses.Failures.Count > 0)
+        {
+            // Adoption is tried again next pass, for the workers it could not ask about.
+            ExceptionDispatchInfo.Throw(statuses.Failures[0].Error);
         }
     }
 
@@ -87,12 +113,9 @@ internal sealed partial class Reconciler(
     private static bool IsOrphan(KnownWorker worker, JobRecord? job) =>
         job is null || (job.State != JobState.Launching && job.LauncherRef != worker.Reference);
 
-    private async Task CheckAsync(JobRecord job, CancellationToken cancellationToken)
+    private async Task CheckAsync(JobRecord job, WorkerStatus status, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var status = job.LauncherRef is { } reference
-            ? await launcher.GetStatusAsync(reference, cancellationToken)
-            : WorkerStatus.Gone("the job has no launcher reference");
         var now = time.GetUtcNow();
         var launchedAt = job.LaunchedAt ?? job.CreatedAt;
         if (status is not WorkerStatus.RunningStatus)
@@ -219,6 +242,9 @@ internal sealed partial class Reconciler(
 
         [LoggerMessage(EventId = 415, EventName = "JobCheckFailed", Level = LogLevel.Error, Message = "Checking job {JobId} failed; it is checked again on the next pass")]
         public static partial void CheckFailed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 417, EventName = "JobStatusCheckFailed", Level = LogLevel.Error, Message = "Asking the launcher about the workers of {Count} jobs failed; they are checked again on the next pass: {JobIds}")]
+        public static partial void StatusCheckFailed(ILogger logger, int count, string jobIds, Exception exception);
 
         [LoggerMessage(EventId = 416, EventName = "WorkerAdoptionFailed", Level = LogLevel.Error, Message = "Listing the launcher's workers after the restart failed; active jobs are checked meanwhile and the listing is tried again every pass")]
         public static partial void AdoptFailed(ILogger logger, Exception exception);

@@ -11,6 +11,13 @@ internal interface ILauncher
 
     Task<WorkerStatus> GetStatusAsync(string reference, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The status of each worker in <paramref name="references"/>, in as few calls as the launcher's API allows. A worker
+    /// it could not ask about (a throttled call) is in <see cref="WorkerStatuses.Failures"/>, never guessed; only the
+    /// caller's cancellation throws.
+    /// </summary>
+    Task<WorkerStatuses> GetStatusesAsync(IReadOnlyCollection<string> references, CancellationToken cancellationToken);
+
     /// <summary>Asks the worker to stop (interrupt), waits up to <paramref name="grace"/>, then kills it.</summary>
     Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken);
 

@@ -23,7 +23,6 @@ internal sealed partial class EcsLauncher(EcsClient ecs, IOptions<EcsLauncherOpt
     public const string StopReason = "Stopped by agent-conductor: the job was cancelled, timed out, or its worker was lost";
     public const string SupersededReason = "Stopped by agent-conductor: superseded by a relaunch of the same job with a new job token";
 
-
     public async Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -65,18 +64,51 @@ internal sealed partial class EcsLauncher(EcsClient ecs, IOptions<EcsLauncherOpt
     {
         if (!EcsTaskStatus.IsTaskArn(reference))
         {
-            return WorkerStatus.Gone($"'{reference}' is not an ECS task ARN (was the job launched by another launcher?)");
+            return EcsTaskStatus.NotATask(reference);
         }
 
         var answer = await ecs.DescribeTasksAsync(new DescribeTasksRequest(options.Value.Cluster, [reference]), cancellationToken);
-        if (answer.Tasks.FirstOrDefault(t => t.TaskArn == reference) is { } task)
+        return EcsTaskStatus.In(answer, reference, options.Value.ContainerName);
+    }
+
+    /// <summary>
+    /// One DescribeTasks per 100 task ARNs. A call that fails (after the client's retries) leaves out only its own tasks;
+    /// the others are still asked about.
+    /// </summary>
+    public async Task<WorkerStatuses> GetStatusesAsync(IReadOnlyCollection<string> references, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var statuses = new WorkerStatuses();
+        var arns = new List<string>();
+        foreach (var reference in references.Distinct(StringComparer.Ordinal))
         {
-            return EcsTaskStatus.Of(task, options.Value.ContainerName);
+            if (EcsTaskStatus.IsTaskArn(reference))
+            {
+                arns.Add(reference);
+            }
+            else
+            {
+                statuses.Add(reference, EcsTaskStatus.NotATask(reference));
+            }
         }
 
-        var failure = answer.Failures.FirstOrDefault();
-        return WorkerStatus.Gone(
-            $"ECS does not know task {EcsTaskStatus.Id(reference)} ({failure?.Reason ?? "not returned"}); stopped tasks are kept for about an hour");
+        foreach (var chunk in arns.Chunk(DescribeTasksRequest.MaxTasks))
+        {
+            try
+            {
+                var answer = await ecs.DescribeTasksAsync(new DescribeTasksRequest(settings.Cluster, chunk), cancellationToken);
+                foreach (var arn in chunk)
+                {
+                    statuses.Add(arn, EcsTaskStatus.In(answer, arn, settings.ContainerName));
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                statuses.Fail(chunk, ex);
+            }
+        }
+
+        return statuses;
     }
 
     /// <summary>

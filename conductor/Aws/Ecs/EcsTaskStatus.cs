@@ -28,6 +28,25 @@ internal static class EcsTaskStatus
     }
 
     /// <summary>
+    /// The status of <paramref name="taskArn"/> in a DescribeTasks answer; a task the answer does not hold (reported
+    /// <c>MISSING</c>, or left out) is gone.
+    /// </summary>
+    public static WorkerStatus In(DescribeTasksResponse answer, string taskArn, string containerName)
+    {
+        if (answer.Tasks.FirstOrDefault(t => t.TaskArn == taskArn) is { } task)
+        {
+            return Of(task, containerName);
+        }
+
+        var failure = answer.Failures.FirstOrDefault(f => f.Arn == taskArn);
+        return WorkerStatus.Gone($"ECS does not know task {Id(taskArn)} ({failure?.Reason ?? "not returned"}); stopped tasks are kept for about an hour");
+    }
+
+    /// <summary>A reference that is no task ARN names no ECS task: gone, without asking ECS.</summary>
+    public static WorkerStatus NotATask(string reference) =>
+        WorkerStatus.Gone($"'{reference}' is not an ECS task ARN (was the job launched by another launcher?)");
+
+    /// <summary>
     /// The job a task was started for: its <c>JOB_ID</c> override (always there), else its job-id tag (ECS deletes the
     /// tags of a task stopped with StopTask).
     /// </summary>

@@ -66,6 +66,9 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
             : throw new DockerCliException($"cannot read the state of container {reference}: {result.Error}");
     }
 
+    public Task<WorkerStatuses> GetStatusesAsync(IReadOnlyCollection<string> references, CancellationToken cancellationToken) =>
+        WorkerStatuses.OneByOneAsync(references, GetStatusAsync, cancellationToken);
+
     public async Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken)
     {
         var seconds = (int)Math.Ceiling(Math.Max(0, grace.TotalSeconds));

@@ -67,6 +67,9 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
     public Task<WorkerStatus> GetStatusAsync(string reference, CancellationToken cancellationToken) =>
         Task.FromResult(Status(reference));
 
+    public Task<WorkerStatuses> GetStatusesAsync(IReadOnlyCollection<string> references, CancellationToken cancellationToken) =>
+        WorkerStatuses.OneByOneAsync(references, GetStatusAsync, cancellationToken);
+
     public async Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken)
     {
         if (FindPid(reference) is not { } pid)

@@ -17,7 +17,10 @@ public sealed partial class FakeEcs
             {
                 var response = _injected[injected].Response;
                 _injected.RemoveAt(injected);
-                return response;
+                if (response is not null)
+                {
+                    return response;
+                }
             }
 
             try

@@ -21,7 +21,8 @@ public sealed partial class FakeEcs : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<FakeEcsTask> _tasks = [];
     private readonly Dictionary<string, TokenUse> _tokens = new(StringComparer.Ordinal);
-    private readonly List<(string Operation, FakeAwsResponse Response)> _injected = [];
+    // A null response lets that call through as usual (the calls before an injected error).
+    private readonly List<(string Operation, FakeAwsResponse? Response)> _injected = [];
     private readonly Queue<(string Reason, string? Detail)> _capacityFailures = new();
     private FakeAwsJsonServer _server = null!;
     private int _serverErrorsAfterStart;
@@ -92,8 +93,12 @@ public sealed partial class FakeEcs : IAsyncDisposable
     /// <summary>The next RunTask that would start a task answers with this failure instead (capacity, placement).</summary>
     public void FailNextRunTask(string reason, string? detail = null) => Locked(() => _capacityFailures.Enqueue((reason, detail)));
 
-    public void ThrottleNext(string operation, int times = 1) =>
+    /// <summary>After <paramref name="after"/> calls answered as usual, the next <paramref name="times"/> calls are throttled.</summary>
+    public void ThrottleNext(string operation, int times = 1, int after = 0)
+    {
+        Inject(operation, after, null);
         Inject(operation, times, FakeAwsResponse.Error("ThrottlingException", "Rate exceeded"));
+    }
 
     /// <summary>The next <paramref name="operation"/> is answered with this error (ClientException, AccessDeniedException ...).</summary>
     public void RejectNext(string operation, string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest) =>
@@ -176,7 +181,7 @@ public sealed partial class FakeEcs : IAsyncDisposable
         task.StoppedAt = Time.GetUtcNow();
     }
 
-    private void Inject(string operation, int times, FakeAwsResponse response) => Locked(() =>
+    private void Inject(string operation, int times, FakeAwsResponse? response) => Locked(() =>
     {
         for (var i = 0; i < times; i++)
         {

@@ -24,6 +24,15 @@ internal sealed class FakeLauncher : ILauncher
     /// <summary>Listed besides <see cref="Workers"/>: workers whose reference is not <see cref="ReferenceOf"/> their job (ECS tasks).</summary>
     public ConcurrentQueue<KnownWorker> Listed { get; } = new();
 
+    /// <summary>The references of every <see cref="GetStatusesAsync"/> call, in order.</summary>
+    public ConcurrentQueue<IReadOnlyList<string>> StatusBatches { get; } = new();
+
+    /// <summary>
+    /// Workers <see cref="GetStatusesAsync"/> cannot ask about, with the error that leaves them out; workers sharing one
+    /// error instance fail together, like the tasks of one throttled ECS call.
+    /// </summary>
+    public ConcurrentDictionary<string, Exception> StatusFailures { get; } = new(StringComparer.Ordinal);
+
     /// <summary>When set, <see cref="ListAsync"/> throws it (a launcher that cannot list its workers).</summary>
     public Exception? ListFailure { get; set; }
 
@@ -59,6 +68,31 @@ internal sealed class FakeLauncher : ILauncher
         Workers.TryGetValue(reference, out var status)
             ? Task.FromResult(status)
             : throw new InvalidOperationException($"FakeLauncher never launched {reference}.");
+
+    /// <summary>Strict: an empty batch, a reference twice or one never launched is a caller's bug and throws.</summary>
+    public Task<WorkerStatuses> GetStatusesAsync(IReadOnlyCollection<string> references, CancellationToken cancellationToken)
+    {
+        StatusBatches.Enqueue([.. references]);
+        if (references.Count == 0 || references.Distinct(StringComparer.Ordinal).Count() != references.Count)
+        {
+            throw new ArgumentException($"FakeLauncher expects distinct references, at least one; got [{string.Join(", ", references)}].", nameof(references));
+        }
+
+        var statuses = new WorkerStatuses();
+        foreach (var failure in references.Where(StatusFailures.ContainsKey).GroupBy(r => StatusFailures[r]))
+        {
+            statuses.Fail([.. failure], failure.Key);
+        }
+
+        foreach (var reference in references.Where(r => !StatusFailures.ContainsKey(r)))
+        {
+            statuses.Add(reference, Workers.TryGetValue(reference, out var status)
+                ? status
+                : throw new InvalidOperationException($"FakeLauncher never launched {reference}."));
+        }
+
+        return Task.FromResult(statuses);
+    }
 
     public Task StopAsync(string reference, TimeSpan grace, CancellationToken cancellationToken)
     {

@@ -57,6 +57,8 @@ internal sealed class JobsHarness : IDisposable
 
     public ListLogger<Dispatcher> DispatcherLog { get; } = new();
 
+    public ListLogger<Reconciler> ReconcilerLog { get; } = new();
+
     /// <summary>A new ticket job (one second after the previous message); returns its id.</summary>
     public async Task<string> AddTicketAsync(string key)
     {
@@ -129,7 +131,7 @@ internal sealed class JobsHarness : IDisposable
         new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress), Time, DispatcherLog);
 
     private Reconciler NewReconciler() =>
-        new(Store, Launcher, Signal, Options.Create(ReconcileOptions), Time, new ListLogger<Reconciler>());
+        new(Store, Launcher, Signal, Options.Create(ReconcileOptions), Time, ReconcilerLog);
 
     private DateTimeOffset Next()
     {
