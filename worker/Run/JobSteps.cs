@@ -40,6 +40,14 @@ internal sealed class JobSteps(
         {
             return JobOutcome.Fail(WorkerExitCodes.TaskFilesInvalid, "task_files", ex.Message);
         }
+        catch (ConductorUnreachableException ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.ConductorUnreachable, "conductor_unreachable", ex.Message);
+        }
+        catch (ConductorRejectedException ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.ConductorRejected, "conductor_rejected", ex.Message);
+        }
         catch (OperationCanceledException)
         {
             return Cancelled();

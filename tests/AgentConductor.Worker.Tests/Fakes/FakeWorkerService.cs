@@ -41,6 +41,9 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     /// <summary>Every handshake request received, in order.</summary>
     public ConcurrentQueue<HandshakeRequest> Handshakes { get; } = new();
 
+    /// <summary>Every ReportResult request received, in order.</summary>
+    public ConcurrentQueue<ReportResultRequest> Results { get; } = new();
+
     /// <summary>Every progress update received, in order.</summary>
     public ConcurrentQueue<ProgressUpdate> ProgressUpdates { get; } = new();
 
@@ -126,6 +129,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         }
 
         var job = new JobSpec { JobId = JobId, Kind = JobKind.Ticket, BranchName = $"agent/{JobId}/fix", Title = "Fix it" };
+        job.Repositories.Add(new Repository { CloneUrl = "https://github.example/acme/app.git", BaseBranch = "main" });
         job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
         return new HandshakeResponse { Job = job };
     }
@@ -177,6 +181,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     private Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
     {
         Admit("ReportResult", request.JobId, context);
+        Results.Enqueue(request);
         return Task.FromResult(new ReportResultResponse { JobState = request.Status == ResultStatus.Succeeded ? "succeeded" : "failed" });
     }
 
