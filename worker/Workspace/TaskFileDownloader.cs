@@ -45,22 +45,20 @@ internal sealed partial class TaskFileDownloader(IConductorClient conductor, ILo
             }
             catch (ConductorUnreachableException) when (expected.Count > 0 && progress.MessageArrived && !cancellationToken.IsCancellationRequested)
             {
-                var done = downloaded.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-                var left = expectedFiles.Select(f => f.Path).Where(p => !done.Contains(p)).ToList();
-                if (left.Count == 0)
-                {
-                    break; // cut after the last file was verified: nothing is missing
-                }
-
+                var wasResume = request.Paths.Count > 0;
                 if (downloaded.Count > completedBefore)
                 {
                     resumesWithoutProgress = 0;
                 }
-                else if (request.Paths.Count > 0 && ++resumesWithoutProgress >= MaxResumesWithoutProgress)
+                else if (wasResume && ++resumesWithoutProgress >= MaxResumesWithoutProgress)
                 {
                     throw;
                 }
 
+                // Never empty: a file is completed only when the next header or the end of the stream arrives, so a
+                // cut always leaves at least the file it interrupted.
+                var done = downloaded.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+                var left = expectedFiles.Select(f => f.Path).Where(p => !done.Contains(p)).ToList();
                 Log.Resuming(logger, left.Count, string.Join(", ", left), downloaded.Count, expected.Count);
                 request = new DownloadTaskFilesRequest { Paths = { left } };
             }
