@@ -5,13 +5,14 @@ using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
 using AgentConductor.Worker.Workspace;
+using Microsoft.Extensions.Logging;
 
 namespace AgentConductor.Worker.Run;
 
 /// <summary>The work of one job in a fresh workspace; every failure becomes a <see cref="JobOutcome"/>, never an exception.</summary>
 internal sealed class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
-    HeartbeatLoop heartbeat, ProgressPump progress)
+    HeartbeatLoop heartbeat, ProgressPump progress, ILogger logger)
 {
     private string TaskFolder => Path.Combine(settings.WorkDirectory, "task");
 
@@ -33,11 +34,19 @@ internal sealed class JobSteps(
             }
 
             progress.Log($"downloading {spec.TaskFiles.Count} task files");
-            await new TaskFileDownloader(conductor).DownloadAsync(TaskFolder, spec.TaskFiles, cancellationToken);
+            await new TaskFileDownloader(conductor, logger).DownloadAsync(TaskFolder, spec.TaskFiles, cancellationToken);
         }
         catch (TaskFileException ex)
         {
             return JobOutcome.Fail(WorkerExitCodes.TaskFilesInvalid, "task_files", ex.Message);
+        }
+        catch (ConductorUnreachableException ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.ConductorUnreachable, "conductor_unreachable", ex.Message);
+        }
+        catch (ConductorRejectedException ex)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.ConductorRejected, "conductor_rejected", ex.Message);
         }
         catch (OperationCanceledException)
         {

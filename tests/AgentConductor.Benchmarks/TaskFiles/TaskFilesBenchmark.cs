@@ -44,7 +44,7 @@ internal static class TaskFilesBenchmark
             Console.WriteLine($"task-files: handshake (assembling {sizeMiB} MiB of task files with SHA-256) {handshakeWatch.Elapsed.TotalSeconds:F1} s");
             memory.Reset();
             var watch = Stopwatch.StartNew();
-            var files = await new TaskFileDownloader(client).DownloadAsync(Path.Combine(folder, "workspace"), spec.TaskFiles, cancellationToken);
+            var files = await new TaskFileDownloader(client, NullLogger.Instance).DownloadAsync(Path.Combine(folder, "workspace"), spec.TaskFiles, cancellationToken);
             var seconds = watch.Elapsed.TotalSeconds;
             var bytes = files.Sum(f => f.Size);
             Console.WriteLine($"task-files: {files.Count} files, {bytes / 1048576.0:F0} MiB downloaded and verified in {seconds:F2} s = {bytes / 1e6 / seconds:F0} MB/s");

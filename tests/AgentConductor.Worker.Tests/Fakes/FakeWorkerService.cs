@@ -27,6 +27,8 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<StatusCode>> _failures = new();
     private readonly ConcurrentDictionary<string, StatusCode> _alwaysFail = new();
     private readonly ConcurrentDictionary<string, int> _calls = new();
+    private readonly ConcurrentDictionary<(string Method, int Call), StatusCode> _callFailures = new();
+    private readonly ConcurrentDictionary<string, (StreamCut Cut, int Times)> _cuts = new();
     private readonly TaskCompletionSource _firstHandshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
@@ -39,8 +41,14 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     /// <summary>Every handshake request received, in order.</summary>
     public ConcurrentQueue<HandshakeRequest> Handshakes { get; } = new();
 
+    /// <summary>Every ReportResult request received, in order.</summary>
+    public ConcurrentQueue<ReportResultRequest> Results { get; } = new();
+
     /// <summary>Every progress update received, in order.</summary>
     public ConcurrentQueue<ProgressUpdate> ProgressUpdates { get; } = new();
+
+    /// <summary>Every DownloadTaskFiles request received (including rejected ones), in order.</summary>
+    public ConcurrentQueue<DownloadTaskFilesRequest> DownloadRequests { get; } = new();
 
     /// <summary>The task files DownloadTaskFiles serves (and the handshake lists).</summary>
     public List<FakeTaskFile> Files { get; } = [];
@@ -87,6 +95,17 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     /// <summary>Every call of <paramref name="method"/> fails with <paramref name="status"/>.</summary>
     public void FailAlways(string method, StatusCode status) => _alwaysFail[method] = status;
 
+    /// <summary>Call number <paramref name="call"/> (1-based) of <paramref name="method"/> fails with <paramref name="status"/>.</summary>
+    public void FailCall(string method, int call, StatusCode status) => _callFailures[(method, call)] = status;
+
+    /// <summary>
+    /// The next <paramref name="times"/> times the file <paramref name="path"/> is served, the call ends after
+    /// <paramref name="afterBytes"/> of its bytes: with UNAVAILABLE (a transient failure whose trailers arrive after
+    /// every message sent), or with <paramref name="reset"/> an HTTP/2 RST_STREAM CANCEL, as when a conductor stops
+    /// (the client may then lose messages still in flight).
+    /// </summary>
+    public void CutDuring(string path, long afterBytes, int times = 1, bool reset = false) => _cuts[path] = (new StreamCut(afterBytes, reset), times);
+
     /// <summary>How many calls of <paramref name="method"/> arrived (including rejected ones).</summary>
     public int Calls(string method) => _calls.GetValueOrDefault(method);
 
@@ -110,14 +129,33 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         }
 
         var job = new JobSpec { JobId = JobId, Kind = JobKind.Ticket, BranchName = $"agent/{JobId}/fix", Title = "Fix it" };
+        job.Repositories.Add(new Repository { CloneUrl = "https://github.example/acme/app.git", BaseBranch = "main" });
         job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
         return new HandshakeResponse { Job = job };
     }
 
     private Task DownloadTaskFilesAsync(DownloadTaskFilesRequest request, IServerStreamWriter<TaskFileChunk> responses, ServerCallContext context)
     {
+        DownloadRequests.Enqueue(request);
         Admit("DownloadTaskFiles", request.JobId, context);
-        return FakeTaskFileStreamer.StreamAsync(RawChunks, Files, responses, context);
+        return FakeTaskFileStreamer.StreamAsync(RawChunks, Select(request.Paths), TakeCut, responses, context);
+    }
+
+    // Like the conductor: no paths means every file; otherwise exactly the paths asked for, in that order.
+    private List<FakeTaskFile> Select(IReadOnlyList<string> paths)
+        => paths.Count == 0
+            ? [.. Files]
+            : [.. paths.Select(p => Files.FirstOrDefault(f => f.Path == p) ?? throw new RpcException(StatusCode.NotFound, $"No task file '{p}'."))];
+
+    private StreamCut? TakeCut(FakeTaskFile file)
+    {
+        if (!_cuts.TryGetValue(file.Path, out var scripted) || scripted.Times <= 0)
+        {
+            return null;
+        }
+
+        _cuts[file.Path] = (scripted.Cut, scripted.Times - 1);
+        return scripted.Cut;
     }
 
     private Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
@@ -143,6 +181,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     private Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
     {
         Admit("ReportResult", request.JobId, context);
+        Results.Enqueue(request);
         return Task.FromResult(new ReportResultResponse { JobState = request.Status == ResultStatus.Succeeded ? "succeeded" : "failed" });
     }
 
@@ -161,6 +200,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         }
 
         if (method is not null && (_alwaysFail.TryGetValue(method, out var always)
+            || _callFailures.TryGetValue((method, number), out always)
             || (_failures.TryGetValue(method, out var queue) && queue.TryDequeue(out always))))
         {
             throw new RpcException(always, $"scripted {always}");

@@ -5,6 +5,7 @@ using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Tests.Fakes;
 using AgentConductor.Worker.Workspace;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentConductor.Worker.Tests.Workspace;
 
@@ -107,7 +108,7 @@ public sealed class TaskFileDownloaderTests : IAsyncLifetime
         var expected = new[] { _server.Files[0].ToInfo() };
         expected[0].Size = 4;
 
-        var ex = await Assert.ThrowsAsync<TaskFileException>(() => new TaskFileDownloader(_client).DownloadAsync(Workspace, expected, Ct));
+        var ex = await Assert.ThrowsAsync<TaskFileException>(() => new TaskFileDownloader(_client, NullLogger.Instance).DownloadAsync(Workspace, expected, Ct));
 
         Assert.Equal(TaskFileError.Mismatch, ex.Error);
         Assert.Empty(Directory.GetFiles(Workspace, "*", SearchOption.AllDirectories));
@@ -180,7 +181,7 @@ public sealed class TaskFileDownloaderTests : IAsyncLifetime
         _server.Files.Add(FakeTaskFile.Text("TASK.md", "a"));
         var expected = new[] { _server.Files[0].ToInfo(), FakeTaskFile.Text("job.json", "{}").ToInfo() };
 
-        var ex = await Assert.ThrowsAsync<TaskFileException>(() => new TaskFileDownloader(_client).DownloadAsync(Workspace, expected, Ct));
+        var ex = await Assert.ThrowsAsync<TaskFileException>(() => new TaskFileDownloader(_client, NullLogger.Instance).DownloadAsync(Workspace, expected, Ct));
 
         Assert.Equal(TaskFileError.Protocol, ex.Error);
         Assert.Equal("job.json", ex.Path);
@@ -189,7 +190,7 @@ public sealed class TaskFileDownloaderTests : IAsyncLifetime
     private async Task<IReadOnlyList<DownloadedTaskFile>> DownloadAsync(bool expected)
     {
         var infos = expected ? (await _client.HandshakeAsync(new HandshakeRequest(), Ct)).Job.TaskFiles.ToList() : [];
-        return await new TaskFileDownloader(_client).DownloadAsync(Workspace, infos, Ct);
+        return await new TaskFileDownloader(_client, NullLogger.Instance).DownloadAsync(Workspace, infos, Ct);
     }
 
     private static TaskFileChunk[] Raw(string path, string content)
