@@ -18,9 +18,11 @@ internal sealed partial class Reconciler(
 
     private bool _adopted;
     private bool _adoptFailing;
+    private DateTimeOffset? _startedAt;
 
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        _startedAt ??= time.GetUtcNow();
         if (!_adopted)
         {
             try
@@ -144,12 +146,12 @@ internal sealed partial class Reconciler(
                 Finish(job, CancelledState(job, requested), $"{CancelReason(job)}; stopped after {settings.CancelGrace}");
             }
         }
-        else if (job.State == JobState.Launched && now >= launchedAt + settings.HandshakeTimeout)
+        else if (job.State == JobState.Launched && now >= SinceStartup(launchedAt) + settings.HandshakeTimeout)
         {
             await StopAsync(job, cancellationToken);
             Lose(job, $"no handshake within Reconcile:HandshakeTimeout ({settings.HandshakeTimeout}) of launch");
         }
-        else if (job.State != JobState.Launched && now >= (job.LastSeenAt ?? launchedAt) + settings.HeartbeatTimeout)
+        else if (job.State != JobState.Launched && now >= SinceStartup(job.LastSeenAt ?? launchedAt) + settings.HeartbeatTimeout)
         {
             await StopAsync(job, cancellationToken);
             Lose(job, $"no heartbeat for Reconcile:HeartbeatTimeout ({settings.HeartbeatTimeout})");
@@ -161,6 +163,10 @@ internal sealed partial class Reconciler(
             Log.TimeoutCancelRequested(logger, job.Id, reason);
         }
     }
+
+    // A worker is not blamed for the time the conductor was down: its handshake and heartbeat windows start no earlier
+    // than this conductor's first pass, even when adoption could not ask the launcher about it.
+    private DateTimeOffset SinceStartup(DateTimeOffset at) => _startedAt is { } started && started > at ? started : at;
 
     // A cancel requested at or after the job's deadline is the timeout's own (or came too late to matter).
     private JobState CancelledState(JobRecord job, DateTimeOffset requestedAt) =>

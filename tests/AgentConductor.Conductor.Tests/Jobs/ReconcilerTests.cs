@@ -208,6 +208,34 @@ public sealed class ReconcilerTests
         Assert.Equal("fake/01orphan", Assert.Single(jobs.Launcher.Stops).Reference);
     }
 
+    [Fact]
+    public async Task RunOnce_AfterALongDowntimeWithoutAdoption_LiveWorkersGetFullWindowsFromTheRestart()
+    {
+        using var jobs = new JobsHarness(reconcile: NoRetry);
+        var connected = await LaunchAsync(jobs, "PAY-1");
+        jobs.Move(connected, JobState.Launched, JobState.Connected);
+        var launched = await LaunchAsync(jobs, "PAY-2"); // its worker retries the handshake while the conductor is down
+        jobs.Time.Advance(TimeSpan.FromHours(1)); // down far longer than both windows
+        jobs.Launcher.ListFailure = new InvalidOperationException("ListTasks failed: ThrottlingException");
+        jobs.Restart();
+
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+        jobs.Time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+        Assert.Equal((JobState.Connected, JobState.Launched), (jobs.State(connected), jobs.State(launched)));
+        Assert.Empty(jobs.Launcher.Stops);
+
+        jobs.Time.Advance(TimeSpan.FromSeconds(1));
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+        Assert.Equal((JobState.Lost, JobState.Launched), (jobs.State(connected), jobs.State(launched)));
+        Assert.Contains("no heartbeat", jobs.Reason(connected), StringComparison.Ordinal);
+
+        jobs.Time.Advance(TimeSpan.FromMinutes(8));
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(JobState.Lost, jobs.State(launched));
+        Assert.Contains("no handshake", jobs.Reason(launched), StringComparison.Ordinal);
+    }
+
     private static async Task<string> LaunchAsync(JobsHarness jobs, string key)
     {
         var id = await jobs.AddTicketAsync(key);
