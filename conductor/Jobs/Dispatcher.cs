@@ -9,7 +9,7 @@ namespace AgentConductor.Conductor.Jobs;
 /// Launches pending jobs in creation order within the caps and repository claims (<see cref="DispatchPlanner"/>).
 /// A launch is <c>pending -> launching</c> (a conditional update, so two dispatchers never launch one job), a fresh
 /// token, the launcher call, then <c>launching -> launched</c>. The first pass after startup relaunches jobs left in
-/// <c>launching</c> by a crash; launchers are idempotent by job id, so a worker that did start is not started twice.
+/// <c>launching</c> by a crash; a worker that did start then is replaced by the launcher, so a job never has two.
 /// </summary>
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,

@@ -1,8 +1,9 @@
 namespace AgentConductor.Conductor.Launching;
 
 /// <summary>
-/// Starts and stops workers (a local process, a Docker container, an ECS task). Launches are idempotent by job id:
-/// launching a job whose worker is already running returns that worker instead of starting a second one.
+/// Starts and stops workers (a local process, a Docker container, an ECS task). A job has at most one worker: a launch
+/// replaces a worker of the same job that still runs, since every launch carries a fresh token and that worker holds a
+/// revoked one (it could never connect).
 /// </summary>
 internal interface ILauncher
 {

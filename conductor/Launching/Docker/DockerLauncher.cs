@@ -24,15 +24,12 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
         try
         {
             await PruneAsync(cancellationToken);
-            switch (await InspectForLaunchAsync(name, cancellationToken))
+            // An earlier container of the job goes, even a running one: every launch carries a fresh token, so a worker
+            // still running for the job holds a revoked one (a launch that failed late, a crash while launching).
+            if (await InspectForLaunchAsync(name, cancellationToken) is { } earlier)
             {
-                case { Running: true }:
-                    Log.AlreadyRunning(logger, request.JobId, name);
-                    return new LaunchedWorker(name);
-                case { } earlier:
-                    await RemoveAsync(name, cancellationToken);
-                    Log.Replaced(logger, request.JobId, name, earlier.State);
-                    break;
+                await RemoveAsync(name, cancellationToken);
+                Log.Replaced(logger, request.JobId, name, earlier.State);
             }
 
             var run = DockerRunCommand.For(settings, request);
@@ -221,9 +218,6 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
     {
         [LoggerMessage(EventId = 460, EventName = "WorkerContainerStarted", Level = LogLevel.Information, Message = "Job {JobId}: container {Container} ({ContainerId}) started from {Image}")]
         public static partial void Started(ILogger logger, string jobId, string container, string containerId, string image);
-
-        [LoggerMessage(EventId = 461, EventName = "WorkerContainerAlreadyRunning", Level = LogLevel.Information, Message = "Job {JobId}: container {Container} already runs; not starting another")]
-        public static partial void AlreadyRunning(ILogger logger, string jobId, string container);
 
         [LoggerMessage(EventId = 462, EventName = "WorkerContainerReplaced", Level = LogLevel.Information, Message = "Job {JobId}: removed its earlier container {Container} ({State}) to start a new one")]
         public static partial void Replaced(ILogger logger, string jobId, string container, string state);

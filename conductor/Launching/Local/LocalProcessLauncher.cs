@@ -15,16 +15,31 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
     private readonly ConcurrentDictionary<string, LocalWorker> _started = new(StringComparer.Ordinal);
     private readonly Lock _launching = new();
 
-    public Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    /// <summary>How long a replaced worker gets to exit on its interrupt before it is killed; it has done no work yet.</summary>
+    public static readonly TimeSpan ReplacedWorkerGrace = TimeSpan.FromSeconds(2);
+
+    public async Task<LaunchedWorker> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (FindPid(request.JobId) is { } stale)
+        {
+            // Every launch carries a fresh token, so a worker still running for the job holds a revoked one (a launch
+            // that failed late, a crash while launching): it could never connect. It makes way for the new one.
+            Log.Replacing(logger, request.JobId, stale);
+            await StopAsync(request.JobId, ReplacedWorkerGrace, cancellationToken);
+        }
+
+        return Start(request);
+    }
+
+    private LaunchedWorker Start(LaunchRequest request)
+    {
         var files = Files(request.JobId);
         lock (_launching)
         {
             if (FindPid(request.JobId) is { } running)
             {
-                Log.AlreadyRunning(logger, request.JobId, running);
-                return Task.FromResult(new LaunchedWorker(request.JobId));
+                throw new LaunchException($"worker process {running} of job {request.JobId} still runs after it was told to stop", retryable: true);
             }
 
             var command = options.Value.ResolveCommand();
@@ -61,7 +76,7 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
             }
         }
 
-        return Task.FromResult(new LaunchedWorker(request.JobId));
+        return new LaunchedWorker(request.JobId);
     }
 
     public Task<WorkerStatus> GetStatusAsync(string reference, CancellationToken cancellationToken) =>
@@ -168,8 +183,8 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
         [LoggerMessage(EventId = 450, EventName = "WorkerStarted", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} started, output in {LogPath}")]
         public static partial void Started(ILogger logger, string jobId, int pid, string logPath);
 
-        [LoggerMessage(EventId = 451, EventName = "WorkerAlreadyRunning", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} already runs; not starting another")]
-        public static partial void AlreadyRunning(ILogger logger, string jobId, int pid);
+        [LoggerMessage(EventId = 451, EventName = "WorkerReplaced", Level = LogLevel.Information, Message = "Job {JobId}: stopping its earlier worker process {Pid} (it holds a revoked token) to start a new one")]
+        public static partial void Replacing(ILogger logger, string jobId, int pid);
 
         [LoggerMessage(EventId = 452, EventName = "WorkerStopped", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} stopped after the interrupt")]
         public static partial void Stopped(ILogger logger, string jobId, int pid);

@@ -34,16 +34,21 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task Launch_SameJobTwice_StartsOneProcess()
+    public async Task Launch_SameJobTwice_ReplacesTheFirstWorkerWhoseTokenIsRevoked()
     {
         var launcher = NewLauncher("echo started; exec sleep 30");
-
-        await launcher.LaunchAsync(Request("01twice"), CancellationToken.None);
         await launcher.LaunchAsync(Request("01twice"), CancellationToken.None);
         await WaitForLogAsync("01twice", "started");
+        var first = ReadPid("01twice");
 
-        Assert.Equal(1, _log.Count("WorkerStarted"));
-        Assert.Equal(1, _log.Count("WorkerAlreadyRunning"));
+        await launcher.LaunchAsync(Request("01twice"), CancellationToken.None);
+
+        var second = ReadPid("01twice");
+        Assert.NotEqual(first, second);
+        Assert.False(ProcessControl.BelongsTo(first, "01twice"), "the first worker is gone before the second starts");
+        Assert.True(ProcessControl.BelongsTo(second, "01twice"));
+        Assert.Equal((2, 1), (_log.Count("WorkerStarted"), _log.Count("WorkerReplaced")));
+        Assert.Equal(WorkerStatus.Running, await launcher.GetStatusAsync("01twice", CancellationToken.None));
         await launcher.StopAsync("01twice", TimeSpan.FromSeconds(5), CancellationToken.None);
     }
 
@@ -94,13 +99,11 @@ public sealed class LocalProcessLauncherTests : IDisposable
     {
         await NewLauncher(TrapsInterrupts).LaunchAsync(Request("01adopt"), CancellationToken.None);
         await WaitForLogAsync("01adopt", "ready");
-        var pid = int.Parse(File.ReadAllText(Path.Combine(_directory.Path, "01adopt", "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var pid = ReadPid("01adopt");
 
         var restarted = NewLauncher(TrapsInterrupts);
         var known = Assert.Single(await restarted.ListAsync(CancellationToken.None));
         Assert.Equal(("01adopt", "01adopt", WorkerStatus.Running), (known.JobId, known.Reference, known.Status));
-        await restarted.LaunchAsync(Request("01adopt"), CancellationToken.None);
-        Assert.Equal(1, _log.Count("WorkerAlreadyRunning"));
 
         await restarted.StopAsync("01adopt", TimeSpan.FromMilliseconds(300), CancellationToken.None);
 
@@ -108,6 +111,23 @@ public sealed class LocalProcessLauncherTests : IDisposable
         Assert.Equal(1, _log.Count("WorkerKilled"));
         // Gone, or Exited when the first launcher (still alive in this test process) recorded the exit code first.
         Assert.IsNotType<WorkerStatus.RunningStatus>(await restarted.GetStatusAsync("01adopt", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task NewLauncher_RelaunchOfAJobWhoseWorkerStillRuns_KillsTheStaleWorkerAfterTheGraceAndStartsANewOne()
+    {
+        await NewLauncher(TrapsInterrupts).LaunchAsync(Request("01stale"), CancellationToken.None);
+        await WaitForLogAsync("01stale", "ready");
+        var stale = ReadPid("01stale");
+
+        var restarted = NewLauncher("echo fresh; exec sleep 30"); // a crash while launching: the next conductor relaunches
+        await restarted.LaunchAsync(Request("01stale"), CancellationToken.None);
+
+        Assert.False(ProcessControl.BelongsTo(stale, "01stale"));
+        Assert.Equal(1, _log.Count("WorkerKilled")); // it ignored the interrupt for LocalProcessLauncher.ReplacedWorkerGrace
+        await WaitForLogAsync("01stale", "fresh");
+        Assert.NotEqual(stale, ReadPid("01stale"));
+        await restarted.StopAsync("01stale", TimeSpan.FromSeconds(5), CancellationToken.None);
     }
 
     [Fact]
@@ -171,6 +191,9 @@ public sealed class LocalProcessLauncherTests : IDisposable
 
     private LocalProcessLauncher NewLauncher(string script) =>
         new(Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", script], LogFolder = _directory.Path }), TimeProvider.System, _log);
+
+    private int ReadPid(string jobId) =>
+        int.Parse(File.ReadAllText(Path.Combine(_directory.Path, jobId, "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<string> WaitForLogAsync(string jobId, string text)
     {

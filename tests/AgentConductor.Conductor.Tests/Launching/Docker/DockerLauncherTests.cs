@@ -60,19 +60,25 @@ public sealed class DockerLauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task Launch_JobWhoseContainerRuns_ReturnsItStartsNothingAndPrunesOnlyOnceAnHour()
+    public async Task Launch_JobWhoseContainerStillRuns_RemovesItRunsANewOneAndPrunesOnlyOnceAnHour()
     {
+        var env = new Dictionary<string, string> { ["JOB_TOKEN"] = Token };
         _docker.Expect(Prune)
             .Expect(InspectJob, stdout: FakeDocker.Inspect(FakeDocker.Container(Name, "01job", "running")))
-            .Expect(InspectJob, stdout: FakeDocker.Inspect(FakeDocker.Container(Name, "01job", "running")));
+            .Expect(["rm", "--force", Name], stdout: Name + "\n")
+            .Expect(RunArguments("01job", attempt: 1), stdout: "abc\n", env: env)
+            .Expect(InspectJob, stdout: FakeDocker.Inspect(FakeDocker.Container(Name, "01job", "running")))
+            .Expect(["rm", "--force", Name], stdout: Name + "\n")
+            .Expect(RunArguments("01job", attempt: 1), stdout: "def\n", env: env);
         var launcher = NewLauncher();
 
-        var first = await launcher.LaunchAsync(Request("01job"), Ct);
-        var second = await launcher.LaunchAsync(Request("01job"), Ct);
+        var first = await launcher.LaunchAsync(Request("01job", attempt: 1), Ct);
+        var second = await launcher.LaunchAsync(Request("01job", attempt: 1), Ct);
 
         Assert.Equal((Name, Name), (first.Reference, second.Reference));
         _docker.AssertAllCalled();
-        Assert.Equal(2, _log.Count("WorkerContainerAlreadyRunning"));
+        Assert.Equal((2, 2), (_log.Count("WorkerContainerReplaced"), _log.Count("WorkerContainerStarted")));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("(running)", StringComparison.Ordinal));
     }
 
     [Fact]
