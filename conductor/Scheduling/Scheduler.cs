@@ -33,10 +33,17 @@ internal sealed class Scheduler : IDisposable
 
     public async Task<ScheduleResult> ScheduleAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
+        // Parsing needs no database: done before taking the writer, it overlaps another caller's transaction.
+        var parsed = new ParsedMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            parsed[i] = _parser.Parse(messages[i].Body);
+        }
+
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            return ScheduleBatch(messages);
+            return ScheduleBatch(messages, parsed);
         }
         finally
         {
@@ -51,7 +58,7 @@ internal sealed class Scheduler : IDisposable
         _writer.Dispose();
     }
 
-    private ScheduleResult ScheduleBatch(IReadOnlyList<InboundMessage> messages)
+    private ScheduleResult ScheduleBatch(IReadOnlyList<InboundMessage> messages, ParsedMessage[] parsed)
     {
         var outcomes = new List<MessageOutcome>(messages.Count);
         var decisions = new List<Decision>();
@@ -61,9 +68,10 @@ internal sealed class Scheduler : IDisposable
         try
         {
             var nextEventId = (_db.QueryLong("SELECT max(id) FROM events") ?? 0) + 1;
-            foreach (var message in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
-                var outcome = Apply(message, nextEventId, decisions, cancelled);
+                var message = messages[i];
+                var outcome = Apply(message, parsed[i], nextEventId, decisions, cancelled);
                 if (outcome.Disposition != MessageDisposition.Duplicate)
                 {
                     nextEventId++;
@@ -82,14 +90,13 @@ internal sealed class Scheduler : IDisposable
         return new ScheduleResult(outcomes, decisions, cancelled);
     }
 
-    private MessageOutcome Apply(InboundMessage message, long eventId, List<Decision> decisions, List<string> cancelled)
+    private MessageOutcome Apply(InboundMessage message, ParsedMessage parsed, long eventId, List<Decision> decisions, List<string> cancelled)
     {
         if (string.IsNullOrEmpty(message.MessageId))
         {
             throw new ArgumentException("Every message needs a message id (its idempotency key).", nameof(message));
         }
 
-        var parsed = _parser.Parse(message.Body);
         var receivedMs = UnixTime.ToMs(message.ReceivedAt);
         // The event row goes first so everything the rules write can reference it; its outcome is filled in last.
         // Inserting it is also the idempotency check: a message id already stored inserts nothing.
