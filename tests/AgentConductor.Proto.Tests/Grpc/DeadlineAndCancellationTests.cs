@@ -14,11 +14,15 @@ public sealed class DeadlineAndCancellationTests
     public async Task UnaryAsync_DeadlineExpires_ClientGetsDeadlineExceededAndServerTokenFires()
     {
         var serverCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await GrpcTestServer.StartAsync(e => MapWaitingEcho(e, serverCancelled), cancellationToken: Ct);
+        var serverStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await GrpcTestServer.StartAsync(e => MapWaitingEcho(e, serverCancelled, serverStarted), cancellationToken: Ct);
         using var channel = server.CreateChannel();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(200)), Ct));
+        // Long enough for the call to reach the handler on a loaded machine: with 200 ms the deadline sometimes passed
+        // before the request went out, the client failed without calling, and the server's token never fired.
+        var call = channel.UnaryAsync(TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(3)), Ct);
+        await serverStarted.Task.WaitAsync(Patience, Ct);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call);
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await serverCancelled.Task.WaitAsync(Patience, Ct);
