@@ -77,16 +77,20 @@ public sealed class GroupCommitWriterTests : IDisposable
     {
         var database = Open();
         await using var writer = new GroupCommitWriter(database, NullLogger<GroupCommitWriter>.Instance);
-        Task<long> first, broken;
-        using (var blocker = database.OpenConnection())
-        using (var held = blocker.BeginTransaction(deferred: false))
+        using var entered = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        // The loop takes this write alone and is held inside it while the next two are queued, so those two always
+        // share the next batch (a loop that woke between them would have committed the first on its own).
+        var gate = writer.WriteAsync(db =>
         {
-            _ = writer.WriteAsync(db => 0L); // the loop takes this one alone and waits for the lock
-            first = writer.WriteAsync(db => Insert(db, 1, []));
-            broken = writer.WriteAsync<long>(_ => throw new SqliteException("disk I/O error", 10));
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-            held.Commit();
-        }
+            entered.Release();
+            return release.Wait(TimeSpan.FromSeconds(30)) ? 0L : throw new TimeoutException("the test never released the gate");
+        });
+        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var first = writer.WriteAsync(db => Insert(db, 1, []));
+        var broken = writer.WriteAsync<long>(_ => throw new SqliteException("disk I/O error", 10));
+        release.Release();
+        await gate;
 
         Assert.Equal(10, (await Assert.ThrowsAsync<SqliteException>(() => broken)).SqliteErrorCode);
         Assert.Equal(10, (await Assert.ThrowsAsync<SqliteException>(() => first)).SqliteErrorCode);

@@ -150,7 +150,9 @@ public sealed class DeployConductorTests
         await DeployAsync(rig, "v1");
         var first = rig.Running!.Value.Pid;
 
-        var deploy = await rig.DeployAsync("--tag", "broken-v2", "--health-timeout", "5");
+        // The same timeout bounds the previous conductor's restart after the rollback: 5 s (whole seconds, so 4 to 5)
+        // was too little for a .NET process to start on a loaded machine.
+        var deploy = await rig.DeployAsync("--tag", "broken-v2", "--health-timeout", "15");
 
         Assert.True(deploy.ExitCode == 4, deploy.ToString());
         Assert.Contains("did not become healthy", deploy.Stderr, StringComparison.Ordinal);

@@ -18,13 +18,13 @@ public sealed class DeadlineAndCancellationTests
         await using var server = await GrpcTestServer.StartAsync(e => MapWaitingEcho(e, serverCancelled, serverStarted), cancellationToken: Ct);
         using var channel = server.CreateChannel();
 
-        // Long enough for the call to reach the server on a loaded machine: a deadline that passes before the call
-        // is sent fails it without calling the server at all (see UnaryAsync_DeadlineAlreadyPassed_FailsWithoutCallingServer).
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(
-            TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)), Ct));
+        // Long enough for the call to reach the handler on a loaded machine: with 200 ms the deadline sometimes passed
+        // before the request went out, the client failed without calling, and the server's token never fired.
+        var call = channel.UnaryAsync(TestMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(3)), Ct);
+        await serverStarted.Task.WaitAsync(Patience, Ct);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call);
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
-        Assert.True(serverStarted.Task.IsCompleted, "the call reached the server before its deadline");
         await serverCancelled.Task.WaitAsync(Patience, Ct);
     }
 
