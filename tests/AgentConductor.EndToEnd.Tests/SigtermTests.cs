@@ -85,6 +85,31 @@ public sealed class SigtermTests : IDisposable
         Assert.True(IsAlive(workerPid));
     }
 
+    [Fact]
+    public async Task StartedWithInterruptsIgnored_TheConductorGivesThemBackSoItsWorkersCanBeInterrupted()
+    {
+        var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
+        // What a non-interactive shell does to a command it starts in the background (scripts/run-local.sh).
+        using var conductor = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl, interruptsIgnored: true);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        await Eventually.ValueAsync(() => ReadyAsync(http), Ct, TimeSpan.FromSeconds(60));
+        var jobId = await PostTicketAsync(http);
+        await Eventually.ValueAsync(async () => await StateAsync(http, jobId) == "running" ? true : (bool?)null, Ct, TimeSpan.FromSeconds(30));
+        var workerPid = int.Parse(File.ReadAllText(Path.Combine(_directory.Path, "data", "jobs", jobId, "worker.pid")).Trim());
+        _workerPids.Add(workerPid);
+
+        Assert.Equal((false, false), IgnoresInterrupts(conductor.Process.Id));
+        Assert.Equal((false, false), IgnoresInterrupts(workerPid));
+    }
+
+    /// <summary>Whether the process ignores SIGINT and SIGQUIT (bits 1 and 2 of SigIgn in /proc/PID/status).</summary>
+    private static (bool Int, bool Quit) IgnoresInterrupts(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var ignored = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        return ((ignored & 0x2) != 0, (ignored & 0x4) != 0);
+    }
+
     private static async Task<bool?> ReadyAsync(HttpClient http)
     {
         try
@@ -141,15 +166,16 @@ public sealed class SigtermTests : IDisposable
 
         public ConcurrentQueue<string> Output { get; } = new();
 
-        public static RunningConductor Start(string folder, int apiPort, int workerPort, string cloneUrl)
+        public static RunningConductor Start(string folder, int apiPort, int workerPort, string cloneUrl, bool interruptsIgnored = false)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
-            foreach (var argument in new[]
-            {
-                ConductorProcess.DllPath, "run", $"--Urls=http://127.0.0.1:{apiPort}", $"--WorkerApi:Urls=http://127.0.0.1:{workerPort}",
+            var start = new ProcessStartInfo(interruptsIgnored ? "/bin/sh" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+            string[] prefix = interruptsIgnored ? ["-c", "trap '' INT QUIT; exec \"$@\"", "sh", "dotnet"] : [];
+            foreach (var argument in (string[])
+            [
+                .. prefix, ConductorProcess.DllPath, "run", $"--Urls=http://127.0.0.1:{apiPort}", $"--WorkerApi:Urls=http://127.0.0.1:{workerPort}",
                 $"--Routing:Default:CloneUrl={cloneUrl}", "--Routing:Default:BaseBranch=main",
                 "--WorkerApi:HeartbeatInterval=00:00:01", "--Dispatch:PollInterval=00:00:00.200", "--Reconcile:PollInterval=00:00:00.200",
-            })
+            ])
             {
                 start.ArgumentList.Add(argument);
             }

@@ -33,9 +33,39 @@ internal static partial class ProcessControl
         }
     }
 
+    private const int SigQuit = 3;
+
     public static bool Interrupt(int pid) => Kill(pid, SigInt) == 0;
+
+    /// <summary>
+    /// Gives SIGINT and SIGQUIT back their default action when this process inherited them ignored, as a command that a
+    /// non-interactive shell starts in the background does (<c>scripts/run-local.sh</c>). An ignored signal stays ignored
+    /// through fork and exec, and .NET installs no handler over it, so every worker, and every agent a worker starts,
+    /// would ignore the interrupt it is stopped with: each stop would end in a kill after the grace.
+    /// </summary>
+    public static void RestoreInheritedInterrupts()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var ignored = line is null ? 0 : ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var signal in (int[])[SigInt, SigQuit])
+        {
+            if ((ignored & (1UL << (signal - 1))) != 0)
+            {
+                Signal(signal, IntPtr.Zero); // SIG_DFL
+            }
+        }
+    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int signal);
+
+    [DllImport("libc", EntryPoint = "signal", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern IntPtr Signal(int signal, IntPtr handler);
 }
