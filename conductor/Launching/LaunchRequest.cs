@@ -13,5 +13,12 @@ internal sealed record LaunchRequest(string JobId, int Attempt, string Token, st
     /// <summary>The ticket key of a ticket job, the AWS account of an incident job.</summary>
     public string? Subject { get; init; }
 
+    /// <summary>The variables every launcher sets in a worker's environment (the worker reads its job from them).</summary>
+    public static IReadOnlyList<string> WorkerVariables { get; } = ["CONDUCTOR_URL", "JOB_ID", "JOB_TOKEN"];
+
+    /// <summary><see cref="WorkerVariables"/> with this launch's values, the job token among them.</summary>
+    public IEnumerable<KeyValuePair<string, string>> WorkerEnvironment() =>
+        WorkerVariables.Zip([ConductorUrl, JobId, Token], (name, value) => new KeyValuePair<string, string>(name, value));
+
     public override string ToString() => $"LaunchRequest {{ JobId = {JobId}, Attempt = {Attempt}, Kind = {Kind}, Subject = {Subject}, CloneUrl = {CloneUrl}, BaseBranch = {BaseBranch} }}";
 }

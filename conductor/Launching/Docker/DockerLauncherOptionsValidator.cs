@@ -98,7 +98,7 @@ internal sealed partial class DockerLauncherOptionsValidator : IValidateOptions<
         {
             errors.Add($"{setting} holds '{variable}', which is not an environment variable name.");
         }
-        else if (DockerRunCommand.WorkerVariables.Contains(variable, StringComparer.Ordinal))
+        else if (LaunchRequest.WorkerVariables.Contains(variable, StringComparer.Ordinal))
         {
             errors.Add($"{setting} must not set {variable}: the launcher sets it for each job.");
         }

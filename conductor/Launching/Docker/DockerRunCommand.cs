@@ -9,20 +9,17 @@ namespace AgentConductor.Conductor.Launching.Docker;
 /// </summary>
 internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
 {
-    /// <summary>Set by the launcher for each job; settings must not set them.</summary>
-    public static readonly string[] WorkerVariables = ["CONDUCTOR_URL", "JOB_ID", "JOB_TOKEN"];
-
     public static string ContainerName(DockerLauncherOptions options, string jobId) => options.NamePrefix + jobId;
 
     public static DockerRunCommand For(DockerLauncherOptions options, LaunchRequest request)
     {
         var settings = options.EnvironmentVariables().ToList();
-        var environment = new Dictionary<string, string>(settings, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(settings, StringComparer.Ordinal);
+        foreach (var (name, value) in request.WorkerEnvironment())
         {
-            ["CONDUCTOR_URL"] = request.ConductorUrl,
-            ["JOB_ID"] = request.JobId,
-            ["JOB_TOKEN"] = request.Token,
-        };
+            environment[name] = value;
+        }
+
         List<string> arguments =
         [
             "run", "--detach",
@@ -42,7 +39,7 @@ internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOn
             arguments.AddRange(["--label", $"{DockerLabels.Subject}={subject}"]);
         }
 
-        foreach (var name in WorkerVariables.Concat(settings.Select(s => s.Key)).Concat(options.PassEnvironment))
+        foreach (var name in LaunchRequest.WorkerVariables.Concat(settings.Select(s => s.Key)).Concat(options.PassEnvironment))
         {
             arguments.AddRange(["--env", name]);
         }

@@ -57,9 +57,11 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
                 start.ArgumentList.Add(argument);
             }
 
-            start.Environment["CONDUCTOR_URL"] = request.ConductorUrl;
-            start.Environment["JOB_ID"] = request.JobId;
-            start.Environment["JOB_TOKEN"] = request.Token;
+            foreach (var (name, value) in request.WorkerEnvironment())
+            {
+                start.Environment[name] = value;
+            }
+
             try
             {
                 var worker = LocalWorker.Start(start, files);
