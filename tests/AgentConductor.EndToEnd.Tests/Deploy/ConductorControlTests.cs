@@ -149,9 +149,9 @@ public sealed class ConductorControlTests : IDisposable
         _docker.ClearCalls();
     }
 
-    private Task<ScriptRun.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);
+    private Task<ProcessRun.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);
 
-    private async Task<ScriptRun.Result> RunAsync(string[] arguments, Dictionary<string, string?> extra)
+    private async Task<ProcessRun.Result> RunAsync(string[] arguments, Dictionary<string, string?> extra)
     {
         var environment = new Dictionary<string, string?>(extra)
         {

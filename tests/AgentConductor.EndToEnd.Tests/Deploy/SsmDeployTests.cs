@@ -158,7 +158,7 @@ public sealed class SsmDeployTests : IDisposable
         ["stderr"] = "",
     };
 
-    private async Task<ScriptRun.Result> RunAsync(JsonObject plan, params string[] arguments)
+    private async Task<ProcessRun.Result> RunAsync(JsonObject plan, params string[] arguments)
     {
         File.WriteAllText(_directory.File("plan.json"), plan.ToJsonString());
         return await ScriptRun.RunAsync(
