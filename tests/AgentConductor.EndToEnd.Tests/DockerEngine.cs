@@ -59,7 +59,7 @@ internal static class DockerEngine
     /// <summary>The group owning the engine's socket, for <c>docker run --group-add</c>.</summary>
     public static Task<string> SocketGroupAsync(CancellationToken cancellationToken) => OutputAsync("stat", ["-c", "%g", Socket], cancellationToken);
 
-    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
+    public static Task<ProcessRun.Result> RunAsync(CancellationToken cancellationToken, params string[] arguments) =>
         RunProgramAsync("docker", arguments, cancellationToken);
 
     private static async Task<string> OutputAsync(string program, string[] arguments, CancellationToken cancellationToken)
@@ -68,32 +68,21 @@ internal static class DockerEngine
         return exit == 0 ? stdout.Trim() : throw new InvalidOperationException($"{program} failed: {stderr}");
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, string[] arguments, CancellationToken cancellationToken)
+    private static async Task<ProcessRun.Result> RunProgramAsync(string program, string[] arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
         try
         {
-            process = Process.Start(start)!;
+            return await ProcessRun.RunAsync(start, TimeSpan.FromMinutes(1), cancellationToken);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            return (127, "", $"cannot run {program}: {ex.Message}");
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(TimeSpan.FromMinutes(1));
-            await process.WaitForExitAsync(deadline.Token);
-            return (process.ExitCode, await stdout, await stderr);
+            return new(127, "", $"cannot run {program}: {ex.Message}");
         }
     }
 }

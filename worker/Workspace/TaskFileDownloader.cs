@@ -57,20 +57,26 @@ internal sealed partial class TaskFileDownloader(IConductorClient conductor, ILo
 
                 // Never empty: a file is completed only when the next header or the end of the stream arrives, so a
                 // cut always leaves at least the file it interrupted.
-                var done = downloaded.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-                var left = expectedFiles.Select(f => f.Path).Where(p => !done.Contains(p)).ToList();
+                var left = NotDownloaded(expectedFiles, downloaded);
                 Log.Resuming(logger, left.Count, string.Join(", ", left), downloaded.Count, expected.Count);
                 request = new DownloadTaskFilesRequest { Paths = { left } };
             }
         }
 
-        var missing = expected.Keys.Except(downloaded.Select(f => f.Path), StringComparer.Ordinal).FirstOrDefault();
+        var missing = NotDownloaded(expectedFiles, downloaded).FirstOrDefault();
         if (missing is not null)
         {
             throw new TaskFileException(TaskFileError.Protocol, missing, "the handshake listed this file but the download did not include it");
         }
 
         return downloaded;
+    }
+
+    // The handshake's paths not downloaded yet, in the handshake's order.
+    private static List<string> NotDownloaded(IReadOnlyList<TaskFileInfo> expectedFiles, List<DownloadedTaskFile> downloaded)
+    {
+        var done = downloaded.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        return [.. expectedFiles.Select(f => f.Path).Where(p => !done.Contains(p))];
     }
 
     // One DownloadTaskFiles call: completed files are added to downloaded as they are verified; a file cut off

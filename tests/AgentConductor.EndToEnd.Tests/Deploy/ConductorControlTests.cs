@@ -9,32 +9,22 @@ public sealed class ConductorControlTests : IDisposable
     private const string Conductor = "registry.example/ac/conductor";
     private const string Worker = "registry.example/ac/worker";
     private readonly TempDirectory _directory = new();
+    private readonly FakeCli _docker;
 
     public ConductorControlTests()
     {
-        Directory.CreateDirectory(_directory.File("bin"));
-        Directory.CreateDirectory(_directory.File("state"));
+        _docker = new FakeCli(_directory, "docker");
         Directory.CreateDirectory(_directory.File("data"));
-        var docker = _directory.File("bin/docker");
-        File.WriteAllText(docker, $"#!/bin/sh\nexec node '{Path.Combine(RepoPaths.Root, "tests", "tools", "fake-docker.js")}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
         File.WriteAllText(EnvFile, $"# settings\nCONDUCTOR_IMAGE={Conductor}\nWORKER_IMAGE={Worker}\nDOCKER_GID=999\nApi__Key=not-for-the-scripts\n");
     }
 
     private string EnvFile => _directory.File("conductor.env");
 
-    private IReadOnlyList<JsonObject> Calls =>
-        File.Exists(_directory.File("state/calls.jsonl"))
-            ? [.. File.ReadAllLines(_directory.File("state/calls.jsonl")).Select(line => JsonNode.Parse(line)!.AsObject())]
-            : [];
+    private IReadOnlyList<JsonObject> Calls => _docker.Calls;
 
     private IEnumerable<string> Commands => Calls.Select(c => string.Join(' ', c["argv"]!.AsArray().Select(a => a!.GetValue<string>())));
 
-    private JsonObject State => JsonNode.Parse(File.ReadAllText(_directory.File("state/state.json")))!.AsObject();
+    private JsonObject State => JsonNode.Parse(File.ReadAllText(Path.Combine(_docker.StateFolder, "state.json")))!.AsObject();
 
     [Fact]
     public async Task Fetch_PullsOnlyTheMissingImage()
@@ -155,18 +145,18 @@ public sealed class ConductorControlTests : IDisposable
             ["pullable"] = new JsonArray([.. pullable.Select(i => JsonValue.Create(i))]),
             ["running"] = running,
         };
-        File.WriteAllText(_directory.File("state/state.json"), state.ToJsonString());
-        File.Delete(_directory.File("state/calls.jsonl"));
+        File.WriteAllText(Path.Combine(_docker.StateFolder, "state.json"), state.ToJsonString());
+        _docker.ClearCalls();
     }
 
-    private Task<ScriptRun.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);
+    private Task<ProcessRun.Result> RunAsync(params string[] arguments) => RunAsync(arguments, []);
 
-    private async Task<ScriptRun.Result> RunAsync(string[] arguments, Dictionary<string, string?> extra)
+    private async Task<ProcessRun.Result> RunAsync(string[] arguments, Dictionary<string, string?> extra)
     {
         var environment = new Dictionary<string, string?>(extra)
         {
-            ["PATH"] = $"{_directory.File("bin")}:{Environment.GetEnvironmentVariable("PATH")}",
-            ["FAKE_DOCKER_STATE"] = _directory.File("state"),
+            ["PATH"] = _docker.SearchPath,
+            ["FAKE_DOCKER_STATE"] = _docker.StateFolder,
             ["CONDUCTOR_ENV_FILE"] = EnvFile,
             ["CONDUCTOR_DATA_DIR"] = _directory.File("data"),
             ["CONDUCTOR_COMPOSE_FILE"] = null,
@@ -174,9 +164,5 @@ public sealed class ConductorControlTests : IDisposable
         return await ScriptRun.RunAsync("scripts/conductor-control.sh", arguments, environment, TestContext.Current.CancellationToken);
     }
 
-    private void AssertNoRejectedCall()
-    {
-        var rejected = Calls.Where(c => c.ContainsKey("error")).Select(c => c.ToJsonString()).ToList();
-        Assert.True(rejected.Count == 0, string.Join('\n', rejected));
-    }
+    private void AssertNoRejectedCall() => _docker.AssertNoRejectedCall();
 }

@@ -94,10 +94,10 @@ internal sealed class DeployRig : IDisposable
     public IReadOnlyList<string> Actions =>
         [.. File.ReadAllLines(Path.Combine(StandInFolder, "calls")).Where(line => line != "current")];
 
-    public Task<ScriptRun.Result> DeployAsync(params string[] arguments) =>
+    public Task<ProcessRun.Result> DeployAsync(params string[] arguments) =>
         ScriptRun.RunAsync("scripts/deploy-conductor.sh", arguments, _environment, TestContext.Current.CancellationToken);
 
-    public Task<ScriptRun.Result> DeployAsync(string[] arguments, Func<int, Task> whileRunning) =>
+    public Task<ProcessRun.Result> DeployAsync(string[] arguments, Func<int, Task> whileRunning) =>
         ScriptRun.RunAsync("scripts/deploy-conductor.sh", arguments, _environment, TestContext.Current.CancellationToken, whileRunning);
 
     /// <summary>Runs one stand-in container command directly, as an interrupted earlier deploy would have.</summary>

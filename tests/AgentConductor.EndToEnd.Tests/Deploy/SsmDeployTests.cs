@@ -10,23 +10,11 @@ public sealed class SsmDeployTests : IDisposable
     private const string Instance = "i-0123456789abcdef0";
     private const string Script = "/opt/agent-conductor/scripts/deploy-conductor.sh";
     private readonly TempDirectory _directory = new();
+    private readonly FakeCli _aws;
 
-    public SsmDeployTests()
-    {
-        Directory.CreateDirectory(_directory.File("bin"));
-        Directory.CreateDirectory(_directory.File("state"));
-        var aws = _directory.File("bin/aws");
-        File.WriteAllText(aws, $"#!/bin/sh\nexec node '{Path.Combine(RepoPaths.Root, "tests", "tools", "fake-aws.js")}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(aws, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    public SsmDeployTests() => _aws = new FakeCli(_directory, "aws");
 
-    private IReadOnlyList<JsonObject> Calls =>
-        File.Exists(_directory.File("state/calls.jsonl"))
-            ? [.. File.ReadAllLines(_directory.File("state/calls.jsonl")).Select(line => JsonNode.Parse(line)!.AsObject())]
-            : [];
+    private IReadOnlyList<JsonObject> Calls => _aws.Calls;
 
     [Fact]
     public async Task Deploy_InProgressThenSuccess_FindsTheHostSendsTheDeployAndPrintsItsOutput()
@@ -170,7 +158,7 @@ public sealed class SsmDeployTests : IDisposable
         ["stderr"] = "",
     };
 
-    private async Task<ScriptRun.Result> RunAsync(JsonObject plan, params string[] arguments)
+    private async Task<ProcessRun.Result> RunAsync(JsonObject plan, params string[] arguments)
     {
         File.WriteAllText(_directory.File("plan.json"), plan.ToJsonString());
         return await ScriptRun.RunAsync(
@@ -178,16 +166,12 @@ public sealed class SsmDeployTests : IDisposable
             arguments,
             new Dictionary<string, string?>
             {
-                ["PATH"] = $"{_directory.File("bin")}:{Environment.GetEnvironmentVariable("PATH")}",
+                ["PATH"] = _aws.SearchPath,
                 ["FAKE_AWS_PLAN"] = _directory.File("plan.json"),
-                ["FAKE_AWS_STATE"] = _directory.File("state"),
+                ["FAKE_AWS_STATE"] = _aws.StateFolder,
             },
             TestContext.Current.CancellationToken);
     }
 
-    private void AssertNoRejectedCall()
-    {
-        var rejected = Calls.Where(c => c.ContainsKey("error")).Select(c => c.ToJsonString()).ToList();
-        Assert.True(rejected.Count == 0, string.Join('\n', rejected));
-    }
+    private void AssertNoRejectedCall() => _aws.AssertNoRejectedCall();
 }
