@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace AgentConductor.Tests;
 
@@ -13,39 +11,11 @@ namespace AgentConductor.Tests;
 /// test starts (shell stand-ins, sleep, git, a conductor) would ignore the SIGINT the launchers stop it with: a shell
 /// cannot even trap it. Whether a child got the default back depended on whether some other test in the same process
 /// had already registered a SIGINT handler (a host's console lifetime), so the stop tests failed now and then.
-/// Compiled into every test project (tests/Directory.Build.props).
+/// Compiled into every test project (tests/Directory.Build.props); the repair itself is the conductor's
+/// (<c>ProcessControl.RestoreInheritedInterrupts</c>, which it runs at startup).
 /// </remarks>
 internal static class InterruptsRestored
 {
-    private const int SigInt = 2;
-    private const int SigQuit = 3;
-    private static readonly IntPtr SigDfl = IntPtr.Zero;
-
     [ModuleInitializer]
-    internal static void Restore()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        var ignored = IgnoredSignals();
-        foreach (var signal in (int[])[SigInt, SigQuit])
-        {
-            if ((ignored & (1UL << (signal - 1))) != 0)
-            {
-                Signal(signal, SigDfl);
-            }
-        }
-    }
-
-    private static ulong IgnoredSignals()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is null ? 0 : ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
-    [DllImport("libc", EntryPoint = "signal", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern IntPtr Signal(int signal, IntPtr handler);
+    internal static void Restore() => AgentConductor.TestSupport.InheritedSignals.RestoreInterrupts();
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.TestSupport;
 using Microsoft.Data.Sqlite;
 
@@ -102,12 +103,12 @@ public sealed class SigtermTests : IDisposable
         Assert.Equal((false, false), IgnoresInterrupts(workerPid));
     }
 
-    /// <summary>Whether the process ignores SIGINT and SIGQUIT (bits 1 and 2 of SigIgn in /proc/PID/status).</summary>
+    /// <summary>Whether the process ignores SIGINT and SIGQUIT.</summary>
     private static (bool Int, bool Quit) IgnoresInterrupts(int pid)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        var ignored = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-        return ((ignored & 0x2) != 0, (ignored & 0x4) != 0);
+        var ignored = ProcessControl.IgnoredSignals(pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new InvalidOperationException($"/proc/{pid}/status has no SigIgn line");
+        return (ProcessControl.Ignores(ignored, ProcessControl.SigInt), ProcessControl.Ignores(ignored, ProcessControl.SigQuit));
     }
 
     private static async Task<bool?> ReadyAsync(HttpClient http)

@@ -33,7 +33,7 @@ internal static partial class ProcessControl
         }
     }
 
-    private const int SigQuit = 3;
+    public const int SigQuit = 3;
 
     public static bool Interrupt(int pid) => Kill(pid, SigInt) == 0;
 
@@ -50,16 +50,24 @@ internal static partial class ProcessControl
             return;
         }
 
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        var ignored = line is null ? 0 : ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        var ignored = IgnoredSignals("self") ?? 0;
         foreach (var signal in (int[])[SigInt, SigQuit])
         {
-            if ((ignored & (1UL << (signal - 1))) != 0)
+            if (Ignores(ignored, signal))
             {
                 Signal(signal, IntPtr.Zero); // SIG_DFL
             }
         }
     }
+
+    /// <summary>The signals a process ignores: <c>SigIgn</c> of <c>/proc/&lt;process&gt;/status</c>, bit n-1 for signal n; null without that line.</summary>
+    public static ulong? IgnoredSignals(string process)
+    {
+        var line = File.ReadLines($"/proc/{process}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is null ? null : ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static bool Ignores(ulong ignoredSignals, int signal) => (ignoredSignals & (1UL << (signal - 1))) != 0;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
