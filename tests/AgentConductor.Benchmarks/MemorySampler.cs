@@ -34,24 +34,9 @@ internal sealed class MemorySampler : IDisposable
         lock (_process)
         {
             _process.Refresh();
-            Max(ref _peakWorkingSet, _process.WorkingSet64);
+            Peak.Raise(ref _peakWorkingSet, _process.WorkingSet64);
         }
 
-        Max(ref _peakGcHeap, GC.GetTotalMemory(forceFullCollection: false));
-    }
-
-    private static void Max(ref long location, long value)
-    {
-        var current = Interlocked.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
+        Peak.Raise(ref _peakGcHeap, GC.GetTotalMemory(forceFullCollection: false));
     }
 }

@@ -7,11 +7,14 @@ public static class ConductorProcess
 {
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "AgentConductor.Conductor.dll");
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+    /// <summary>
+    /// Starts the conductor with <paramref name="arguments"/> (after the dll), its output and error redirected; the caller
+    /// reads them, and kills and waits for the process.
+    /// </summary>
+    public static Process Start(
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null,
-        TimeSpan? timeout = null)
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +34,17 @@ public static class ConductorProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the conductor.");
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
+        TimeSpan? timeout = null)
+    {
+        string[] all = [.. arguments];
+        using var process = Start(all, environment, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
@@ -42,7 +55,7 @@ public static class ConductorProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"conductor {string.Join(' ', start.ArgumentList.Skip(1))} did not exit in time");
+            throw new TimeoutException($"conductor {string.Join(' ', all)} did not exit in time");
         }
 
         return (process.ExitCode, await stdout, await stderr);

@@ -65,18 +65,10 @@ internal sealed class ConductorUnderLoad : IAsyncDisposable
     public static ConductorUnderLoad Start(string folder, LoadSettings settings, TimeSpan workerLifetime)
     {
         var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AgentConductor.Conductor.dll"));
-        start.ArgumentList.Add("run");
         var script = $"umask 077; printf %s \"$JOB_TOKEN\" > {TokenFileName}.tmp && mv {TokenFileName}.tmp {TokenFileName} && exec sleep {(int)workerLifetime.TotalSeconds}";
         string[] arguments =
         [
+            "run",
             $"--Urls=http://127.0.0.1:{apiPort}",
             $"--WorkerApi:Urls=http://127.0.0.1:{workerPort}",
             $"--WorkerApi:HeartbeatInterval={settings.HeartbeatInterval.ToString("c", CultureInfo.InvariantCulture)}",
@@ -90,12 +82,7 @@ internal sealed class ConductorUnderLoad : IAsyncDisposable
             $"--Shutdown:FlagPath={Path.Combine(folder, "IS_CONDUCTOR_SHUTTING_DOWN")}",
             $"--Shutdown:ReadyPath={Path.Combine(folder, "CONDUCTOR_READY_FOR_SAFE_SHUTDOWN")}",
         ];
-        foreach (var argument in arguments.Concat(LoadJobs.RouteSettings(settings.Workers)))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the conductor.");
+        var process = ConductorProcess.Start(arguments.Concat(LoadJobs.RouteSettings(settings.Workers)), workingDirectory: folder);
         return new ConductorUnderLoad(process, folder, apiPort, workerPort);
     }
 

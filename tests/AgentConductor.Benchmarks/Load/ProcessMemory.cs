@@ -36,21 +36,7 @@ internal sealed class ProcessMemory : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    private void Sample()
-    {
-        var rss = Rss;
-        var current = Interlocked.Read(ref _peakRss);
-        while (rss > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _peakRss, rss, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    private void Sample() => Peak.Raise(ref _peakRss, Rss);
 
     private long ReadKibibytes(string field)
     {

@@ -123,7 +123,7 @@ internal static class SchedulingBenchmark
         return Median(rates);
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         return values[values.Count / 2];
@@ -153,7 +153,8 @@ internal static class SchedulingBenchmark
         return events / watch.Elapsed.TotalSeconds;
     }
 
-    private static void Reset(string path)
+    /// <summary>Deletes a benchmark database and its WAL files, after closing pooled connections to it.</summary>
+    internal static void Reset(string path)
     {
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })

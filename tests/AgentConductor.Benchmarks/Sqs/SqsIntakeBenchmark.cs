@@ -7,8 +7,8 @@ using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Aws;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -43,8 +43,8 @@ internal static class SqsIntakeBenchmark
                 intakes.Add(await IntakeAsync(emulator, await FillAsync(emulator, bodies, cancellationToken), messages, pollers, Path.Combine(folder, "sqs-intake.db"), cancellationToken));
             }
 
-            var raw = Median(raws);
-            var intake = Median(intakes);
+            var raw = SchedulingBenchmark.Median(raws);
+            var intake = SchedulingBenchmark.Median(intakes);
             Console.WriteLine($"{pollers,7} {raw,30:N0} {intake,36:N0} {intake / raw,6:F2}");
         }
 
@@ -75,10 +75,10 @@ internal static class SqsIntakeBenchmark
     /// <summary>The production poller on a fresh database, <paramref name="pollers"/> at once, until every message is committed and deleted.</summary>
     private static async Task<double> IntakeAsync(SqsEmulator emulator, string queue, int messages, int pollers, string databasePath, CancellationToken cancellationToken)
     {
-        Reset(databasePath);
+        SchedulingBenchmark.Reset(databasePath);
         var database = ConductorDatabase.Open(new StorageOptions { DatabasePath = databasePath });
         using var scheduler = new Scheduler(database, new SchedulerOptions(), new IntakeOptions());
-        using var folder = new BenchmarkFolder();
+        using var folder = new TempDirectory();
         var shutdown = Options.Create(new ShutdownOptions { FlagPath = folder.File("flag"), ReadyPath = folder.File("ready") });
         var gate = new ShutdownGate(shutdown, database, TimeProvider.System, NullLogger<ShutdownGate>.Instance);
         gate.Check();
@@ -98,9 +98,10 @@ internal static class SqsIntakeBenchmark
             }
         }, cancellationToken)));
         var rate = messages / watch.Elapsed.TotalSeconds;
-        if (Count(database, "events") != messages)
+        var stored = (long)database.Scalar("SELECT count(*) FROM events")!;
+        if (stored != messages)
         {
-            throw new InvalidOperationException($"stored {Count(database, "events")} events for {messages} messages");
+            throw new InvalidOperationException($"stored {stored} events for {messages} messages");
         }
 
         return rate;
@@ -112,37 +113,5 @@ internal static class SqsIntakeBenchmark
         await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (body, token) =>
             await emulator.Client.SendAsync(queue, new SqsOutgoingMessage(body), token));
         return queue;
-    }
-
-    private static long Count(ConductorDatabase database, string table)
-    {
-        using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
-
-    private static void Reset(string path)
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(path + suffix);
-        }
-    }
-
-    private sealed class BenchmarkFolder : IDisposable
-    {
-        private readonly string _path = Directory.CreateTempSubdirectory("agent-conductor-bench-").FullName;
-
-        public string File(string name) => Path.Combine(_path, name);
-
-        public void Dispose() => Directory.Delete(_path, recursive: true);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using AgentConductor.Conductor.Aws.Sqs;
@@ -59,19 +58,9 @@ public sealed class FeedCommandTests(SqsEmulatorFixture fixture) : IClassFixture
     {
         var emulator = fixture.Emulator;
         var queue = await emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("feedserve"), cancellationToken: Ct);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { ConductorProcess.DllPath, "feed", "serve", "--queue-url", queue, "--service-url", emulator.Url.ToString(), "--listen", "127.0.0.1:0", "--project", "PAY" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in emulator.ProcessEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment[FeedCommand.SecretVariable] = Secret;
-        using var process = Process.Start(start)!;
+        using var process = ConductorProcess.Start(
+            ["feed", "serve", "--queue-url", queue, "--service-url", emulator.Url.ToString(), "--listen", "127.0.0.1:0", "--project", "PAY"],
+            new Dictionary<string, string>(emulator.ProcessEnvironment) { [FeedCommand.SecretVariable] = Secret });
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentConductor.TestSupport;
 
 namespace AgentConductor.Conductor.Tests.Hosting;
@@ -54,19 +53,10 @@ public sealed class ConductorStartupTests
     public async Task Run_ValidSettings_ServesHealthAndCreatesTheDatabase()
     {
         using var directory = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory.Path,
-        };
-        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Storage__DatabasePath"] = directory.File("data/c.db");
-        using var process = Process.Start(start)!;
+        using var process = ConductorProcess.Start(
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["Storage__DatabasePath"] = directory.File("data/c.db") },
+            directory.Path);
         try
         {
             var address = await ListeningAddress.ReadAsync(process.StandardOutput, TestContext.Current.CancellationToken);
@@ -88,14 +78,10 @@ public sealed class ConductorStartupTests
     {
         using var directory = new TempDirectory();
         File.WriteAllText(directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), "false\n");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
-        foreach (var argument in new[] { ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--Shutdown:PollInterval=00:00:00.100" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["Storage__DatabasePath"] = directory.File("c.db");
-        using var process = Process.Start(start)!;
+        using var process = ConductorProcess.Start(
+            ["run", "--Urls=http://127.0.0.1:0", "--Shutdown:PollInterval=00:00:00.100"],
+            new Dictionary<string, string> { ["Storage__DatabasePath"] = directory.File("c.db") },
+            directory.Path);
         try
         {
             await ListeningAddress.ReadAsync(process.StandardOutput, TestContext.Current.CancellationToken);

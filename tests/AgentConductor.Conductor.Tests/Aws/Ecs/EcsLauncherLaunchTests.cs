@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.Conductor.Launching;
+using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Aws;
 
 namespace AgentConductor.Conductor.Tests.Aws.Ecs;
@@ -220,11 +219,7 @@ public sealed class EcsLauncherLaunchTests
     [Fact]
     public async Task Launch_EndpointUnreachable_IsRetryable()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        await using var bed = await EcsTestbed.StartAsync(serviceUrl: $"http://127.0.0.1:{port}/", cancellationToken: Ct);
+        await using var bed = await EcsTestbed.StartAsync(serviceUrl: $"http://127.0.0.1:{FreePort.Next()}/", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<LaunchException>(() => bed.Launcher.LaunchAsync(EcsTestbed.Request(), Ct));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AgentConductor.Conductor.Tests.Aws.Sqs;
 using AgentConductor.TestSupport;
@@ -18,24 +17,13 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
         var emulator = fixture.Emulator;
         var queue = await emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("process"), cancellationToken: Ct);
         using var directory = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
-        string[] arguments =
-        [
-            ConductorProcess.DllPath, "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0",
-            $"--Sqs:QueueUrl={queue}", $"--Sqs:ServiceUrl={emulator.Url}", "--Sqs:WaitTimeSeconds=1",
-        ];
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in emulator.ProcessEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment["Storage__DatabasePath"] = directory.File("c.db");
-        using var process = Process.Start(start)!;
+        using var process = ConductorProcess.Start(
+            [
+                "run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0",
+                $"--Sqs:QueueUrl={queue}", $"--Sqs:ServiceUrl={emulator.Url}", "--Sqs:WaitTimeSeconds=1",
+            ],
+            new Dictionary<string, string>(emulator.ProcessEnvironment) { ["Storage__DatabasePath"] = directory.File("c.db") },
+            directory.Path);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };
