@@ -33,7 +33,8 @@ internal static class EventsEndpoint
             return Results.Json(new { error = "the conductor is not taking messages (shutdown flag set); nothing was stored, send again later" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var body = await ReadBodyAsync(request, intake.Value.MaxBodyBytes, cancellationToken);
+        // The scheduler rejects (and stores) an over-size body, so the byte past the limit is read too.
+        var body = Encoding.UTF8.GetString((await RequestBody.ReadAsync(request.Body, intake.Value.MaxBodyBytes, cancellationToken)).Span);
         var messageId = request.Headers[MessageIdHeader].ToString();
         if (messageId.Length > 256)
         {
@@ -75,20 +76,6 @@ internal static class EventsEndpoint
             MessageDisposition.Rejected => Results.Json(response, statusCode: StatusCodes.Status422UnprocessableEntity),
             _ => Results.Json(response, statusCode: StatusCodes.Status200OK),
         };
-    }
-
-    /// <summary>Reads at most one byte past the limit: enough for the scheduler to reject (and store) an over-size body, never more.</summary>
-    private static async Task<string> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[Math.Min(maxBytes + 1, 64 * 1024)];
-        using var collected = new MemoryStream();
-        int read;
-        while (collected.Length <= maxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, maxBytes + 1 - collected.Length)), cancellationToken)) > 0)
-        {
-            collected.Write(buffer, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length);
     }
 
     private sealed record EventResponse(string MessageId, string Disposition, string Note, string? Reason, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<string> CancelledJobs);

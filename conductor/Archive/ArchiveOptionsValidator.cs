@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Amazon;
+using AgentConductor.Conductor.Aws;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Archive;
@@ -31,7 +31,7 @@ internal sealed partial class ArchiveOptionsValidator : IValidateOptions<Archive
         {
             errors.Add("Archive:Region is not set (nor Aws:Region, AWS_REGION, AWS_DEFAULT_REGION); set it to the bucket's region, e.g. eu-west-1.");
         }
-        else if (!custom && RegionEndpoint.GetBySystemName(options.Region).DisplayName == "Unknown")
+        else if (!custom && !AwsOptions.IsKnownRegion(options.Region))
         {
             errors.Add($"Archive:Region '{options.Region}' is not a known AWS region (e.g. us-east-1, eu-west-1).");
         }

@@ -20,10 +20,8 @@ internal static class ArchiveServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<ArchiveOptions>()
             .BindConfiguration(ArchiveOptions.Section)
-            .PostConfigure<IConfiguration>((options, configuration) => options.Region = new[]
-            {
-                options.Region, configuration["Aws:Region"], Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
-            }.FirstOrDefault(r => !string.IsNullOrWhiteSpace(r)))
+            .PostConfigure<IConfiguration>((options, configuration) =>
+                options.Region = AwsOptions.RegionFrom(options.Region, configuration[$"{AwsOptions.Section}:{nameof(AwsOptions.Region)}"]))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArchiveOptions>, ArchiveOptionsValidator>());
         services.TryAddSingleton<IAwsCredentials, DefaultAwsCredentials>();

@@ -1,4 +1,3 @@
-using Amazon;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Aws;
@@ -13,7 +12,7 @@ internal sealed class AwsOptionsValidator : IValidateOptions<AwsOptions>
         {
             errors.Add("Aws:Region is not set (nor AWS_REGION / AWS_DEFAULT_REGION); set it to the region of the queue and the cluster, e.g. eu-west-1.");
         }
-        else if (RegionEndpoint.GetBySystemName(region).DisplayName == "Unknown")
+        else if (!AwsOptions.IsKnownRegion(region))
         {
             errors.Add($"Aws:Region '{region}' is not a known AWS region (e.g. us-east-1, eu-west-1).");
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Sqs;
 using AgentConductor.Conductor.Intake;
@@ -34,20 +35,20 @@ internal static partial class JiraFeedServer
         HttpRequest request, JiraWebhookAuth auth, JiraFeedFilter filter, JiraFeedPublisher publisher, ILogger logger, CancellationToken cancellationToken)
     {
         var maxBytes = new IntakeOptions().MaxBodyBytes;
-        var bytes = await ReadAsync(request.Body, maxBytes + 1, cancellationToken);
+        var bytes = await RequestBody.ReadAsync(request.Body, maxBytes, cancellationToken);
         if (bytes.Length > maxBytes)
         {
             return Results.Json(new { error = $"the body is over {maxBytes} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var plainSecret = request.Headers[JiraWebhookAuth.PlainSecretHeader].FirstOrDefault() ?? request.Query[JiraWebhookAuth.PlainSecretQuery].FirstOrDefault();
-        if (auth.Problem(request.Headers[JiraWebhookAuth.SignatureHeader].FirstOrDefault(), plainSecret, bytes) is { } problem)
+        if (auth.Problem(request.Headers[JiraWebhookAuth.SignatureHeader].FirstOrDefault(), plainSecret, bytes.Span) is { } problem)
         {
             Log.NotAuthentic(logger, request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", problem);
             return Results.Json(new { error = problem }, statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var body = Encoding.UTF8.GetString(bytes);
+        var body = Encoding.UTF8.GetString(bytes.Span);
         var decision = filter.Evaluate(body);
         switch (decision.Verdict)
         {
@@ -71,19 +72,6 @@ internal static partial class JiraFeedServer
             Log.SendFailed(logger, decision.Ticket!.Key, ex.Message);
             return Results.Json(new { error = $"could not queue {decision.Ticket.Key}: {ex.Message}" }, statusCode: StatusCodes.Status502BadGateway);
         }
-    }
-
-    private static async Task<byte[]> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while (buffer.Length < limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static partial class Log

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Aws.Sqs;
+using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Shutdown;
 using Microsoft.Extensions.Options;
 
@@ -68,7 +69,7 @@ internal sealed partial class SqsIntakeService(
                 failures++;
                 var problem = SqsIntakeProblem.Describe(ex, options.Value.QueueUrl!);
                 status.Failing(problem.Text, problem.IsConfiguration);
-                wait = problem.IsConfiguration ? options.Value.MaxErrorBackoff : Backoff(failures);
+                wait = problem.IsConfiguration ? options.Value.MaxErrorBackoff : LaunchBackoff.Delay(failures, TimeSpan.FromSeconds(1), options.Value.MaxErrorBackoff, Random.Shared);
                 if (problem.Text != lastProblem)
                 {
                     Log.PollFailed(logger, pollerNumber, problem.Text, wait, ex);
@@ -88,13 +89,6 @@ internal sealed partial class SqsIntakeService(
                 }
             }
         }
-    }
-
-    /// <summary>Between half and all of <c>min(MaxErrorBackoff, 1 s * 2^(failures-1))</c>, so pollers do not retry in step.</summary>
-    private TimeSpan Backoff(int failures)
-    {
-        var ceiling = Math.Min(options.Value.MaxErrorBackoff.TotalMilliseconds, 1000 * Math.Pow(2, Math.Min(failures - 1, 30)));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     /// <summary>Rejected messages left in a queue without a redrive policy come back until the queue's retention ends.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgentConductor.Conductor.Aws.Sqs;
 using AgentConductor.Conductor.Feed;
+using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Tests.Aws.Sqs;
 using AgentConductor.Conductor.Tests.Intake.Sqs;
@@ -138,6 +139,24 @@ public sealed class JiraFeedServerTests(SqsEmulatorFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("could not queue PAY-412", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_BodyOverTheIntakeLimit_Is413AndQueuesNothing()
+    {
+        var queue = await Emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("feed"), cancellationToken: Ct);
+        await using var feed = await StartAsync(queue);
+        var limit = new IntakeOptions().MaxBodyBytes;
+        var atLimit = Sample + new string(' ', limit - Encoding.UTF8.GetByteCount(Sample));
+        var overLimit = atLimit + " ";
+
+        using var over = await PostAsync(feed.Http, overLimit, JiraWebhookAuth.Sign(Secret, Encoding.UTF8.GetBytes(overLimit)));
+        using var at = await PostAsync(feed.Http, atLimit, JiraWebhookAuth.Sign(Secret, Encoding.UTF8.GetBytes(atLimit)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Contains($"over {limit} bytes", await over.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, at.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, at.StatusCode);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string body, string? signature, string? identifier = null, string query = "")
