@@ -31,11 +31,7 @@ internal static class EcsRunTaskRequests
         NetworkConfiguration = new NetworkConfiguration(new AwsVpcConfiguration(
             options.Subnets, options.SecurityGroups.Count == 0 ? null : options.SecurityGroups, options.AssignPublicIp ? "ENABLED" : "DISABLED")),
         Overrides = new TaskOverride([new ContainerOverride(options.ContainerName,
-        [
-            new EcsEnvironmentVariable("CONDUCTOR_URL", launch.ConductorUrl),
-            new EcsEnvironmentVariable("JOB_ID", launch.JobId),
-            new EcsEnvironmentVariable("JOB_TOKEN", launch.Token),
-        ])]),
+            [.. launch.WorkerEnvironment().Select(v => new EcsEnvironmentVariable(v.Key, v.Value))])]),
         Tags = [.. Tags(options, launch)],
         StartedBy = options.StartedBy,
         ClientToken = ClientToken(launch.JobId, launch.Attempt, launchNumber),
