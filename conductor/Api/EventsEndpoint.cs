@@ -1,4 +1,3 @@
-using System.Text;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Scheduling;
@@ -34,7 +33,7 @@ internal static class EventsEndpoint
         }
 
         // The scheduler rejects (and stores) an over-size body, so the byte past the limit is read too.
-        var body = Encoding.UTF8.GetString((await RequestBody.ReadAsync(request.Body, intake.Value.MaxBodyBytes, cancellationToken)).Span);
+        var body = await RequestBody.ReadAsync(request.Body, intake.Value.MaxBodyBytes, cancellationToken);
         var messageId = request.Headers[MessageIdHeader].ToString();
         if (messageId.Length > 256)
         {
@@ -49,7 +48,7 @@ internal static class EventsEndpoint
         ScheduleResult result;
         try
         {
-            result = await scheduler.ScheduleAsync([new InboundMessage(messageId, body, time.GetUtcNow())], cancellationToken);
+            result = await scheduler.ScheduleAsync([InboundMessage.FromBytes(messageId, body.Span, time.GetUtcNow())], cancellationToken);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
         {

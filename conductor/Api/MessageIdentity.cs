@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace AgentConductor.Conductor.Api;
 
 /// <summary>
 /// The idempotency key of a message posted without one: the event's own id when it has one (EventBridge <c>id</c>,
-/// SNS <c>MessageId</c>), else a hash of the body, so posting the same body twice stores it once.
+/// SNS <c>MessageId</c>), else a SHA-256 of the body's bytes, so posting the same body twice stores it once.
 /// </summary>
 internal static class MessageIdentity
 {
-    public static string For(string body)
+    public static string For(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -34,6 +33,6 @@ internal static class MessageIdentity
             // Not JSON: the body hash below still identifies it; the scheduler will reject and store it.
         }
 
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body.Span));
     }
 }

@@ -26,7 +26,7 @@ internal sealed class StatusQueries(ConductorDatabase database)
     public JobView? Job(string id)
     {
         JobView? job = null;
-        Read($"SELECT {JobView.Columns} FROM {JobView.Source} WHERE id = @id", [("@id", id)], r => job = JobView.From(r));
+        Read($"SELECT {JobView.Columns} FROM {JobView.Source} WHERE id = CAST(@id AS TEXT)", [("@id", id)], r => job = JobView.From(r));
         return job;
     }
 
@@ -34,7 +34,7 @@ internal sealed class StatusQueries(ConductorDatabase database)
     {
         var events = new List<JobEventView>();
         Read(
-            "SELECT at, from_state, to_state, reason FROM job_events WHERE job_id = @id ORDER BY id",
+            "SELECT at, from_state, to_state, reason FROM job_events WHERE job_id = CAST(@id AS TEXT) ORDER BY id",
             [("@id", id)],
             r => events.Add(new JobEventView(UnixTime.FromMs(r.GetInt64(0)), r.GetStringOrNull(1), r.GetString(2), r.GetStringOrNull(3))));
         return events;
@@ -60,14 +60,8 @@ internal sealed class StatusQueries(ConductorDatabase database)
     private void Read(string sql, (string Name, object? Value)[] parameters, Action<SqliteDataReader> row)
     {
         using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        using var reader = command.ExecuteReader();
+        using var db = new Statements(connection);
+        using var reader = db.Query(sql, parameters);
         while (reader.Read())
         {
             row(reader);

@@ -31,7 +31,7 @@ internal sealed class ArchiveQueue(ConductorDatabase database)
         ("@at", UnixTime.ToMs(at)), ("@location", location), ("@url", url), ("@id", job.JobId), ("@event", job.JobEventId));
 
     public bool MarkFailed(PendingArchive job, string error, DateTimeOffset retryAt) => Execute(
-        $"UPDATE job_archives SET failures = failures + 1, last_error = @error, due_at = @retry WHERE {SameRow}",
+        $"UPDATE job_archives SET failures = failures + 1, last_error = CAST(@error AS TEXT), due_at = @retry WHERE {SameRow}",
         ("@error", error), ("@retry", UnixTime.ToMs(retryAt)), ("@id", job.JobId), ("@event", job.JobEventId));
 
     /// <summary>Removes a row whose job is no longer finished (or no longer exists).</summary>

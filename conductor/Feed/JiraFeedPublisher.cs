@@ -36,5 +36,5 @@ internal sealed class JiraFeedPublisher(ISqsClient sqs, JiraFeedSettings setting
     public static string IdempotencyKey(string? webhookIdentifier, string body) =>
         !string.IsNullOrWhiteSpace(webhookIdentifier) && webhookIdentifier.Length <= SqsMessageKey.MaxLength - 13
             ? "jira-webhook:" + webhookIdentifier.Trim()
-            : Api.MessageIdentity.For(body);
+            : Api.MessageIdentity.For(Encoding.UTF8.GetBytes(body));
 }

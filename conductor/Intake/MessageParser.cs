@@ -10,7 +10,10 @@ internal sealed class MessageParser(IntakeOptions options)
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public ParsedMessage Parse(string body)
+    /// <param name="body">The body as text.</param>
+    /// <param name="receivedBytes">The bytes received, when they are not valid UTF-8 (<paramref name="body"/> is then
+    /// their lossy decoding): sizes are measured on them, and they are rejected as not JSON.</param>
+    public ParsedMessage Parse(string body, byte[]? receivedBytes = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (string.IsNullOrWhiteSpace(body))
@@ -18,12 +21,17 @@ internal sealed class MessageParser(IntakeOptions options)
             return Reject(RejectReasons.EmptyBody, "The body is empty or whitespace only.");
         }
 
-        var size = Encoding.UTF8.GetByteCount(body);
+        var size = receivedBytes?.Length ?? Encoding.UTF8.GetByteCount(body);
         if (size > options.MaxBodyBytes)
         {
             return Reject(
                 RejectReasons.TooLarge,
-                $"The body is {size} UTF-8 bytes, over the limit of {options.MaxBodyBytes}.");
+                $"The body is {size} bytes, over the limit of {options.MaxBodyBytes}.");
+        }
+
+        if (receivedBytes is not null)
+        {
+            return Reject(RejectReasons.MalformedJson, $"The body is not valid JSON because it is not valid UTF-8 (the first invalid byte is at offset {FirstInvalidByte(receivedBytes)}).");
         }
 
         JsonDocument document;
@@ -53,6 +61,17 @@ internal sealed class MessageParser(IntakeOptions options)
                 return ex.Rejection;
             }
         }
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> bytes)
+    {
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     /// <summary>Completes "... is not valid JSON": where it broke, when known, and the first sentence of System.Text.Json's reason, for a rejection detail.</summary>

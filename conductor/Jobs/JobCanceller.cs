@@ -37,7 +37,7 @@ internal sealed partial class JobCanceller(JobStore store, TimeProvider time, IL
                 return Task.FromResult(CancelOutcome.AlreadyEnded);
             }
 
-            if (store.Update(jobId, "cancel_requested_at = coalesce(cancel_requested_at, @at), cancel_reason = coalesce(cancel_reason, @reason)",
+            if (store.Update(jobId, "cancel_requested_at = coalesce(cancel_requested_at, @at), cancel_reason = coalesce(cancel_reason, CAST(@reason AS TEXT))",
                 [.. JobStates.Active], ("@at", UnixTime.ToMs(now)), ("@reason", reason)))
             {
                 Log.Requested(logger, jobId, reason);

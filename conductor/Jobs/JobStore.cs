@@ -20,7 +20,7 @@ internal sealed class JobStore(ConductorDatabase database)
 
     public IReadOnlyList<JobRecord> Active() => Read($"SELECT {Columns} FROM jobs WHERE state IN ({ActiveList}) ORDER BY created_at, id");
 
-    public JobRecord? Find(string jobId) => Read($"SELECT {Columns} FROM jobs WHERE id = @id", ("@id", jobId)).FirstOrDefault();
+    public JobRecord? Find(string jobId) => Read($"SELECT {Columns} FROM jobs WHERE id = CAST(@id AS TEXT)", ("@id", jobId)).FirstOrDefault();
 
     /// <summary>
     /// Moves the job and, when it moved, applies <paramref name="set"/> (an SQL <c>SET</c> list over <c>jobs</c>,

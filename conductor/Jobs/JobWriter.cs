@@ -33,7 +33,7 @@ internal sealed class JobWriter(Statements db)
 
         var atMs = UnixTime.ToMs(at);
         var changed = db.Execute(
-            "UPDATE jobs SET state = @to, state_reason = @reason, updated_at = @at WHERE id = @id AND state = @from",
+            "UPDATE jobs SET state = @to, state_reason = CAST(@reason AS TEXT), updated_at = @at WHERE id = @id AND state = @from",
             ("@to", JobStates.ToName(to)), ("@reason", reason), ("@at", atMs), ("@id", jobId), ("@from", JobStates.ToName(from)));
         if (changed == 0)
         {
@@ -46,7 +46,7 @@ internal sealed class JobWriter(Statements db)
 
     private void AppendEvent(string jobId, long atMs, JobState? from, JobState to, string reason, long? eventId) =>
         db.Execute(
-            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, event_id) VALUES (@job, @at, @from, @to, @reason, @event)",
+            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, event_id) VALUES (@job, @at, @from, @to, CAST(@reason AS TEXT), @event)",
             ("@job", jobId), ("@at", atMs), ("@from", from is { } f ? JobStates.ToName(f) : null),
             ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId));
 }

@@ -159,7 +159,7 @@ internal sealed partial class Reconciler(
         else if (now >= launchedAt + settings.JobTimeout)
         {
             var reason = $"ran longer than Reconcile:JobTimeout ({settings.JobTimeout})";
-            store.Update(job.Id, "cancel_requested_at = @at, cancel_reason = @reason", [job.State], ("@at", UnixTime.ToMs(now)), ("@reason", reason));
+            store.Update(job.Id, "cancel_requested_at = @at, cancel_reason = CAST(@reason AS TEXT)", [job.State], ("@at", UnixTime.ToMs(now)), ("@reason", reason));
             Log.TimeoutCancelRequested(logger, job.Id, reason);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AgentConductor.Conductor.Scheduling;
 
 namespace AgentConductor.Conductor.Replay;
 
@@ -11,7 +12,7 @@ internal static class ScenarioLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "description", "options", "steps", "expect"];
     private static readonly string[] OptionKeys = ["chainWindow", "maxIncidentSpan", "allowedProjects", "requiredLabel", "maxBodyBytes", "batchSize"];
-    private static readonly string[] StepKeys = ["at", "messageId", "body", "restart", "comment"];
+    private static readonly string[] StepKeys = ["at", "messageId", "body", "bodyBase64", "restart", "comment"];
     private static readonly string[] ExpectKeys = ["decisions", "incidents", "rejected", "jobs", "counts"];
 
     public static Scenario Load(string path)
@@ -129,20 +130,57 @@ internal static class ScenarioLoader
                 reader.Problem($"{at}.messageId is required (a non-empty string)");
             }
 
-            string? body = null;
-            if (!step.TryGetProperty("body", out var b) || b.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
-            {
-                reader.Problem($"{at}.body is required (a JSON value, or a string used verbatim)");
-            }
-            else
-            {
-                body = b.ValueKind == JsonValueKind.String ? b.GetString() : b.GetRawText();
-            }
-
-            steps.Add(new ScenarioStep(time, messageId, body, Restart: false));
+            steps.Add(ReadBody(reader, step, at) is { } body
+                ? new ScenarioStep(time, messageId, body.Text, Restart: false) { BodyBytes = body.Bytes }
+                : new ScenarioStep(time, messageId, null, Restart: false));
         }
 
         return steps;
+    }
+
+    /// <summary>
+    /// A step's body: <c>body</c> (a JSON value, or a string used verbatim) or <c>bodyBase64</c> (the exact bytes, for
+    /// bodies that are not valid UTF-8), exactly one of them.
+    /// </summary>
+    private static (string Text, byte[]? Bytes)? ReadBody(JsonFields reader, JsonElement step, string at)
+    {
+        var hasBody = step.TryGetProperty("body", out var b) && b.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+        var hasBytes = step.TryGetProperty("bodyBase64", out var b64) && b64.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+        if (hasBody == hasBytes)
+        {
+            reader.Problem(hasBody
+                ? $"{at} has both body and bodyBase64: give one"
+                : $"{at}.body is required (a JSON value, or a string used verbatim; or bodyBase64, the exact bytes in base64)");
+            return null;
+        }
+
+        if (hasBody)
+        {
+            return (b.ValueKind == JsonValueKind.String ? b.GetString()! : b.GetRawText(), null);
+        }
+
+        if (b64.ValueKind != JsonValueKind.String || !TryFromBase64(b64.GetString()!, out var bytes))
+        {
+            reader.Problem($"{at}.bodyBase64 must be a base64 string");
+            return null;
+        }
+
+        var message = InboundMessage.FromBytes("-", bytes, DateTimeOffset.UnixEpoch);
+        return (message.Body, message.ReceivedBytes);
+    }
+
+    private static bool TryFromBase64(string text, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Convert.FromBase64String(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
     }
 
     /// <summary>Typed reads that record a problem instead of throwing.</summary>

@@ -215,7 +215,8 @@ internal sealed class IncidentChainer(SchedulerOptions options, Statements db, J
         return db.QueryLong(
             $"""
             INSERT INTO alarms (event_id, account, alarm_name, state, previous_state, reason, description, region, alarm_arn, alarm_at, incident_id)
-            VALUES (@event, @account, @name, @state, @previous, @reason, @description, @region, @arn, @at, {incidentSql})
+            VALUES (@event, @account, CAST(@name AS TEXT), @state, @previous, CAST(@reason AS TEXT), CAST(@description AS TEXT),
+                    CAST(@region AS TEXT), CAST(@arn AS TEXT), @at, {incidentSql})
             RETURNING incident_id
             """,
             values);

@@ -37,7 +37,7 @@ internal sealed class Scheduler : IDisposable
         var parsed = new ParsedMessage[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
-            parsed[i] = _parser.Parse(messages[i].Body);
+            parsed[i] = _parser.Parse(messages[i].Body, messages[i].ReceivedBytes);
         }
 
         await _writer.WaitAsync(cancellationToken);
@@ -131,7 +131,10 @@ internal sealed class Scheduler : IDisposable
                 }
 
                 _db.Execute(
-                    "INSERT INTO rejected_messages (event_id, message_id, reason, detail, rejected_at) VALUES (@event, @message, @reason, @detail, @at)",
+                    """
+                    INSERT INTO rejected_messages (event_id, message_id, reason, detail, rejected_at)
+                    VALUES (@event, CAST(@message AS TEXT), @reason, CAST(@detail AS TEXT), @at)
+                    """,
                     ("@event", eventId), ("@message", message.MessageId), ("@reason", rejected.Reason), ("@detail", rejected.Detail), ("@at", receivedMs));
                 return new MessageOutcome(message.MessageId, MessageDisposition.Rejected, $"rejected: {rejected.Reason}: {rejected.Detail}", rejected.Reason);
             }
@@ -146,22 +149,24 @@ internal sealed class Scheduler : IDisposable
 
     private MessageOutcome Stored(long eventId, InboundMessage message, string note)
     {
-        _db.Execute("UPDATE events SET outcome = @outcome WHERE id = @id", ("@outcome", note), ("@id", eventId));
+        _db.Execute("UPDATE events SET outcome = CAST(@outcome AS TEXT) WHERE id = @id", ("@outcome", note), ("@id", eventId));
         return new MessageOutcome(message.MessageId, MessageDisposition.Stored, note);
     }
 
     /// <summary>Stores the event; false when its message id is already stored (a redelivery).</summary>
     private bool TryInsertEvent(long id, InboundMessage message, string kind, MessageFormat? format, DateTimeOffset? eventAt, string? account, string? ticketKey, string outcome = "")
     {
-        var (body, truncated) = StoredBody.Limit(message.Body, _intakeOptions.MaxBodyBytes);
+        var body = StoredBody.Limit(message, _intakeOptions.MaxBodyBytes);
         return _db.Execute(
             """
-            INSERT INTO events (id, message_id, received_at, event_at, kind, format, account, ticket_key, outcome, body, body_truncated)
-            VALUES (@id, @message, @received, @eventAt, @kind, @format, @account, @ticket, @outcome, @body, @truncated)
+            INSERT INTO events (id, message_id, received_at, event_at, kind, format, account, ticket_key, outcome, body, body_bytes, body_truncated)
+            VALUES (@id, CAST(@message AS TEXT), @received, @eventAt, @kind, @format, CAST(@account AS TEXT), CAST(@ticket AS TEXT),
+                CAST(@outcome AS TEXT), CAST(@body AS TEXT), @bytes, @truncated)
             ON CONFLICT (message_id) DO NOTHING
             """,
             ("@id", id), ("@message", message.MessageId), ("@received", UnixTime.ToMs(message.ReceivedAt)),
             ("@eventAt", eventAt is { } e ? UnixTime.ToMs(e) : null), ("@kind", kind), ("@format", format is { } f ? MessageFormats.ToName(f) : null),
-            ("@account", account), ("@ticket", ticketKey), ("@outcome", outcome), ("@body", body), ("@truncated", truncated ? 1 : 0)) == 1;
+            ("@account", account), ("@ticket", ticketKey), ("@outcome", outcome), ("@body", body.Text), ("@bytes", body.Bytes),
+            ("@truncated", body.Truncated ? 1 : 0)) == 1;
     }
 }

@@ -119,8 +119,8 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
             """
             INSERT INTO tickets (key, project_key, summary, description, labels, components, status, issue_type, priority, url,
                                  event_at, first_event_id, last_event_id, first_seen_at, last_seen_at, deleted_at)
-            VALUES (@key, @project, @summary, @description, @labels, @components, @status, @type, @priority, @url,
-                    @eventAt, @event, @event, @seen, @seen, @deleted)
+            VALUES (@key, @project, CAST(@summary AS TEXT), CAST(@description AS TEXT), @labels, @components, CAST(@status AS TEXT),
+                    CAST(@type AS TEXT), CAST(@priority AS TEXT), CAST(@url AS TEXT), @eventAt, @event, @event, @seen, @seen, @deleted)
             """,
             ("@key", ticket.Key), ("@project", ticket.ProjectKey), ("@summary", ticket.Summary), ("@description", ticket.Description),
             ("@labels", JsonSerializer.Serialize(ticket.Labels)), ("@components", JsonSerializer.Serialize(ticket.Components)),
@@ -140,8 +140,9 @@ internal sealed class TicketRules(SchedulerOptions options, Statements db, JobWr
         var t = fresh.Ticket;
         db.Execute(
             """
-            UPDATE tickets SET project_key = @project, summary = @summary, description = @description, labels = @labels,
-                components = @components, status = @status, issue_type = @type, priority = @priority, url = coalesce(@url, url),
+            UPDATE tickets SET project_key = @project, summary = CAST(@summary AS TEXT), description = CAST(@description AS TEXT),
+                labels = @labels, components = @components, status = CAST(@status AS TEXT), issue_type = CAST(@type AS TEXT),
+                priority = CAST(@priority AS TEXT), url = coalesce(CAST(@url AS TEXT), url),
                 event_at = coalesce(@eventAt, event_at), last_event_id = @event, last_seen_at = @seen, sightings = sightings + 1
             WHERE key = @key
             """,

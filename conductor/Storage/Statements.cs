@@ -61,7 +61,7 @@ internal sealed class Statements(SqliteConnection connection) : IDisposable
             existing.Clear();
             foreach (var (name, value) in parameters)
             {
-                existing.AddWithValue(name, value ?? DBNull.Value);
+                existing.AddWithValue(name, Value(command, name, value));
             }
 
             return command;
@@ -75,9 +75,31 @@ internal sealed class Statements(SqliteConnection connection) : IDisposable
                 throw new InvalidOperationException($"Parameters of \"{command.CommandText}\" must be passed in the same order every time.");
             }
 
-            parameter.Value = parameters[i].Value ?? DBNull.Value;
+            parameter.Value = Value(command, parameters[i].Name, parameters[i].Value);
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// SQLitePCLRaw binds a string of more than 512 UTF-8 bytes as a NUL-terminated C string, so a NUL inside it cuts
+    /// the stored text there. Such a string is bound as its UTF-8 bytes instead, and the SQL must turn them back into
+    /// text with <c>CAST(@name AS TEXT)</c>, which keeps every byte: a statement without the cast would store a BLOB
+    /// in a text column, so it is refused.
+    /// </summary>
+    private static object Value(SqliteCommand command, string name, object? value)
+    {
+        if (value is not string text || !text.Contains('\0'))
+        {
+            return value ?? DBNull.Value;
+        }
+
+        if (!command.CommandText.Contains($"CAST({name} AS TEXT)", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Parameter {name} holds a NUL character, which SQLite would cut at; write it as CAST({name} AS TEXT) in \"{command.CommandText}\".");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
 {
     private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch FROM jobs";
 
-    public WorkerJob? Find(string jobId) => Read(db => ReadJob(db, $"{JobColumns} WHERE id = @v", jobId));
+    public WorkerJob? Find(string jobId) => Read(db => ReadJob(db, $"{JobColumns} WHERE id = CAST(@v AS TEXT)", jobId));
 
     public WorkerJob? FindByTokenHash(byte[] hash) => Read(db => ReadJob(db, $"{JobColumns} WHERE token_hash = @v", hash));
 
@@ -26,7 +26,10 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         }
 
         db.Execute(
-            "UPDATE jobs SET worker_version = @version, branch = @branch, connected_at = @at, last_heartbeat_at = @at, last_seen_at = @at WHERE id = @id",
+            """
+            UPDATE jobs SET worker_version = CAST(@version AS TEXT), branch = CAST(@branch AS TEXT), connected_at = @at,
+                last_heartbeat_at = @at, last_seen_at = @at WHERE id = @id
+            """,
             ("@version", workerVersion), ("@branch", branch), ("@at", UnixTime.ToMs(at)), ("@id", jobId));
         return true;
     });
@@ -38,14 +41,14 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     /// </summary>
     public Task<HeartbeatOutcome?> TryHeartbeatAsync(string jobId, string token, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
     {
-        var job = ReadJob(db, $"{JobColumns} WHERE id = @v", jobId);
+        var job = ReadJob(db, $"{JobColumns} WHERE id = CAST(@v AS TEXT)", jobId);
         if (job is null || !JobTokens.Matches(token, job.TokenHash) || job.State is not (JobState.Connected or JobState.Running))
         {
             return null;
         }
 
         db.Execute(
-            "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = @phase, current_step = @step WHERE id = @id",
+            "UPDATE jobs SET last_heartbeat_at = @at, last_seen_at = @at, worker_phase = CAST(@phase AS TEXT), current_step = CAST(@step AS TEXT) WHERE id = @id",
             ("@at", UnixTime.ToMs(at)), ("@phase", phase), ("@step", step), ("@id", jobId));
         var started = working && job.State == JobState.Connected
             && new JobWriter(db).TryMove(jobId, JobState.Connected, JobState.Running, $"worker reports {phase}", at);
@@ -63,7 +66,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
             db.Execute(
                 """
                 UPDATE jobs SET last_heartbeat_at = max(coalesce(last_heartbeat_at, 0), @at), last_seen_at = max(coalesce(last_seen_at, 0), @at),
-                    worker_phase = @phase, current_step = @step
+                    worker_phase = CAST(@phase AS TEXT), current_step = CAST(@step AS TEXT)
                 WHERE id = @id AND state = 'running' AND token_hash = @hash
                 """,
                 ("@at", UnixTime.ToMs(heartbeat.At)), ("@phase", heartbeat.Phase), ("@step", heartbeat.Step), ("@id", heartbeat.JobId), ("@hash", heartbeat.TokenHash));
@@ -72,7 +75,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         var states = new Dictionary<string, BoardedJobState>(jobIds.Count, StringComparer.Ordinal);
         foreach (var jobId in jobIds)
         {
-            if (ReadJob(db, $"{JobColumns} WHERE id = @v", jobId) is { } job)
+            if (ReadJob(db, $"{JobColumns} WHERE id = CAST(@v AS TEXT)", jobId) is { } job)
             {
                 states[jobId] = new BoardedJobState(job.State == JobState.Running, job.TokenHash, new CancelState(job.CancelRequestedAt, job.CancelReason));
             }
@@ -89,7 +92,10 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         foreach (var row in rows)
         {
             db.Execute(
-                "INSERT INTO job_logs (job_id, seq, at, worker_at, stream, text, truncated) VALUES (@id, @seq, @at, @workerAt, @stream, @text, @truncated)",
+                """
+                INSERT INTO job_logs (job_id, seq, at, worker_at, stream, text, truncated)
+                VALUES (@id, @seq, @at, @workerAt, @stream, CAST(@text AS TEXT), @truncated)
+                """,
                 ("@id", jobId), ("@seq", ++seq), ("@at", atMs), ("@workerAt", row.WorkerAt is { } w ? UnixTime.ToMs(w) : null),
                 ("@stream", row.Stream), ("@text", row.Text), ("@truncated", row.Truncated ? 1 : 0));
         }
@@ -120,7 +126,8 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
             """
             INSERT INTO job_results (job_id, status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens,
                 cached_input_tokens, output_tokens, reasoning_output_tokens, error_code, error_message, started_at, finished_at, reported_at)
-            VALUES (@id, @status, @pr, @branch, @head, @summary, @truncated, @in, @cached, @out, @reasoning, @code, @message, @started, @finished, @at)
+            VALUES (@id, @status, CAST(@pr AS TEXT), CAST(@branch AS TEXT), CAST(@head AS TEXT), CAST(@summary AS TEXT), @truncated,
+                @in, @cached, @out, @reasoning, CAST(@code AS TEXT), CAST(@message AS TEXT), @started, @finished, @at)
             """,
             ("@id", jobId), ("@status", result.Key.Status), ("@pr", result.Key.PullRequestUrl), ("@branch", result.Key.Branch),
             ("@head", result.Key.HeadCommit), ("@summary", result.Summary), ("@truncated", result.SummaryTruncated ? 1 : 0),

@@ -64,7 +64,7 @@ public sealed class MessageParserTests
     {
         var body = """{"hello":"world"}""";
 
-        AssertRejected(Parse(body, maxBodyBytes: body.Length - 1), RejectReasons.TooLarge, $"{body.Length} UTF-8 bytes");
+        AssertRejected(Parse(body, maxBodyBytes: body.Length - 1), RejectReasons.TooLarge, $"{body.Length} bytes");
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class MessageParserTests
     {
         var body = """{"name":"café"}"""; // 15 chars, 16 UTF-8 bytes
 
-        AssertRejected(Parse(body, maxBodyBytes: body.Length), RejectReasons.TooLarge, "16 UTF-8 bytes");
+        AssertRejected(Parse(body, maxBodyBytes: body.Length), RejectReasons.TooLarge, "16 bytes");
     }
 
     [Fact]

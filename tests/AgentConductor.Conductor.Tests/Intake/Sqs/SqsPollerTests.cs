@@ -189,6 +189,23 @@ public sealed class SqsPollerTests(SqsEmulatorFixture fixture) : IClassFixture<S
         Assert.Equal(0, await Emulator.CountAsync(queue, Ct));
     }
 
+    [Fact]
+    public async Task RunOnce_NulCharacters_AreStoredWhole()
+    {
+        var queue = await NewQueueAsync();
+        var summary = "before-nul\0" + new string('s', 1000);
+        var escaped = await Emulator.SendAsync(queue, Messages.TicketUpdated("PAY-11", T0, summary), Ct);
+        var raw = "{\"pad\":\"" + new string('x', 300) + "\0" + new string('y', 700) + "\"}";
+        var rawId = await Emulator.SendAsync(queue, raw, Ct);
+
+        var results = await PollUntilAsync(Poller(queue), r => r.Sum(p => p.Received) >= 2);
+
+        Assert.Equal(2, results.Sum(r => r.Received));
+        Assert.Equal(summary, _rig.Scalar("SELECT summary FROM tickets WHERE key = 'PAY-11'"));
+        Assert.Equal(Messages.TicketUpdated("PAY-11", T0, summary), _rig.Scalar("SELECT body FROM events WHERE message_id = @m", ("@m", escaped)));
+        Assert.Equal(raw, _rig.Scalar("SELECT body FROM events WHERE message_id = @m", ("@m", rawId)));
+    }
+
     private SqsPoller Poller(string queue, bool deleteRejected = true) => _rig.Poller(_client, new SqsIntakeOptions
     {
         QueueUrl = queue,
