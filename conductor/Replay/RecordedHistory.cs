@@ -4,8 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace AgentConductor.Conductor.Replay;
 
 /// <summary>
-/// A conductor database used as replay input: its stored messages in receive order, and the decisions it
-/// recorded. Opened read-only; the file is never changed.
+/// A conductor database used as replay input: its stored messages in the order the scheduler committed them (event id
+/// order, which is not always receive order: concurrent pollers stamp receive times before they queue for the writer),
+/// each with the bytes that arrived, and the decisions it recorded. Opened read-only; the file is never changed.
 /// </summary>
 internal static class RecordedHistory
 {
@@ -38,11 +39,14 @@ internal static class RecordedHistory
     {
         var steps = new List<ScenarioStep>();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message_id, body, received_at FROM events ORDER BY received_at, id";
+        command.CommandText = "SELECT message_id, body, received_at, body_bytes FROM events ORDER BY id";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            steps.Add(new ScenarioStep(UnixTime.FromMs(reader.GetInt64(2)), reader.GetString(0), reader.GetString(1), Restart: false));
+            steps.Add(new ScenarioStep(UnixTime.FromMs(reader.GetInt64(2)), reader.GetString(0), reader.GetString(1), Restart: false)
+            {
+                BodyBytes = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3),
+            });
         }
 
         return steps;
