@@ -132,6 +132,12 @@ async function run(prompt) {
       stderr('turn failed');
       process.exit(0);
     }
+    if (scenario.mode === 'reconnect') {
+      // What the real CLI prints when the model API answers 5xx and a retry then succeeds.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        emit({ type: 'error', message: `Reconnecting... ${attempt}/5 (stream disconnected before completion: unexpected status 503 Service Unavailable)` });
+      }
+    }
     const command = { id: nextId(), type: 'command_execution', command: `bash -lc 'ls -a'`, aggregated_output: '', exit_code: null, status: 'in_progress' };
     emit({ type: 'item.started', item: command });
     emit({ type: 'item.completed', item: { ...command, aggregated_output: fs.readdirSync(cwd).join('\n'), exit_code: 0, status: 'completed' } });

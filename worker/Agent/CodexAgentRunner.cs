@@ -9,7 +9,8 @@ namespace AgentConductor.Worker.Agent;
 
 /// <summary>
 /// Runs <c>codex exec</c> through <see cref="IProcessRunner"/> under a watchdog and judges the run: exit code 0 is
-/// not enough; a <c>turn.failed</c>/<c>error</c> event or a missing last-message file makes it a failure.
+/// not enough; a <c>turn.failed</c>, an <c>error</c> event that no completed turn followed, or a missing last-message
+/// file makes it a failure.
 /// </summary>
 internal sealed partial class CodexAgentRunner(
     IProcessRunner processRunner,

@@ -20,7 +20,14 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
 
     public int Turns { get; private set; }
 
-    /// <summary>The message of the last <c>turn.failed</c> or <c>error</c> event; null when there was none.</summary>
+    private bool _turnFailed;
+
+    /// <summary>
+    /// Why the run failed by Codex's own account: the message of the last <c>turn.failed</c> or top-level <c>error</c>
+    /// event, unless it was an <c>error</c> that a completed turn followed; null when there was none. Codex reports a
+    /// stream it retries (<c>Reconnecting... 1/5</c>) as an <c>error</c> event too, and a turn that completes after it
+    /// has recovered.
+    /// </summary>
     public string? Failure { get; private set; }
 
     public IReadOnlyList<string> CommandsRun => _commands;
@@ -68,8 +75,10 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
                 Usage.CachedInputTokens += usage.CachedInputTokens;
                 Usage.OutputTokens += usage.OutputTokens;
                 Usage.ReasoningOutputTokens += usage.ReasoningOutputTokens;
+                Failure = _turnFailed ? Failure : null;
                 return [Event(e => e.TurnCompleted = new AgentTurnCompleted { Turn = Turns, Usage = usage })];
             case "turn.failed":
+                _turnFailed = true;
                 Failure = (root.TryGetProperty("error", out var error) ? Text(error, "message") : null) ?? "turn failed";
                 return [Log(LogStream.Stdout, $"codex turn failed: {Failure}")];
             case "error":

@@ -87,6 +87,18 @@ public sealed class CodexAgentRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_ReconnectsThenCompletesTheTurn_Succeeded()
+    {
+        using var codex = new FakeCodexHarness("reconnect");
+
+        var result = await codex.RunAsync(Token);
+
+        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
+        Assert.Null(result.FailureReason);
+        Assert.Contains(codex.Texts, t => t.StartsWith("codex error: Reconnecting... 1/5", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_TurnFailedWithExitCodeZero_Failed()
     {
         using var codex = new FakeCodexHarness("turn-failed");

@@ -87,6 +87,32 @@ public sealed class CodexEventTranslatorTests
     }
 
     [Fact]
+    public void Translate_ErrorThatACompletedTurnFollows_IsNoFailure()
+    {
+        var translator = Translator();
+
+        translator.Translate(Out("{\"type\":\"turn.started\"}"));
+        translator.Translate(Out("{\"type\":\"error\",\"message\":\"Reconnecting... 1/5 (stream disconnected)\"}"));
+        Assert.Equal("Reconnecting... 1/5 (stream disconnected)", translator.Failure);
+        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}"));
+        Assert.Null(translator.Failure);
+        translator.Translate(Out("{\"type\":\"error\",\"message\":\"stream disconnected\"}"));
+
+        Assert.Equal("stream disconnected", translator.Failure);
+    }
+
+    [Fact]
+    public void Translate_TurnFailedThenACompletedTurn_StaysAFailure()
+    {
+        var translator = Translator();
+
+        translator.Translate(Out("{\"type\":\"turn.failed\",\"error\":{\"message\":\"rate limited\"}}"));
+        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}"));
+
+        Assert.Equal("rate limited", translator.Failure);
+    }
+
+    [Fact]
     public void Translate_UnknownEventAndItemUpdates_LoggedRawAndIgnored()
     {
         var translator = Translator();
