@@ -48,6 +48,13 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
                 throw new LaunchException($"cannot start the worker command '{command[0]}': no such executable (check LocalLauncher:WorkerCommand)", retryable: false);
             }
 
+            if (options.Value.WorkerCommand.Count == 0 && !File.Exists(command[1]))
+            {
+                throw new LaunchException(
+                    $"the worker program {command[1]} does not exist: build the worker into the conductor's folder " +
+                    "(scripts/run-local.sh does) or set LocalLauncher:WorkerCommand", retryable: false);
+            }
+
             // The worker writes straight into worker.log (sh redirects, then execs it: same pid, no shell left behind).
             // No pipe through the conductor: nothing to hold per worker, and the log goes on after a conductor restart.
             // The command is passed as arguments, never spliced into the script.

@@ -185,6 +185,20 @@ public sealed class LocalProcessLauncherTests : IDisposable
         Assert.Contains("LocalLauncher:WorkerCommand", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Launch_DefaultCommandWithoutTheWorkerBuilt_IsANonRetryableFailureNamingTheProgram()
+    {
+        var launcher = new LocalProcessLauncher(Options.Create(new LocalLauncherOptions { LogFolder = _directory.Path }), TimeProvider.System, _log);
+        var program = Path.Combine(AppContext.BaseDirectory, "AgentConductor.Worker.dll");
+        Assert.False(File.Exists(program), "this test needs a folder without the worker");
+
+        var failure = await Assert.ThrowsAsync<LaunchException>(() => launcher.LaunchAsync(Request("01noworker"), CancellationToken.None));
+
+        Assert.False(failure.Retryable);
+        Assert.Contains($"the worker program {program} does not exist", failure.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "01noworker")) && File.Exists(Path.Combine(_directory.Path, "01noworker", "worker.pid")));
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private static LaunchRequest Request(string jobId) => new(jobId, 0, Token, "http://127.0.0.1:7000", "https://git.example/acme/pay.git", "main");
