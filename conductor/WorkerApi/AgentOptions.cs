@@ -14,9 +14,6 @@ internal sealed class AgentOptions
     /// <summary>Maximum wall-clock time of an agent run.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(60);
 
-    /// <summary>Maximum number of agent turns; 0 means no limit.</summary>
-    public int MaxTurns { get; set; }
-
     /// <summary>Extra agent configuration, one <c>-c key=value</c> per entry.</summary>
     public Dictionary<string, string> ExtraConfig { get; set; } = new(StringComparer.Ordinal);
 }

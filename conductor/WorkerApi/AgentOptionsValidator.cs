@@ -21,11 +21,6 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:IdleTimeout ({options.IdleTimeout}) must not exceed Agent:Timeout ({options.Timeout}).");
         }
 
-        if (options.MaxTurns < 0)
-        {
-            errors.Add($"Agent:MaxTurns must be 0 (no limit) or positive (got {options.MaxTurns}).");
-        }
-
         foreach (var key in options.ExtraConfig.Keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=', StringComparison.Ordinal)))
         {
             errors.Add($"Agent:ExtraConfig has an invalid key '{key}' (must be non-empty, without '=').");

@@ -26,7 +26,6 @@ internal static class JobSpecFactory
                 Model = agent.Model ?? "",
                 IdleTimeout = Duration.FromTimeSpan(agent.IdleTimeout),
                 OverallTimeout = Duration.FromTimeSpan(agent.Timeout),
-                MaxTurns = agent.MaxTurns,
             },
         };
         spec.Repositories.Add(new Repository { CloneUrl = route.CloneUrl, BaseBranch = route.BaseBranch });
