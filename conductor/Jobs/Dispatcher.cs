@@ -83,7 +83,7 @@ internal sealed partial class Dispatcher(
     {
         var job = step.Job with { LaunchAttempts = step.Job.LaunchAttempts + 1, Repository = step.Repository };
         var moved = store.Move(
-            job.Id, JobState.Pending, JobState.Launching, $"launch {job.LaunchAttempts} of attempt {job.Attempt + 1}", time.GetUtcNow(),
+            job.Id, JobState.Pending, JobState.Launching, $"launch {job.LaunchAttempts} of attempt {job.Attempt}", time.GetUtcNow(),
             "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository", ("@attempts", job.LaunchAttempts), ("@repository", job.Repository));
         return moved && await StartWorkerAsync(job, step.Route!, cancellationToken);
     }

@@ -14,8 +14,8 @@ internal sealed class JobWriter(Statements db)
         var atMs = UnixTime.ToMs(at);
         db.Execute(
             """
-            INSERT INTO jobs (id, kind, state, ticket_key, incident_id, account, project_key, decided_by_event_id, created_at, updated_at)
-            VALUES (@id, @kind, 'pending', @ticket, @incident, @account, @project, @event, @at, @at)
+            INSERT INTO jobs (id, kind, state, attempt, ticket_key, incident_id, account, project_key, decided_by_event_id, created_at, updated_at)
+            VALUES (@id, @kind, 'pending', 1, @ticket, @incident, @account, @project, @event, @at, @at)
             """,
             ("@id", id), ("@kind", seed.Kind), ("@ticket", seed.TicketKey), ("@incident", seed.IncidentId),
             ("@account", seed.Account), ("@project", seed.ProjectKey), ("@event", eventId), ("@at", atMs));

@@ -201,7 +201,7 @@ internal sealed partial class Reconciler(
     private void Lose(JobRecord job, string reason)
     {
         var settings = options.Value;
-        var retry = settings.RetryLost && job.State != JobState.Running && job.Attempt + 1 < settings.MaxAttempts;
+        var retry = settings.RetryLost && job.State != JobState.Running && job.Attempt < settings.MaxAttempts;
         var now = time.GetUtcNow();
         var moved = store.InTransaction(db =>
         {
@@ -213,7 +213,7 @@ internal sealed partial class Reconciler(
 
             if (retry)
             {
-                writer.TryMove(job.Id, JobState.Lost, JobState.Pending, $"retry: attempt {job.Attempt + 2} of {settings.MaxAttempts} (the worker was lost before it ran)", now);
+                writer.TryMove(job.Id, JobState.Lost, JobState.Pending, $"retry: attempt {job.Attempt + 1} of {settings.MaxAttempts} (the worker was lost before it ran)", now);
                 db.Execute(
                     """
                     UPDATE jobs SET attempt = attempt + 1, launch_attempts = 0, next_launch_at = NULL, launched_at = NULL, launcher_ref = NULL,

@@ -9,7 +9,7 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// </summary>
 internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWriter writer)
 {
-    private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch FROM jobs";
+    private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch, attempt FROM jobs";
 
     public WorkerJob? Find(string jobId) => Read(db => ReadJob(db, $"{JobColumns} WHERE id = CAST(@v AS TEXT)", jobId));
 
@@ -18,7 +18,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     public JobDetails? ReadDetails(string jobId) => Read(db => JobDetailsReader.Read(db, jobId));
 
     /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
-    public Task<bool> ConnectAsync(string jobId, string workerVersion, int attempt, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
+    public Task<bool> ConnectAsync(string jobId, int attempt, string workerVersion, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         if (!new JobWriter(db).TryMove(jobId, JobState.Launched, JobState.Connected, $"worker {workerVersion} connected (attempt {attempt})", at))
         {
@@ -151,7 +151,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         return reader.Read()
             ? new WorkerJob(
                 reader.GetString(0), JobStates.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2),
-                UnixTime.FromMs(reader.GetInt64OrNull(3)), reader.GetStringOrNull(4), reader.GetStringOrNull(5))
+                UnixTime.FromMs(reader.GetInt64OrNull(3)), reader.GetStringOrNull(4), reader.GetStringOrNull(5), reader.GetInt32(6))
             : null;
     }
 

@@ -46,13 +46,13 @@ internal sealed partial class WorkerService(
         }
 
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
-        if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, version, request.Attempt, branch, timeProvider.GetUtcNow()))
+        if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, job.Attempt, version, branch, timeProvider.GetUtcNow()))
         {
             // Moved meanwhile: a concurrent handshake connected it (fine) or it became terminal (not fine).
             JobStateChecks.EnsureNotTerminal(store.Find(job.Id)!);
         }
 
-        Log.HandshakeAccepted(logger, job.Id, version, request.Attempt, request.HandshakeRetries);
+        Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
         return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
     }
 

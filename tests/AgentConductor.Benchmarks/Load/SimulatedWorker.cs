@@ -44,7 +44,7 @@ internal sealed class SimulatedWorker : IDisposable
     /// <summary>The handshake (retried by the client while the conductor answers UNAVAILABLE); returns the spec's heartbeat interval.</summary>
     public async Task<TimeSpan> HandshakeAsync(CancellationToken cancellationToken)
     {
-        var response = await _client.HandshakeAsync(new HandshakeRequest { WorkerVersion = "load-benchmark", Attempt = 1 }, cancellationToken);
+        var response = await _client.HandshakeAsync(new HandshakeRequest { WorkerVersion = "load-benchmark" }, cancellationToken);
         return response.Job.HeartbeatInterval.ToTimeSpan();
     }
 

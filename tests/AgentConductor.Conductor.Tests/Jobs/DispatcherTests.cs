@@ -15,8 +15,9 @@ public sealed class DispatcherTests
 
         Assert.Equal(1, launched);
         var request = Assert.Single(jobs.Launcher.Launches);
-        Assert.Equal((id, 0, "http://127.0.0.1:7000", "https://git.example/acme/PAY-1.git", "main"),
+        Assert.Equal((id, 1, "http://127.0.0.1:7000", "https://git.example/acme/PAY-1.git", "main"),
             (request.JobId, request.Attempt, request.ConductorUrl, request.CloneUrl, request.BaseBranch));
+        Assert.Equal("launch 1 of attempt 1", jobs.Scheduler.Scalar($"SELECT reason FROM job_events WHERE job_id = '{id}' AND to_state = 'launching'"));
         Assert.Equal(Assert.Single(jobs.Tokens.Issued).Token, request.Token);
         Assert.DoesNotContain(request.Token, request.ToString(), StringComparison.Ordinal);
         var job = jobs.Job(id);

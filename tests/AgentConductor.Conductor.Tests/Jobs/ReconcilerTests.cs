@@ -37,11 +37,13 @@ public sealed class ReconcilerTests
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
 
         var retried = jobs.Job(id);
-        Assert.Equal((JobState.Pending, 1, 0, null), (retried.State, retried.Attempt, retried.LaunchAttempts, retried.LauncherRef));
+        Assert.Equal((JobState.Pending, 2, 0, null), (retried.State, retried.Attempt, retried.LaunchAttempts, retried.LauncherRef));
         Assert.Equal(["pending", "launching", "launched", "connected", "lost", "pending"], jobs.History(id));
+        Assert.Equal("retry: attempt 2 of 2 (the worker was lost before it ran)", jobs.Reason(id));
 
         await jobs.Dispatcher.RunOnceAsync(CancellationToken.None);
-        Assert.Equal(1, jobs.Launcher.Launches.Last().Attempt);
+        Assert.Equal((1, 2), (jobs.Launcher.Launches.First().Attempt, jobs.Launcher.Launches.Last().Attempt));
+        Assert.Equal("launch 1 of attempt 2", jobs.Scheduler.Scalar($"SELECT reason FROM job_events WHERE job_id = '{id}' AND to_state = 'launching' ORDER BY id DESC LIMIT 1"));
         jobs.Time.Advance(TimeSpan.FromMinutes(10));
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
 
@@ -81,7 +83,7 @@ public sealed class ReconcilerTests
 
         await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
 
-        Assert.Equal((JobState.Pending, 1), (jobs.Job(id).State, jobs.Job(id).Attempt));
+        Assert.Equal((JobState.Pending, 2), (jobs.Job(id).State, jobs.Job(id).Attempt));
         Assert.Equal(["pending", "launching", "launched", "lost", "pending"], jobs.History(id));
         await jobs.Dispatcher.RunOnceAsync(CancellationToken.None);
         jobs.Launcher.Workers[FakeLauncher.ReferenceOf(id)] = WorkerStatus.Gone("task stopped: CannotPullContainerError");

@@ -66,6 +66,32 @@ public sealed class ConductorDatabaseTests
     }
 
     [Fact]
+    public void Open_DatabaseWhoseAttemptsCountedFromZero_NumbersThemFromOne()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("c.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            foreach (var migration in SchemaMigrator.Migrations.Where(m => m.Version <= 5))
+            {
+                Query(connection, migration.Sql);
+            }
+
+            Query(connection, """
+                PRAGMA user_version = 5;
+                INSERT INTO events (id, message_id, received_at, kind, body) VALUES (1, 'm1', 0, 'ticket', '{}');
+                INSERT INTO jobs (id, kind, state, ticket_key, decided_by_event_id, created_at, updated_at) VALUES ('j0', 'ticket', 'pending', 'PAY-1', 1, 0, 0);
+                INSERT INTO jobs (id, kind, state, attempt, ticket_key, decided_by_event_id, created_at, updated_at) VALUES ('j1', 'ticket', 'pending', 1, 'PAY-2', 1, 0, 0);
+                """);
+        }
+
+        using var migrated = ConductorDatabase.Open(new StorageOptions { DatabasePath = path }).OpenConnection();
+
+        Assert.Equal("j0:1 j1:2", Query(migrated, "SELECT group_concat(id || ':' || attempt, ' ') FROM (SELECT id, attempt FROM jobs ORDER BY id)"));
+    }
+
+    [Fact]
     public void Migrations_AreNumberedWithoutGaps() =>
         Assert.Equal(Enumerable.Range(1, SchemaMigrator.LatestVersion), SchemaMigrator.Migrations.Select(m => m.Version));
 

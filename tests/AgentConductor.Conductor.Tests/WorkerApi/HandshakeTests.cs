@@ -17,7 +17,7 @@ public sealed class HandshakeTests
         var (jobId, token) = await host.LaunchTicketAsync("PAY-412", "Refund fails for EUR accounts!", cancellationToken: Ct);
 
         var response = await host.Channel.UnaryAsync(
-            WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId, WorkerVersion = "1.2.3", Attempt = 1 }, ConductorHost.Bearer(token), Ct);
+            WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId, WorkerVersion = "1.2.3" }, ConductorHost.Bearer(token), Ct);
 
         var spec = response.Job;
         Assert.Equal(jobId, spec.JobId);
@@ -38,6 +38,9 @@ public sealed class HandshakeTests
         Assert.Equal("connected", host.State(jobId));
         Assert.Equal("1.2.3", host.Scalar("SELECT worker_version FROM jobs WHERE id = @id", ("@id", jobId)));
         Assert.Equal(spec.BranchName, host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal("worker 1.2.3 connected (attempt 1)", host.Scalar("SELECT reason FROM job_events WHERE job_id = @id AND to_state = 'connected'", ("@id", jobId)));
+        using var view = System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync($"/v1/jobs/{jobId}", Ct));
+        Assert.Equal(1, view.RootElement.GetProperty("job").GetProperty("attempt").GetInt32());
     }
 
     [Fact]
@@ -45,7 +48,7 @@ public sealed class HandshakeTests
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
-        var request = new HandshakeRequest { JobId = jobId, Attempt = 1 };
+        var request = new HandshakeRequest { JobId = jobId };
         var first = await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, request, ConductorHost.Bearer(token), Ct);
         var events = host.Count("job_events", jobId);
         host.Execute("UPDATE tickets SET summary = 'Renamed meanwhile' WHERE key = 'PAY-1'");

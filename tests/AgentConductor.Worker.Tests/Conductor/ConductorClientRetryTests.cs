@@ -19,7 +19,7 @@ public sealed class ConductorClientRetryTests
         var logger = new ListLogger<ConductorClient>();
         using var client = ConductorClients.Create(server.Address, clock, logger);
 
-        var handshake = client.HandshakeAsync(new HandshakeRequest { WorkerVersion = "1.2.3", Attempt = 1 }, Ct);
+        var handshake = client.HandshakeAsync(new HandshakeRequest { WorkerVersion = "1.2.3" }, Ct);
         var delays = await clock.DriveAsync(handshake, Ct);
         var response = await handshake;
 

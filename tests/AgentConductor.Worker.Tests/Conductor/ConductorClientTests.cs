@@ -17,13 +17,13 @@ public sealed class ConductorClientTests
         server.Files.Add(FakeTaskFile.Text("TASK.md", "# Do it\n"));
         using var client = ConductorClients.Create(server.Address, TimeProvider.System, options: new ConductorRetryOptions());
 
-        var handshake = await client.HandshakeAsync(new HandshakeRequest { Attempt = 2 }, Ct);
+        var handshake = await client.HandshakeAsync(new HandshakeRequest { WorkerVersion = "2.0.0" }, Ct);
         var chunks = await client.DownloadTaskFilesAsync(new DownloadTaskFilesRequest(), Ct).ToListAsync(Ct);
         var heartbeat = await client.HeartbeatAsync(new HeartbeatRequest { CurrentStep = "please cancel" }, Ct);
         var progress = await client.PublishProgressAsync(Updates(3), Ct);
         var result = await client.ReportResultAsync(new ReportResultRequest { Status = ResultStatus.Succeeded }, Ct);
 
-        Assert.Equal(2, server.Handshakes.Single().Attempt);
+        Assert.Equal("2.0.0", server.Handshakes.Single().WorkerVersion);
         Assert.Equal("TASK.md", handshake.Job.TaskFiles.Single().Path);
         Assert.Equal([TaskFileChunk.ChunkOneofCase.Header, TaskFileChunk.ChunkOneofCase.Data], chunks.Select(c => c.ChunkCase));
         Assert.True(heartbeat.CancelRequested);
