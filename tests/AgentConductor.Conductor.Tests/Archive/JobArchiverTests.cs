@@ -98,6 +98,29 @@ public sealed class JobArchiverTests
     }
 
     [Fact]
+    public async Task RunOnce_MoreDueThanTheBatchSize_ArchivesOneBatchAPass()
+    {
+        await using var s3 = await S3rver.StartAsync(ArchiveHost.Bucket);
+        await using var host = await ArchiveHost.StartAsync(s3, Ct, settings: ["--Archive:BatchSize=2"]);
+        var scheduled = await host.Services.GetRequiredService<Scheduler>().ScheduleAsync(
+            [.. Enumerable.Range(1, 3).Select(i => new InboundMessage($"m-{i}", Messages.TicketCreated($"PAY-{i}", ConductorHost.T0), ConductorHost.T0))], Ct);
+        foreach (var decision in scheduled.Decisions)
+        {
+            await host.Services.GetRequiredService<JobCanceller>().CancelAsync(decision.JobId, "ticket closed", Ct);
+        }
+
+        var archiver = host.Services.GetRequiredService<JobArchiver>();
+
+        var passes = new List<int>();
+        for (var pass = 0; pass < 3; pass++)
+        {
+            passes.Add(await archiver.RunOnceAsync(Ct));
+        }
+
+        Assert.Equal([2, 1, 0], passes);
+    }
+
+    [Fact]
     public async Task RunOnce_FailedAndCancelledJobs_AreArchivedToo()
     {
         await using var s3 = await S3rver.StartAsync(ArchiveHost.Bucket);

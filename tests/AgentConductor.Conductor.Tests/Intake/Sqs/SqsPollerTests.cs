@@ -206,13 +206,29 @@ public sealed class SqsPollerTests(SqsEmulatorFixture fixture) : IClassFixture<S
         Assert.Equal(raw, _rig.Scalar("SELECT body FROM events WHERE message_id = @m", ("@m", rawId)));
     }
 
-    private SqsPoller Poller(string queue, bool deleteRejected = true) => _rig.Poller(_client, new SqsIntakeOptions
+    [Fact]
+    public async Task RunOnce_VisibilityTimeoutSet_AnUndeletedMessageComesBackAfterItInsteadOfTheQueues()
+    {
+        var queue = await NewQueueAsync(visibilitySeconds: 600);
+        await Emulator.SendAsync(queue, Messages.TicketCreated("PAY-12", T0), Ct);
+        _client.InterruptDeletes = 1;
+        var poller = Poller(queue, visibility: TimeSpan.FromSeconds(2));
+
+        var first = await poller.RunOnceAsync(Ct);
+        var after = await PollUntilAsync(poller, results => results.Sum(r => r.Received) > 0);
+
+        Assert.Equal((1, 1), (first.Received, first.Stored));
+        Assert.Equal((1, 1), (after.Sum(r => r.Duplicates), after.Sum(r => r.Deleted)));
+    }
+
+    private SqsPoller Poller(string queue, bool deleteRejected = true, TimeSpan? visibility = null) => _rig.Poller(_client, new SqsIntakeOptions
     {
         QueueUrl = queue,
         WaitTimeSeconds = 1,
         MaxMessages = 10,
         DeleteRejected = deleteRejected,
         BusyRetryDelay = TimeSpan.Zero,
+        VisibilityTimeout = visibility,
     });
 
     private Task<string> NewQueueAsync(int? visibilitySeconds = null) =>
