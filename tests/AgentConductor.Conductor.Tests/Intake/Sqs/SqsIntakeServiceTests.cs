@@ -67,6 +67,8 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
             using var ready = await host.Http.GetAsync("/healthz/ready", Ct);
             return ready.StatusCode == HttpStatusCode.OK ? true : (bool?)null;
         }, Ct);
+        // A poller is ready again once its receive answers, and logs its recovery only when that whole poll has returned.
+        await Eventually.ValueAsync(() => host.Logs.Entries.Any(e => e.EventName == "SqsPollRecovered") ? "recovered" : null, Ct);
         // Every poller logged the problem once, however often it failed.
         Assert.InRange(host.Logs.Entries.Count(e => e.EventName == "SqsPollFailed"), 1, 2);
         Assert.InRange(host.Logs.Entries.Count(e => e.EventName == "SqsPollRecovered"), 1, 2);
