@@ -27,6 +27,19 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RunOnce_StopsAWorker_GivesTheLauncherTheStopGrace()
+    {
+        using var jobs = new JobsHarness(reconcile: new ReconcileOptions { RetryLost = false, StopGrace = TimeSpan.FromSeconds(42) });
+        var id = await LaunchAsync(jobs, "PAY-1");
+
+        jobs.Time.Advance(jobs.ReconcileOptions.HandshakeTimeout);
+        await jobs.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(JobState.Lost, jobs.State(id));
+        Assert.Equal((FakeLauncher.ReferenceOf(id), TimeSpan.FromSeconds(42)), Assert.Single(jobs.Launcher.Stops));
+    }
+
+    [Fact]
     public async Task RunOnce_LostBeforeRunning_IsRetriedUnderMaxAttemptsThenStaysLost()
     {
         using var jobs = new JobsHarness();

@@ -24,6 +24,27 @@ public sealed class ConductorDatabaseTests
     }
 
     [Fact]
+    public void OpenConnection_AnotherWriterHoldsTheLock_WriteGivesUpAfterTheBusyTimeoutNotTheDriversDefault()
+    {
+        using var directory = new TempDirectory();
+        var database = ConductorDatabase.Open(new StorageOptions { DatabasePath = directory.File("c.db"), BusyTimeout = TimeSpan.FromMilliseconds(200) });
+        using var holder = database.OpenConnection();
+        using var held = holder.BeginTransaction(deferred: false);
+        using var writer = database.OpenConnection();
+        using var write = writer.CreateCommand();
+        write.CommandText = "BEGIN IMMEDIATE";
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var busy = Assert.Throws<SqliteException>(() => write.ExecuteNonQuery());
+        clock.Stop();
+
+        Assert.Equal(5, busy.SqliteErrorCode); // SQLITE_BUSY
+        // It waited (SQLite's busy_timeout, then the driver's retries up to the whole second above it), but not for the
+        // driver's 30 s default nor the setting's 5 s default.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
     public void Open_Twice_IsIdempotent()
     {
         using var directory = new TempDirectory();
