@@ -66,6 +66,39 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_JobSetsAShorterIdleTimeout_ItWinsOverTheWorkersOwn()
+    {
+        var run = StartRun(CancellationToken.None, idleTimeout: TimeSpan.FromMinutes(2));
+        await _process.EmitAsync("{\"type\":\"thread.started\",\"thread_id\":\"t\"}");
+
+        _time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
+        Assert.False(run.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(AgentOutcome.Idle, result.Outcome);
+        Assert.Contains("00:02:00", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_JobSetsAShorterTimeout_ItWinsOverTheWorkersOwn()
+    {
+        var run = StartRun(CancellationToken.None, timeout: TimeSpan.FromMinutes(7));
+
+        for (var minute = 1; minute < 7; minute++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(1));
+            await _process.EmitAsync($"minute {minute}");
+        }
+
+        Assert.False(run.IsCompleted); // 6 minutes in
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(AgentOutcome.TimedOut, result.Outcome);
+    }
+
+    [Fact]
     public async Task RunAsync_CallerCancels_CancelledNotThrown()
     {
         using var cancel = new CancellationTokenSource();
@@ -93,7 +126,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private Task<AgentRunResult> StartRun(CancellationToken cancellationToken)
+    private Task<AgentRunResult> StartRun(CancellationToken cancellationToken, TimeSpan? idleTimeout = null, TimeSpan? timeout = null)
     {
         var options = new AgentOptions { IdleTimeout = Idle, Timeout = Overall };
         var masker = new SecretMasker();
@@ -105,6 +138,8 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
             Prompt = "p",
             ApiKey = "sk-watchdog-key",
             StateDirectory = _temp.Path,
+            IdleTimeout = idleTimeout,
+            Timeout = timeout,
         };
         return runner.RunAsync(request, _ => ValueTask.CompletedTask, cancellationToken);
     }

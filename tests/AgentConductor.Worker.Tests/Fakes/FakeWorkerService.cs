@@ -53,6 +53,9 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     /// <summary>The task files DownloadTaskFiles serves (and the handshake lists).</summary>
     public List<FakeTaskFile> Files { get; } = [];
 
+    /// <summary>The agent settings the handshake's job spec carries (the conductor's <c>Agent</c> section); none when null.</summary>
+    public AgentSettings? Agent { get; set; }
+
     /// <summary>When set, DownloadTaskFiles sends exactly these messages instead of <see cref="Files"/>.</summary>
     public IReadOnlyList<TaskFileChunk>? RawChunks { get; set; }
 
@@ -131,6 +134,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         var job = new JobSpec { JobId = JobId, Kind = JobKind.Ticket, BranchName = $"agent/{JobId}/fix", Title = "Fix it" };
         job.Repositories.Add(new Repository { CloneUrl = "https://github.example/acme/app.git", BaseBranch = "main" });
         job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
+        job.Agent = Agent;
         return new HandshakeResponse { Job = job };
     }
 

@@ -1,0 +1,106 @@
+using AgentConductor.Proto.V1;
+using AgentConductor.TestSupport;
+using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Git;
+using AgentConductor.Worker.Run;
+using AgentConductor.Worker.Tests.Fakes;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AgentConductor.Worker.Tests.Run;
+
+/// <summary>The conductor's <c>Agent</c> settings arrive in the job spec and reach the agent run.</summary>
+public sealed class JobRunAgentSettingsTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private readonly RecordingAgent _agent = new();
+    private FakeWorkerService _server = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await FakeWorkerService.StartAsync(cancellationToken: Ct);
+        _server.Files.Add(FakeTaskFile.Text("TASK.md", "# Fix it\n"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_SpecCarriesAgentSettings_TheAgentRunsWithThem()
+    {
+        _server.Agent = new AgentSettings
+        {
+            Model = "gpt-test",
+            IdleTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(3)),
+            OverallTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(20)),
+            ExtraConfig = { ["model_reasoning_effort"] = "\"high\"" },
+        };
+
+        var exitCode = await RunAsync();
+
+        Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
+        var request = Assert.Single(_agent.Requests);
+        Assert.Equal("gpt-test", request.Model);
+        Assert.Equal(TimeSpan.FromMinutes(3), request.IdleTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(20), request.Timeout);
+        Assert.Equal("\"high\"", Assert.Single(request.ExtraConfig, c => c.Key == "model_reasoning_effort").Value);
+    }
+
+    [Fact]
+    public async Task RunAsync_SpecWithoutAgentSettings_LeavesTheWorkersOwn()
+    {
+        var exitCode = await RunAsync();
+
+        Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
+        var request = Assert.Single(_agent.Requests);
+        Assert.True(string.IsNullOrEmpty(request.Model));
+        Assert.Null(request.IdleTimeout);
+        Assert.Null(request.Timeout);
+        Assert.Empty(request.ExtraConfig);
+    }
+
+    private async Task<int> RunAsync()
+    {
+        var settings = new WorkerSettings(_server.Address, FakeWorkerService.JobId, FakeWorkerService.Token, null, null, _temp.File("work"), null, false);
+        using var client = ConductorClients.Create(_server.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
+        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, new ListLogger<JobRun>());
+        return await run.RunAsync(Ct);
+    }
+
+    private sealed class RecordingAgent : IAgentRunner
+    {
+        public List<AgentRunRequest> Requests { get; } = [];
+
+        public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            return Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "nothing to do", new TokenUsage(), null, 0, [], [], false, TimeSpan.Zero));
+        }
+    }
+
+    // A clone that leaves an empty folder and an agent that changes nothing: the job ends with no changes.
+    private sealed class NoChangesGit : IGitWorkspace
+    {
+        public Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(directory);
+            return Task.CompletedTask;
+        }
+
+        public Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("nothing changed, so nothing may be pushed");
+
+        public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => Task.FromResult("0000000000000000000000000000000000000000");
+    }
+}
