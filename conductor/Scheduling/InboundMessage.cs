@@ -13,11 +13,6 @@ internal sealed record InboundMessage(string MessageId, string Body, DateTimeOff
 {
     public byte[]? ReceivedBytes { get; private init; }
 
-    /// <summary>The size of the body as received, in bytes.</summary>
-    public int ByteCount => ReceivedBytes?.Length ?? Encoding.UTF8.GetByteCount(Body);
-
     public static InboundMessage FromBytes(string messageId, ReadOnlySpan<byte> body, DateTimeOffset receivedAt) =>
-        Utf8.IsValid(body)
-            ? new InboundMessage(messageId, Encoding.UTF8.GetString(body), receivedAt)
-            : new InboundMessage(messageId, Encoding.UTF8.GetString(body), receivedAt) { ReceivedBytes = body.ToArray() };
+        new(messageId, Encoding.UTF8.GetString(body), receivedAt) { ReceivedBytes = Utf8.IsValid(body) ? null : body.ToArray() };
 }

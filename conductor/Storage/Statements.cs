@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.Storage;
@@ -100,6 +101,6 @@ internal sealed class Statements(SqliteConnection connection) : IDisposable
                 $"Parameter {name} holds a NUL character, which SQLite would cut at; write it as CAST({name} AS TEXT) in \"{command.CommandText}\".");
         }
 
-        return System.Text.Encoding.UTF8.GetBytes(text);
+        return Encoding.UTF8.GetBytes(text);
     }
 }

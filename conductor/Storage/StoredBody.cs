@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using AgentConductor.Conductor.Scheduling;
 
 namespace AgentConductor.Conductor.Storage;
@@ -13,10 +14,15 @@ internal readonly record struct StoredBody(string Text, byte[]? Bytes, bool Trun
     {
         if (message.ReceivedBytes is { } received)
         {
-            // Not UTF-8 already, so no character boundary to respect: the first maxBytes bytes are what is kept.
-            return received.Length <= maxBytes
-                ? new StoredBody(message.Body, received, false)
-                : new StoredBody(Encoding.UTF8.GetString(received, 0, maxBytes), received[..maxBytes], true);
+            if (received.Length <= maxBytes)
+            {
+                return new StoredBody(message.Body, received, false);
+            }
+
+            // Not UTF-8 already, so no character boundary to respect: the first maxBytes bytes are what is kept (and
+            // they need body_bytes only if they are still not UTF-8).
+            var kept = received[..maxBytes];
+            return new StoredBody(Encoding.UTF8.GetString(kept), Utf8.IsValid(kept) ? null : kept, true);
         }
 
         var body = message.Body;
@@ -35,8 +41,4 @@ internal readonly record struct StoredBody(string Text, byte[]? Bytes, bool Trun
 
         return new StoredBody(Encoding.UTF8.GetString(bytes, 0, cut), null, true);
     }
-
-    /// <summary>The bytes that arrived, from a stored row: <c>body_bytes</c> when set, else the UTF-8 of <c>body</c>.</summary>
-    public static InboundMessage Read(string messageId, string text, byte[]? bytes, DateTimeOffset receivedAt) =>
-        bytes is null ? new InboundMessage(messageId, text, receivedAt) : InboundMessage.FromBytes(messageId, bytes, receivedAt);
 }
