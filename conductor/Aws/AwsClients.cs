@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AgentConductor.Conductor.Aws;
 
 /// <summary>
-/// Builds the signed JSON client for a service, sharing one connection pool and one credential source. Settings are
+/// Builds the signed JSON client for a service (ECS), sharing one connection pool and one credential source. Settings are
 /// read on first use, not on construction, so building this while the host starts never preempts the report of every
 /// invalid setting.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AgentConductor.Conductor.Aws;
 
-/// <summary>Turns a JSON-protocol error response into the matching <see cref="AwsException"/>.</summary>
+/// <summary>Turns an error AWS answered (a JSON-protocol error response, or one an AWS SDK client read) into the matching <see cref="AwsException"/>.</summary>
 internal static class AwsErrorResponse
 {
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
@@ -21,7 +21,8 @@ internal static class AwsErrorResponse
         "ExpiredToken", "ExpiredTokenException", "RequestExpired", "AuthFailure", "NotAuthorized",
     };
 
-    public static AwsException Parse(string operation, HttpStatusCode status, string? queryErrorHeader, string? requestId, string body)
+    /// <param name="serverTime">The response's <c>Date</c> header, if it had one.</param>
+    public static AwsException Parse(string operation, HttpStatusCode status, string? queryErrorHeader, string? requestId, string body, DateTimeOffset? serverTime = null)
     {
         var (code, message) = Read(body);
         // SQS's JSON protocol names the legacy Query error code in a header (AWS.SimpleQueueService.NonExistentQueue;Sender).
@@ -32,19 +33,31 @@ internal static class AwsErrorResponse
 
         code ??= status == HttpStatusCode.TooManyRequests ? "TooManyRequests" : $"Http{(int)status}";
         message ??= string.IsNullOrWhiteSpace(body) ? "(no error message)" : Truncate(body.Trim(), 500);
+        return Classify(operation, code, message, status, requestId, body, serverTime);
+    }
+
+    /// <summary>
+    /// The typed exception for an error AWS answered: throttling codes and 429 are throttling, the credential and
+    /// signature codes and 403 are access denied, 5xx (and a success status: an answer that could not be read) are
+    /// AWS's side, anything else is a bad request.
+    /// </summary>
+    public static AwsException Classify(
+        string operation, string code, string message, HttpStatusCode status, string? requestId,
+        string body = "", DateTimeOffset? serverTime = null, Exception? innerException = null)
+    {
         if (ThrottlingCodes.Contains(code) || status == HttpStatusCode.TooManyRequests)
         {
-            return new AwsThrottledException(operation, code, message, status, requestId) { Body = body };
+            return new AwsThrottledException(operation, code, message, status, requestId, innerException) { Body = body, ServerTime = serverTime };
         }
 
         if (AccessCodes.Contains(code) || status is HttpStatusCode.Forbidden)
         {
-            return new AwsAccessDeniedException(operation, code, message, status, requestId) { Body = body };
+            return new AwsAccessDeniedException(operation, code, message, status, requestId, innerException) { Body = body, ServerTime = serverTime };
         }
 
-        return (int)status >= 500
-            ? new AwsServiceUnavailableException(operation, code, message, status, requestId) { Body = body }
-            : new AwsRequestException(operation, code, message, status, requestId) { Body = body };
+        return (int)status is >= 500 or < 300
+            ? new AwsServiceUnavailableException(operation, code, message, status, requestId, innerException) { Body = body, ServerTime = serverTime }
+            : new AwsRequestException(operation, code, message, status, requestId, innerException) { Body = body, ServerTime = serverTime };
     }
 
     /// <summary>

@@ -6,8 +6,6 @@ namespace AgentConductor.Conductor.Aws;
 /// </summary>
 internal sealed record AwsService(string SigningName, string TargetPrefix, string JsonVersion)
 {
-    public static AwsService Sqs { get; } = new("sqs", "AmazonSQS", "1.0");
-
     public static AwsService Ecs { get; } = new("ecs", "AmazonEC2ContainerServiceV20141113", "1.1");
 
     public string ContentType => $"application/x-amz-json-{JsonVersion}";

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Feed;
 
 namespace AgentConductor.Conductor.Cli;
@@ -56,22 +55,10 @@ internal static class FeedCommand
             return await FailAsync("feed serve", problems);
         }
 
-        IDisposable? owner = null;
-        await using var app = JiraFeedServer.Build(endpoint!, settings, new JiraWebhookAuth(secret!, allowPlainSecret), services =>
-        {
-            var (client, clients) = FeedSqsClient.Create(region, settings.ServiceUrl, services.GetRequiredService<ILoggerFactory>());
-            owner = clients;
-            return client;
-        });
-        try
-        {
-            await app.RunAsync(cancellationToken);
-            return ExitCodes.Ok;
-        }
-        finally
-        {
-            owner?.Dispose();
-        }
+        using var client = FeedSqsClient.Create(region, settings.ServiceUrl);
+        await using var app = JiraFeedServer.Build(endpoint!, settings, new JiraWebhookAuth(secret!, allowPlainSecret), _ => client);
+        await app.RunAsync(cancellationToken);
+        return ExitCodes.Ok;
     }
 
     private static async Task<int> SendAsync(JiraFeedSettings settings, string? region, string file, string? key, CancellationToken cancellationToken)
@@ -104,9 +91,7 @@ internal static class FeedCommand
             return ExitCodes.Failed;
         }
 
-        using var loggers = LoggerFactory.Create(logging => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        var (client, owner) = FeedSqsClient.Create(region, settings.ServiceUrl, loggers);
-        using (owner)
+        using (var client = FeedSqsClient.Create(region, settings.ServiceUrl))
         {
             var idempotencyKey = key ?? JiraFeedPublisher.IdempotencyKey(null, body);
             try
@@ -115,7 +100,7 @@ internal static class FeedCommand
                 await Console.Out.WriteLineAsync($"sent {decision.Ticket!.Key} as message {messageId} (idempotency key {idempotencyKey})");
                 return ExitCodes.Ok;
             }
-            catch (Exception ex) when (ex is AwsException or AwsCredentialsException or HttpRequestException)
+            catch (Exception ex) when (FeedSqsClient.IsSendFailure(ex))
             {
                 await Console.Error.WriteLineAsync($"feed send: could not send {decision.Ticket!.Key}: {ex.Message}");
                 return ExitCodes.Failed;

@@ -1,10 +1,9 @@
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Sqs;
-using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Feed;
 
-/// <summary>The feed's SQS client: the conductor's signed client with the default credential chain.</summary>
+/// <summary>The feed's SQS client: the conductor's (AWSSDK.SQS) with the default credential chain and the default AWS settings.</summary>
 internal static class FeedSqsClient
 {
     /// <summary>Problems with the region and the URLs, all at once; empty when the client can be built.</summary>
@@ -30,11 +29,12 @@ internal static class FeedSqsClient
         return problems;
     }
 
-    public static (SqsClient Client, IDisposable Owner) Create(string? region, string? serviceUrl, ILoggerFactory loggers)
-    {
-        var clients = new AwsClients(Options.Create(new AwsOptions { Region = region }), new DefaultAwsCredentials(), TimeProvider.System, loggers);
-        return (new SqsClient(clients.For(AwsService.Sqs, serviceUrl)), clients);
-    }
+    public static SqsClient Create(string? region, string? serviceUrl) =>
+        SqsClient.Create(new AwsOptions { Region = region }, new DefaultAwsCredentials(), serviceUrl);
+
+    /// <summary>A send that failed for a reason worth reporting (and, for a webhook, worth Jira's retry), not a bug.</summary>
+    public static bool IsSendFailure(Exception ex) =>
+        ex is AwsException or AwsCredentialsException or HttpRequestException or IOException or TimeoutException;
 
     private static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https";

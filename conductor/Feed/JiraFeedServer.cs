@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using AgentConductor.Conductor.Api;
-using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Sqs;
 using AgentConductor.Conductor.Intake;
 
@@ -67,7 +66,7 @@ internal static partial class JiraFeedServer
             Log.Sent(logger, decision.Ticket!.Key, messageId, key);
             return Results.Json(new { sent = messageId, issue = decision.Ticket.Key, idempotencyKey = key }, statusCode: StatusCodes.Status202Accepted);
         }
-        catch (Exception ex) when (ex is AwsException or AwsCredentialsException or HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (FeedSqsClient.IsSendFailure(ex) || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Log.SendFailed(logger, decision.Ticket!.Key, ex.Message);
             return Results.Json(new { error = $"could not queue {decision.Ticket.Key}: {ex.Message}" }, statusCode: StatusCodes.Status502BadGateway);

@@ -1,8 +1,9 @@
 namespace AgentConductor.Conductor.Aws.Sqs;
 
 /// <summary>
-/// The SQS operations the conductor and the feed use. <see cref="SqsClient"/> is the one implementation (the JSON
-/// protocol over <see cref="AwsJsonClient"/>); AWSSDK.SQS could replace it here. Errors are <see cref="AwsException"/>s.
+/// The SQS operations the conductor and the feed use. <see cref="SqsClient"/> is the one implementation (AWSSDK.SQS).
+/// Errors SQS answers are <see cref="AwsException"/>s; a missing credential is an <see cref="AwsCredentialsException"/>;
+/// an unreachable endpoint or a timeout stays the transport's exception.
 /// </summary>
 internal interface ISqsClient
 {
@@ -17,8 +18,6 @@ internal interface ISqsClient
 
     /// <summary>Sends one message; returns its SQS MessageId.</summary>
     Task<string> SendAsync(string queueUrl, SqsOutgoingMessage message, CancellationToken cancellationToken);
-
-    Task<string> GetQueueUrlAsync(string queueName, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<string, string>> GetQueueAttributesAsync(string queueUrl, IReadOnlyList<string> names, CancellationToken cancellationToken);
 }

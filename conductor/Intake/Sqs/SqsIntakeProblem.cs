@@ -16,7 +16,7 @@ internal sealed record SqsIntakeProblem(string Text, bool IsConfiguration)
         AwsRequestException aws => new($"SQS rejected the request ({aws.Code}: {aws.AwsMessage}); check the Sqs settings", true),
         AwsCredentialsException credentials => new(credentials.Message, true),
         AwsException aws => new($"SQS keeps failing ({aws.Code}: {aws.AwsMessage})", false),
-        HttpRequestException or TaskCanceledException => new($"cannot reach SQS ({ex.Message})", false),
+        HttpRequestException or IOException or TimeoutException or TaskCanceledException => new($"cannot reach SQS ({ex.Message})", false),
         SqliteException or StorageException => new($"the database failed ({ex.Message}); the batch stays in the queue", false),
         _ => new($"unexpected {ex.GetType().Name}: {ex.Message}; the batch stays in the queue", false),
     };

@@ -5,11 +5,11 @@ namespace AgentConductor.Conductor.Tests.Aws;
 public sealed class AwsEndpointTests
 {
     [Theory]
-    [InlineData("us-east-1", "https://sqs.us-east-1.amazonaws.com/")]
-    [InlineData("eu-west-1", "https://sqs.eu-west-1.amazonaws.com/")]
-    [InlineData("cn-north-1", "https://sqs.cn-north-1.amazonaws.com.cn/")]
+    [InlineData("us-east-1", "https://ecs.us-east-1.amazonaws.com/")]
+    [InlineData("eu-west-1", "https://ecs.eu-west-1.amazonaws.com/")]
+    [InlineData("cn-north-1", "https://ecs.cn-north-1.amazonaws.com.cn/")]
     public void Resolve_Region_UsesThePartitionsDomain(string region, string expected) =>
-        Assert.Equal(new Uri(expected), AwsEndpoint.Resolve(AwsService.Sqs, region, null).Url);
+        Assert.Equal(new Uri(expected), AwsEndpoint.Resolve(AwsService.Ecs, region, null).Url);
 
     [Fact]
     public void Resolve_ServiceUrl_OverridesTheHostButKeepsTheSigningRegion()
@@ -25,7 +25,7 @@ public sealed class AwsEndpointTests
     [InlineData("127.0.0.1:9324")]
     [InlineData("ftp://127.0.0.1/")]
     public void Resolve_ServiceUrlThatIsNotHttp_Throws(string url) =>
-        Assert.Throws<ArgumentException>(() => AwsEndpoint.Resolve(AwsService.Sqs, "us-east-1", url));
+        Assert.Throws<ArgumentException>(() => AwsEndpoint.Resolve(AwsService.Ecs, "us-east-1", url));
 
     [Fact]
     public void RetryPolicy_Delay_IsJitteredUnderAnExponentialCeiling()

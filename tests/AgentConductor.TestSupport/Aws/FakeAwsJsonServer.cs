@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -15,9 +16,11 @@ namespace AgentConductor.TestSupport.Aws;
 /// <summary>
 /// A strict in-process endpoint for one AWS JSON-protocol service on 127.0.0.1 (free port). Every request must be
 /// <c>POST /</c> with the service's content type and <c>X-Amz-Target</c> prefix, a valid SigV4 signature for the known
-/// keys, and a JSON object body; anything else is recorded in <see cref="Failures"/> and answered as AWS would
-/// (<c>InvalidSignatureException</c>, <c>SerializationException</c>, <c>UnknownOperationException</c>). Valid requests go
-/// to the handler the test supplies, and are kept in <see cref="Requests"/>.
+/// keys, signed within 5 minutes of <see cref="Time"/>, and a JSON object body; anything else is recorded in
+/// <see cref="Failures"/> and answered as AWS would (<c>InvalidSignatureException</c>, "Signature expired" for a request
+/// signed too long ago, <c>SerializationException</c>, <c>UnknownOperationException</c>). Every answer carries
+/// <see cref="Time"/> in its <c>Date</c> header. Valid requests go to the handler the test supplies, and are kept in
+/// <see cref="Requests"/>.
 /// </summary>
 public sealed class FakeAwsJsonServer : IAsyncDisposable
 {
@@ -90,9 +93,22 @@ public sealed class FakeAwsJsonServer : IAsyncDisposable
             Requests.Enqueue(request);
         }
 
+        if (response.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(response.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up waiting
+            }
+        }
+
         context.Response.StatusCode = (int)response.Status;
         context.Response.ContentType = ContentType;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        context.Response.Headers.Date = Time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
         foreach (var (name, value) in response.Headers)
         {
             context.Response.Headers[name] = value;
@@ -120,6 +136,11 @@ public sealed class FakeAwsJsonServer : IAsyncDisposable
             return Fail($"X-Amz-Target '{target}' does not start with {TargetPrefix}.", "UnknownOperationException", "unknown target");
         }
 
+        if (Expired(http.Headers["X-Amz-Date"].ToString(), Time.GetUtcNow()) is { } expired)
+        {
+            return Fail(expired, "InvalidSignatureException", expired);
+        }
+
         if (SigV4Check.Problem(http, body, AccessKey, SecretKey, Region, Service, Time.GetUtcNow()) is { } problem)
         {
             return Fail(problem, "InvalidSignatureException", problem, HttpStatusCode.Forbidden);
@@ -145,6 +166,21 @@ public sealed class FakeAwsJsonServer : IAsyncDisposable
         return null;
     }
 
+    /// <summary>AWS's words (HTTP 400) for a request signed more than 5 minutes before or after its clock.</summary>
+    private static string? Expired(string amzDate, DateTimeOffset now)
+    {
+        if (!DateTimeOffset.TryParseExact(amzDate, SigV4Check.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            return null; // SigV4Check names the malformed date
+        }
+
+        var window = TimeSpan.FromMinutes(5);
+        string Format(DateTimeOffset time) => time.UtcDateTime.ToString(SigV4Check.DateFormat, CultureInfo.InvariantCulture);
+        return signedAt < now - window ? $"Signature expired: {amzDate} is now earlier than {Format(now - window)} ({Format(now)} - 5 min.)"
+            : signedAt > now + window ? $"Signature not yet current: {amzDate} is still later than {Format(now + window)} ({Format(now)} + 5 min.)"
+            : null;
+    }
+
     private FakeAwsResponse Fail(string failure, string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
         Failures.Enqueue(failure);
@@ -155,9 +191,11 @@ public sealed class FakeAwsJsonServer : IAsyncDisposable
 /// <summary>One valid request: the operation (<c>RunTask</c>), its JSON body and the session token if one was sent.</summary>
 public sealed record FakeAwsRequest(string Operation, JsonElement Body, string SecurityToken);
 
-/// <summary>What the fake answers.</summary>
+/// <summary>What the fake answers, after <see cref="Delay"/> (a slow or hung service).</summary>
 public sealed record FakeAwsResponse(HttpStatusCode Status, string Body, IReadOnlyDictionary<string, string> Headers)
 {
+    public TimeSpan Delay { get; init; }
+
     public static FakeAwsResponse Ok(object body) => new(HttpStatusCode.OK, JsonSerializer.Serialize(body), new Dictionary<string, string>());
 
     public static FakeAwsResponse Error(string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest) =>

@@ -12,6 +12,8 @@ namespace AgentConductor.TestSupport.Aws;
 /// </summary>
 public static class SigV4Check
 {
+    public const string DateFormat = "yyyyMMdd'T'HHmmss'Z'";
+
     private static readonly string[] RequiredSignedHeaders = ["content-type", "host", "x-amz-date", "x-amz-target"];
 
     public static string? Problem(HttpRequest request, byte[] body, string accessKey, string secretKey, string region, string service, DateTimeOffset now)
@@ -38,7 +40,7 @@ public static class SigV4Check
         }
 
         var amzDate = request.Headers["X-Amz-Date"].ToString();
-        if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        if (!DateTimeOffset.TryParseExact(amzDate, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
         {
             return $"X-Amz-Date '{amzDate}' is not yyyyMMddTHHmmssZ";
         }

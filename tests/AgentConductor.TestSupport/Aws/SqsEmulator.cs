@@ -3,14 +3,16 @@ using System.Text;
 using System.Text.Json;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Sqs;
-using Microsoft.Extensions.Logging.Abstractions;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 
 namespace AgentConductor.TestSupport.Aws;
 
 /// <summary>
 /// The real <c>local-aws-sqs</c> emulator (pinned in <c>tests/tools</c>, run by <c>tests/tools/sqs-emulator.js</c>) on
 /// 127.0.0.1 and a free port. It speaks the SQS JSON protocol, FIFO queues and redrive to dead-letter queues; it does not
-/// check signatures. Stopped on dispose, and it exits by itself when this process dies (its standard input closes).
+/// check signatures. Clients reach it through <see cref="SqsEmulatorHttpClientFactory"/>. Stopped on dispose, and it
+/// exits by itself when this process dies (its standard input closes).
 /// </summary>
 public sealed class SqsEmulator : IAsyncDisposable
 {
@@ -20,7 +22,6 @@ public sealed class SqsEmulator : IAsyncDisposable
     public const string SecretKey = "local/sqs/secret/for/tests/only";
 
     private readonly Process _process;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly StringBuilder _stderr;
 
     private SqsEmulator(Process process, Uri url, StringBuilder stderr)
@@ -28,10 +29,9 @@ public sealed class SqsEmulator : IAsyncDisposable
         _process = process;
         _stderr = stderr;
         Url = url;
-        Json = new AwsJsonClient(
-            _http, AwsEndpoint.Resolve(AwsService.Sqs, Region, url.ToString()), Credentials,
-            AwsRetryPolicy.Default with { MaxAttempts = 2 }, TimeProvider.System, NullLogger.Instance);
-        Client = new SqsClient(Json);
+        var settings = new AwsOptions { Region = Region, MaxAttempts = 2 };
+        Client = SqsClient.Create(settings, Credentials, url.ToString(), SqsEmulatorHttpClientFactory.Instance);
+        Sdk = new AmazonSQSClient(new SdkCredentials(Credentials), AwsSdkConfig.Create<AmazonSQSConfig>(settings, url.ToString(), SqsEmulatorHttpClientFactory.Instance));
     }
 
     /// <summary>The endpoint (<c>Sqs:ServiceUrl</c>).</summary>
@@ -51,10 +51,11 @@ public sealed class SqsEmulator : IAsyncDisposable
 
     internal static IAwsCredentials Credentials { get; } = new StaticAwsCredentials(AccessKey, SecretKey);
 
-    /// <summary>The production SQS facade, pointed at the emulator.</summary>
+    /// <summary>The production SQS client, pointed at the emulator.</summary>
     internal SqsClient Client { get; }
 
-    internal AwsJsonClient Json { get; }
+    /// <summary>The SDK's own client, for what the conductor never does (creating queues).</summary>
+    internal AmazonSQSClient Sdk { get; }
 
     /// <summary>Environment for a child conductor or feed process: credentials and region for the default chain.</summary>
     public IReadOnlyDictionary<string, string> ProcessEnvironment { get; } = new Dictionary<string, string>
@@ -117,8 +118,8 @@ public sealed class SqsEmulator : IAsyncDisposable
     /// <summary>Creates a queue (a unique name per test keeps tests apart); <paramref name="attributes"/> as CreateQueue takes them.</summary>
     public async Task<string> CreateQueueAsync(string name, IReadOnlyDictionary<string, string>? attributes = null, CancellationToken cancellationToken = default)
     {
-        var response = await Json.SendAsync<CreateQueueRequest, CreateQueueResponse>(
-            "CreateQueue", new CreateQueueRequest(name, attributes ?? new Dictionary<string, string>()), SqsWire.Json, cancellationToken);
+        var request = new CreateQueueRequest { QueueName = name, Attributes = attributes?.ToDictionary() ?? [] };
+        var response = await Sdk.CreateQueueAsync(request, cancellationToken);
         return response.QueueUrl ?? throw new InvalidOperationException("CreateQueue answered without a QueueUrl.");
     }
 
@@ -163,7 +164,8 @@ public sealed class SqsEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        Client.Dispose();
+        Sdk.Dispose();
         try
         {
             _process.StandardInput.Close();
@@ -178,12 +180,5 @@ public sealed class SqsEmulator : IAsyncDisposable
         {
             _process.Dispose();
         }
-    }
-
-    private sealed record CreateQueueRequest(string QueueName, IReadOnlyDictionary<string, string> Attributes);
-
-    private sealed class CreateQueueResponse
-    {
-        public string? QueueUrl { get; set; }
     }
 }

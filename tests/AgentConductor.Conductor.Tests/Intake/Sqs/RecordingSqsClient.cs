@@ -41,8 +41,6 @@ internal sealed class RecordingSqsClient(ISqsClient inner) : ISqsClient
 
     public Task<string> SendAsync(string queueUrl, SqsOutgoingMessage message, CancellationToken cancellationToken) => inner.SendAsync(queueUrl, message, cancellationToken);
 
-    public Task<string> GetQueueUrlAsync(string queueName, CancellationToken cancellationToken) => inner.GetQueueUrlAsync(queueName, cancellationToken);
-
     public Task<IReadOnlyDictionary<string, string>> GetQueueAttributesAsync(string queueUrl, IReadOnlyList<string> names, CancellationToken cancellationToken) =>
         inner.GetQueueAttributesAsync(queueUrl, names, cancellationToken);
 }

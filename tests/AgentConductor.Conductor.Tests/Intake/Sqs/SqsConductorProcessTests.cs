@@ -16,6 +16,9 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
     {
         var emulator = fixture.Emulator;
         var queue = await emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("process"), cancellationToken: Ct);
+        // Sent before the conductor starts (as messages pool while it is down): a child process cannot use the test's
+        // HttpClientFactory, and the emulator answers an empty receive with an empty body the SDK cannot read.
+        await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
         using var directory = new TempDirectory();
         using var process = ConductorProcess.Start(
             [
@@ -28,8 +31,6 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
         {
             using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };
             _ = process.StandardOutput.ReadToEndAsync(Ct);
-
-            await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
 
             var found = await Eventually.ValueAsync(async () =>
             {

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Tests.Aws.Sqs;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Aws;
+using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -114,7 +116,45 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
         }
     }
 
-    private static Task<ConductorHost> StartAsync(string queue, params string[] settings) => ConductorHost.StartAsync(
+    [Theory]
+    [InlineData("access denied", "SQS refused the conductor (AccessDenied")]
+    [InlineData("wrong secret", "SQS refused the conductor (InvalidSignatureException")]
+    [InlineData("no credentials", "no AWS credentials found")]
+    public async Task Service_SqsRefusesTheConductor_IsMisconfiguredAndNotReady(string refusal, string expected)
+    {
+        await using var sqs = await FakeAwsJsonServer.StartAsync(
+            "sqs", "AmazonSQS", "1.0",
+            _ => FakeAwsResponse.Error("com.amazon.coral.service#AccessDeniedException", "not authorized to perform: sqs:receivemessage") with
+            {
+                Headers = new Dictionary<string, string> { ["x-amzn-query-error"] = "AccessDenied;Sender" },
+            },
+            cancellationToken: Ct);
+        IAwsCredentials credentials = refusal switch
+        {
+            "wrong secret" => new StaticAwsCredentials(FakeAwsJsonServer.AccessKey, "not-the-secret"),
+            "no credentials" => new NoCredentials(),
+            _ => new StaticAwsCredentials(FakeAwsJsonServer.AccessKey, FakeAwsJsonServer.SecretKey),
+        };
+        await using var host = await StartAsync($"{sqs.Url}{SqsEmulator.AccountId}/intake", credentials, "--Sqs:Pollers=1");
+
+        var problem = "";
+        await Eventually.ValueAsync(async () =>
+        {
+            using var ready = await host.Http.GetAsync("/healthz/ready", Ct);
+            problem = await ready.Content.ReadAsStringAsync(Ct);
+            return ready.StatusCode == HttpStatusCode.ServiceUnavailable ? true : (bool?)null;
+        }, Ct);
+
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+        using var status = await GetJsonAsync(host, "/v1/status");
+        Assert.Equal("misconfigured", status.RootElement.GetProperty("sqs").GetProperty("state").GetString());
+        Assert.DoesNotContain(sqs.Failures, f => !f.Contains("does not match", StringComparison.Ordinal));
+        Assert.Equal(1, host.Logs.Entries.Count(e => e.EventName == "SqsPollFailed"));
+    }
+
+    private static Task<ConductorHost> StartAsync(string queue, params string[] settings) => StartAsync(queue, SqsEmulator.Credentials, settings);
+
+    private static Task<ConductorHost> StartAsync(string queue, IAwsCredentials credentials, params string[] settings) => ConductorHost.StartAsync(
         [
             $"--Sqs:QueueUrl={queue}",
             $"--Sqs:ServiceUrl={new Uri(queue).GetLeftPart(UriPartial.Authority)}/",
@@ -123,8 +163,17 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
             "--Sqs:MaxErrorBackoff=00:00:01",
             .. settings,
         ],
-        services: services => services.Replace(ServiceDescriptor.Singleton(SqsEmulator.Credentials)),
+        services: services => services
+            .Replace(ServiceDescriptor.Singleton(credentials))
+            .AddSingleton<HttpClientFactory>(SqsEmulatorHttpClientFactory.Instance),
         cancellationToken: Ct);
+
+    /// <summary>What the default chain does when it finds nothing.</summary>
+    private sealed class NoCredentials : IAwsCredentials
+    {
+        public Task<ImmutableCredentials> GetAsync(CancellationToken cancellationToken) =>
+            throw new AwsCredentialsException("no AWS credentials found (test); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", new InvalidOperationException("none"));
+    }
 
     private static async Task<string?> SqsStateAsync(ConductorHost host)
     {

@@ -1,9 +1,11 @@
-using AgentConductor.Conductor.Aws;
 using Amazon.Runtime;
 
-namespace AgentConductor.Conductor.Archive;
+namespace AgentConductor.Conductor.Aws;
 
-/// <summary>Hands the conductor's one AWS credential source (<see cref="IAwsCredentials"/>, the default chain) to the S3 SDK.</summary>
+/// <summary>
+/// Hands the conductor's one AWS credential source (<see cref="IAwsCredentials"/>, the default chain) to AWS SDK clients
+/// (SQS, S3), so every client signs with the same, refreshed credentials and tests replace them in one place.
+/// </summary>
 internal sealed class SdkCredentials(IAwsCredentials source) : AWSCredentials
 {
     public override ImmutableCredentials GetCredentials() => source.GetAsync(CancellationToken.None).GetAwaiter().GetResult();
