@@ -6,12 +6,18 @@ namespace AgentConductor.Conductor.Aws;
 /// <summary>
 /// Calls one AWS service over its JSON protocol: <c>POST /</c> with <c>X-Amz-Target: {prefix}.{operation}</c>, signed
 /// with SigV4, retried per <see cref="AwsRetryPolicy"/> on throttling, 5xx and transport failures. Errors become
-/// <see cref="AwsException"/> subclasses. The SQS and ECS facades are thin layers over <see cref="SendAsync{TRequest, TResponse}"/>.
+/// <see cref="AwsException"/> subclasses. A request AWS refused because the local clock is off is signed again with
+/// AWS's time and sent once more (<see cref="AwsClockSkew"/>), which is not counted as a retry. The ECS facade is a thin
+/// layer over <see cref="SendAsync{TRequest, TResponse}"/> (AWSSDK.ECS does not restore here).
 /// </summary>
 internal sealed partial class AwsJsonClient(
     HttpClient http, AwsEndpoint endpoint, IAwsCredentials credentials, AwsRetryPolicy retry, TimeProvider time, ILogger logger, Random? random = null)
 {
     private readonly Random _random = random ?? Random.Shared;
+    private readonly AwsClockSkew _clock = new(time);
+
+    /// <summary>AWS's clock minus the local one, as learned from refused requests.</summary>
+    public TimeSpan ClockOffset => _clock.Offset;
 
     public AwsEndpoint Endpoint => endpoint;
 
@@ -19,12 +25,20 @@ internal sealed partial class AwsJsonClient(
         where TResponse : new()
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, json);
+        var clockCorrected = false;
         for (var attempt = 1; ; attempt++)
         {
+            var signedAt = _clock.UtcNow;
             try
             {
-                var body = await SendOnceAsync(operation, payload, cancellationToken);
+                var body = await SendOnceAsync(operation, payload, signedAt, cancellationToken);
                 return body.Length == 0 ? new TResponse() : JsonSerializer.Deserialize<TResponse>(body, json) ?? new TResponse();
+            }
+            catch (AwsException ex) when (!clockCorrected && _clock.TryCorrect(ex, signedAt))
+            {
+                clockCorrected = true;
+                attempt--;
+                Log.ClockSkewCorrected(logger, endpoint.Service.SigningName, operation, _clock.Offset, ex.Code, ex.AwsMessage);
             }
             catch (Exception ex) when (attempt < retry.MaxAttempts && IsRetryable(ex, cancellationToken))
             {
@@ -35,9 +49,9 @@ internal sealed partial class AwsJsonClient(
         }
     }
 
-    private async Task<byte[]> SendOnceAsync(string operation, byte[] payload, CancellationToken cancellationToken)
+    private async Task<byte[]> SendOnceAsync(string operation, byte[] payload, DateTimeOffset signedAt, CancellationToken cancellationToken)
     {
-        using var message = await SignedRequestAsync(operation, payload, cancellationToken);
+        using var message = await SignedRequestAsync(operation, payload, signedAt.UtcDateTime, cancellationToken);
         using var response = await http.SendAsync(message, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (response.IsSuccessStatusCode)
@@ -50,13 +64,13 @@ internal sealed partial class AwsJsonClient(
             response.StatusCode,
             HeaderValue(response, "x-amzn-query-error"),
             HeaderValue(response, "x-amzn-RequestId"),
-            System.Text.Encoding.UTF8.GetString(body));
+            System.Text.Encoding.UTF8.GetString(body),
+            response.Headers.Date);
     }
 
-    private async Task<HttpRequestMessage> SignedRequestAsync(string operation, byte[] payload, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> SignedRequestAsync(string operation, byte[] payload, DateTime signedAt, CancellationToken cancellationToken)
     {
         var credential = await credentials.GetAsync(cancellationToken);
-        var signedAt = time.GetUtcNow().UtcDateTime;
         var service = endpoint.Service;
         var target = $"{service.TargetPrefix}.{operation}";
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -100,7 +114,10 @@ internal sealed partial class AwsJsonClient(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Service} {Operation} attempt {Attempt}/{MaxAttempts} failed, retrying in {DelayMs:F0} ms: {Reason}")]
+        [LoggerMessage(EventId = 670, EventName = "AwsRetrying", Level = LogLevel.Warning, Message = "{Service} {Operation} attempt {Attempt}/{MaxAttempts} failed, retrying in {DelayMs:F0} ms: {Reason}")]
         public static partial void Retrying(ILogger logger, string service, string operation, int attempt, int maxAttempts, double delayMs, string reason);
+
+        [LoggerMessage(EventId = 671, EventName = "AwsClockSkewCorrected", Level = LogLevel.Warning, Message = "{Service} {Operation} was refused for the local clock ({Code}: {Reason}); AWS's clock is {Offset} from ours, signing with it from now on and sending again. Fix the host's time (NTP).")]
+        public static partial void ClockSkewCorrected(ILogger logger, string service, string operation, TimeSpan offset, string code, string reason);
     }
 }

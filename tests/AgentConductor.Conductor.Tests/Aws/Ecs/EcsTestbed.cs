@@ -15,14 +15,14 @@ internal sealed class EcsTestbed : IAsyncDisposable
 
     private readonly HttpClient _http = new();
 
-    private EcsTestbed(FakeEcs ecs, EcsLauncherOptions options, IAwsCredentials? credentials, string? serviceUrl)
+    private EcsTestbed(FakeEcs ecs, EcsLauncherOptions options, IAwsCredentials? credentials, string? serviceUrl, TimeProvider? clientTime)
     {
         Ecs = ecs;
         Options = options;
         var endpoint = AwsEndpoint.Resolve(AwsService.Ecs, ecs.Region, serviceUrl ?? ecs.Url.ToString());
         Aws = new AwsJsonClient(
             _http, endpoint, credentials ?? new StaticAwsCredentials(FakeAwsJsonServer.AccessKey, FakeAwsJsonServer.SecretKey),
-            new AwsRetryPolicy(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), TimeProvider.System, new ListLogger<AwsJsonClient>());
+            new AwsRetryPolicy(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), clientTime ?? TimeProvider.System, AwsLog);
         Client = new EcsClient(Aws);
         Launcher = new EcsLauncher(Client, Microsoft.Extensions.Options.Options.Create(options), Log);
     }
@@ -40,8 +40,12 @@ internal sealed class EcsTestbed : IAsyncDisposable
 
     public ListLogger<EcsLauncher> Log { get; } = new();
 
+    public ListLogger<AwsJsonClient> AwsLog { get; } = new();
+
+    /// <param name="clientTime">The conductor's clock (the fake ECS keeps the real one).</param>
     public static async Task<EcsTestbed> StartAsync(
-        Action<EcsLauncherOptions>? configure = null, IAwsCredentials? credentials = null, string? serviceUrl = null, CancellationToken cancellationToken = default)
+        Action<EcsLauncherOptions>? configure = null, IAwsCredentials? credentials = null, string? serviceUrl = null, TimeProvider? clientTime = null,
+        CancellationToken cancellationToken = default)
     {
         var options = new EcsLauncherOptions
         {
@@ -52,7 +56,7 @@ internal sealed class EcsTestbed : IAsyncDisposable
             SecurityGroups = ["sg-0123456789abcdef0"],
         };
         configure?.Invoke(options);
-        return new EcsTestbed(await FakeEcs.StartAsync(cancellationToken: cancellationToken), options, credentials, serviceUrl);
+        return new EcsTestbed(await FakeEcs.StartAsync(cancellationToken: cancellationToken), options, credentials, serviceUrl, clientTime);
     }
 
     public static LaunchRequest Request(string jobId = JobId, int attempt = 0, string token = Token, string conductorUrl = ConductorUrl) =>
