@@ -12,10 +12,7 @@ internal static class AwsSdkConfig
     /// and the region's endpoint, or <paramref name="serviceUrl"/> signed for the region.
     /// </summary>
     /// <param name="serviceUrl">An endpoint override (a VPC endpoint, a local emulator); null for the regional endpoint.</param>
-    /// <param name="httpClientFactory">
-    /// Where the SDK gets its HttpClients (it must apply <see cref="IClientConfig.Timeout"/> itself); null for the SDK's own.
-    /// </param>
-    public static TConfig Create<TConfig>(AwsOptions options, string? serviceUrl, HttpClientFactory? httpClientFactory = null)
+    public static TConfig Create<TConfig>(AwsOptions options, string? serviceUrl)
         where TConfig : ClientConfig, new()
     {
         var region = options.ResolveRegion() ?? throw new InvalidOperationException("Aws:Region is not set (nor AWS_REGION / AWS_DEFAULT_REGION).");
@@ -25,11 +22,6 @@ internal static class AwsSdkConfig
             MaxErrorRetry = options.MaxAttempts - 1,
             Timeout = options.RequestTimeout,
         };
-        if (httpClientFactory is not null)
-        {
-            config.HttpClientFactory = httpClientFactory;
-        }
-
         if (string.IsNullOrWhiteSpace(serviceUrl))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);

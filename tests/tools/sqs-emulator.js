@@ -4,6 +4,8 @@
 // --queue creates a queue at start (a name ending in .fifo makes a FIFO queue); tests create their own instead.
 // Prints one JSON line {"port":N,"url":"http://127.0.0.1:N/"} once it listens (port 0 picks a free port), then
 // serves until SIGTERM/SIGINT or until its standard input closes, so it never outlives the process that started it.
+// A JSON-protocol answer with nothing in it (a receive that found no message, GetQueueAttributes of names the queue
+// lacks) is sent as {} like SQS sends it: local-aws-sqs 2.0.2 sends an empty body, which AWSSDK.SQS cannot read.
 "use strict";
 
 const { createSqsServer } = require("local-aws-sqs");
@@ -23,6 +25,24 @@ function queues() {
   return names.map((name) => (name.endsWith(".fifo") ? { QueueName: name, Attributes: { FifoQueue: "true" } } : { QueueName: name }));
 }
 
+function answerEmptyJsonAsEmptyObject(server) {
+  for (const handler of server.listeners("request")) {
+    server.removeListener("request", handler);
+    server.on("request", (request, response) => {
+      const end = response.end;
+      response.end = function (chunk, ...rest) {
+        const empty = chunk === undefined || chunk === null || chunk === "" || typeof chunk === "function";
+        const json = String(response.getHeader("content-type") || "").startsWith("application/x-amz-json");
+        if (empty && json && response.statusCode === 200) {
+          return typeof chunk === "function" ? end.call(this, "{}", chunk) : end.call(this, "{}", ...rest);
+        }
+        return end.call(this, chunk, ...rest);
+      };
+      handler.call(server, request, response);
+    });
+  }
+}
+
 async function main() {
   const port = Number(option("port", "0"));
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -39,6 +59,7 @@ async function main() {
     emulateQueueCreationLifecycle: false,
     queues: queues(),
   });
+  answerEmptyJsonAsEmptyObject(server);
 
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);

@@ -15,9 +15,8 @@ internal sealed class SqsClient(IAmazonSQS sqs) : ISqsClient, IDisposable
 
     /// <summary>A client with the default credential chain (<paramref name="credentials"/>) and the shared AWS settings.</summary>
     /// <param name="serviceUrl">An endpoint override (a VPC endpoint, a local emulator); null for the region's.</param>
-    /// <param name="httpClientFactory">Where the SDK gets its HttpClients; null for its own.</param>
-    public static SqsClient Create(AwsOptions options, IAwsCredentials credentials, string? serviceUrl, HttpClientFactory? httpClientFactory = null) =>
-        new(new AmazonSQSClient(new SdkCredentials(credentials), AwsSdkConfig.Create<AmazonSQSConfig>(options, serviceUrl, httpClientFactory)));
+    public static SqsClient Create(AwsOptions options, IAwsCredentials credentials, string? serviceUrl) =>
+        new(new AmazonSQSClient(new SdkCredentials(credentials), AwsSdkConfig.Create<AmazonSQSConfig>(options, serviceUrl)));
 
     public async Task<IReadOnlyList<SqsMessage>> ReceiveAsync(string queueUrl, SqsReceiveOptions options, CancellationToken cancellationToken)
     {

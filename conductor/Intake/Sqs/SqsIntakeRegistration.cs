@@ -1,7 +1,6 @@
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Sqs;
 using AgentConductor.Conductor.Hosting;
-using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,12 +20,10 @@ internal static class SqsIntakeRegistration
         ConductorHostExtensions.AddAws(services);
         services.AddOptions<SqsIntakeOptions>().BindConfiguration(SqsIntakeOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqsIntakeOptions>, SqsIntakeOptionsValidator>());
-        // An HttpClientFactory in the container (a proxy's, a test's) is where the SDK gets its HttpClients.
         services.TryAddSingleton<ISqsClient>(sp => SqsClient.Create(
             sp.GetRequiredService<IOptions<AwsOptions>>().Value,
             sp.GetRequiredService<IAwsCredentials>(),
-            sp.GetRequiredService<IOptions<SqsIntakeOptions>>().Value.ServiceUrl,
-            sp.GetService<HttpClientFactory>()));
+            sp.GetRequiredService<IOptions<SqsIntakeOptions>>().Value.ServiceUrl));
         services.TryAddSingleton<SqsIntakeStatus>();
         services.TryAddSingleton<RejectedMessageLookup>();
         services.TryAddSingleton<SqsPoller>();

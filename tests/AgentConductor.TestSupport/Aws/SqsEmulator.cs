@@ -11,8 +11,7 @@ namespace AgentConductor.TestSupport.Aws;
 /// <summary>
 /// The real <c>local-aws-sqs</c> emulator (pinned in <c>tests/tools</c>, run by <c>tests/tools/sqs-emulator.js</c>) on
 /// 127.0.0.1 and a free port. It speaks the SQS JSON protocol, FIFO queues and redrive to dead-letter queues; it does not
-/// check signatures. Clients reach it through <see cref="SqsEmulatorHttpClientFactory"/>. Stopped on dispose, and it
-/// exits by itself when this process dies (its standard input closes).
+/// check signatures. Stopped on dispose, and it exits by itself when this process dies (its standard input closes).
 /// </summary>
 public sealed class SqsEmulator : IAsyncDisposable
 {
@@ -30,8 +29,8 @@ public sealed class SqsEmulator : IAsyncDisposable
         _stderr = stderr;
         Url = url;
         var settings = new AwsOptions { Region = Region, MaxAttempts = 2 };
-        Client = SqsClient.Create(settings, Credentials, url.ToString(), SqsEmulatorHttpClientFactory.Instance);
-        Sdk = new AmazonSQSClient(new SdkCredentials(Credentials), AwsSdkConfig.Create<AmazonSQSConfig>(settings, url.ToString(), SqsEmulatorHttpClientFactory.Instance));
+        Client = SqsClient.Create(settings, Credentials, url.ToString());
+        Sdk = new AmazonSQSClient(new SdkCredentials(Credentials), AwsSdkConfig.Create<AmazonSQSConfig>(settings, url.ToString()));
     }
 
     /// <summary>The endpoint (<c>Sqs:ServiceUrl</c>).</summary>

@@ -16,9 +16,6 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
     {
         var emulator = fixture.Emulator;
         var queue = await emulator.CreateQueueAsync(SqsEmulatorFixture.UniqueName("process"), cancellationToken: Ct);
-        // Sent before the conductor starts (as messages pool while it is down): a child process cannot use the test's
-        // HttpClientFactory, and the emulator answers an empty receive with an empty body the SDK cannot read.
-        await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
         using var directory = new TempDirectory();
         using var process = ConductorProcess.Start(
             [
@@ -31,6 +28,10 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
         {
             using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddress.ReadAsync(process.StandardOutput, Ct)) };
             _ = process.StandardOutput.ReadToEndAsync(Ct);
+            // The conductor polls an empty queue first: those receives must come back empty, not as failures.
+            await Eventually.ValueAsync(async () => await SqsStateAsync(http) == "polling" ? true : (bool?)null, Ct);
+
+            await emulator.SendAsync(queue, Messages.TicketCreated("PAY-200", T0), Ct);
 
             var found = await Eventually.ValueAsync(async () =>
             {
@@ -40,13 +41,22 @@ public sealed class SqsConductorProcessTests(SqsEmulatorFixture fixture) : IClas
             Assert.True(found);
             await Eventually.ValueAsync(async () => await emulator.CountAsync(queue, Ct) == 0 ? true : (bool?)null, Ct);
             using var status = JsonDocument.Parse(await http.GetStringAsync("/v1/status", Ct));
-            Assert.Equal(1, status.RootElement.GetProperty("sqs").GetProperty("stored").GetInt64());
+            var sqs = status.RootElement.GetProperty("sqs");
+            Assert.Equal(1, sqs.GetProperty("stored").GetInt64());
+            Assert.Equal("polling", sqs.GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.Null, sqs.GetProperty("problem").ValueKind);
         }
         finally
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(Ct);
         }
+    }
+
+    private static async Task<string?> SqsStateAsync(HttpClient http)
+    {
+        using var status = JsonDocument.Parse(await http.GetStringAsync("/v1/status", Ct));
+        return status.RootElement.GetProperty("sqs").GetProperty("state").GetString();
     }
 
     [Fact]

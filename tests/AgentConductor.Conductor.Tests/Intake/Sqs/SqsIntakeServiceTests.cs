@@ -163,9 +163,7 @@ public sealed class SqsIntakeServiceTests(SqsEmulatorFixture fixture) : IClassFi
             "--Sqs:MaxErrorBackoff=00:00:01",
             .. settings,
         ],
-        services: services => services
-            .Replace(ServiceDescriptor.Singleton(credentials))
-            .AddSingleton<HttpClientFactory>(SqsEmulatorHttpClientFactory.Instance),
+        services: services => services.Replace(ServiceDescriptor.Singleton(credentials)),
         cancellationToken: Ct);
 
     /// <summary>What the default chain does when it finds nothing.</summary>
