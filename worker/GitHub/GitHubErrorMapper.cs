@@ -37,7 +37,7 @@ internal sealed class GitHubErrorMapper(ISecretMasker masker)
 
     /// <summary>No answer at all (connection failures, attempts that timed out) once the retries are spent.</summary>
     public GitHubApiException FromTransport(Exception exception, GitHubCall call) =>
-        new($"GitHub {call.Operation ?? "call"} failed after {call.Attempts} attempts: {Scrub(exception.Message)}", null, null, exception);
+        new($"GitHub {call.Operation ?? "call"} failed after {call.Attempts} attempt{(call.Attempts == 1 ? "" : "s")}: {Scrub(exception.Message)}", null, null, exception);
 
     private static string? Quote(string? text) =>
         string.IsNullOrEmpty(text) ? null

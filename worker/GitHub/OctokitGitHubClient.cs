@@ -46,16 +46,6 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
         _errors = new GitHubErrorMapper(masker);
     }
 
-    /// <summary>
-    /// The API root with a trailing slash: Octokit resolves relative paths against it, and without the slash
-    /// <c>/api/v3</c> would lose its <c>v3</c>.
-    /// </summary>
-    public static Uri ApiBase(Uri apiBaseUrl)
-    {
-        var text = apiBaseUrl.GetLeftPart(UriPartial.Path);
-        return new Uri(text.EndsWith('/') ? text : text + "/");
-    }
-
     public Task<PullRequest?> FindOpenPullRequestAsync(
         string owner, string repo, string headOwner, string branch, CancellationToken cancellationToken) =>
         CallAsync(
@@ -100,5 +90,15 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
         {
             throw _errors.FromTransport(ex, call);
         }
+    }
+
+    /// <summary>
+    /// The API root with a trailing slash: Octokit resolves relative paths against it, and without the slash
+    /// <c>/api/v3</c> would lose its <c>v3</c>.
+    /// </summary>
+    private static Uri ApiBase(Uri apiBaseUrl)
+    {
+        var text = apiBaseUrl.GetLeftPart(UriPartial.Path);
+        return new Uri(text.EndsWith('/') ? text : text + "/");
     }
 }

@@ -191,6 +191,24 @@ public sealed class GitHubClientRetryTests
     }
 
     [Fact]
+    public async Task FindOpenPullRequestAsync_NoAnswerAndNoRetriesLeft_ThrowsApiExceptionWithoutStatus()
+    {
+        await using var github = await GitHubHarness.StartAsync(configure: o => (o.AttemptTimeout, o.MaxRetries) = (TimeSpan.FromSeconds(30), 0));
+        github.Server.HangNext();
+
+        var task = Find(github);
+        await WaitForRequestsAsync(github, 1);
+        await github.Time.WaitForTimersAsync();
+        github.Time.Advance(TimeSpan.FromSeconds(30));
+
+        var ex = await Assert.ThrowsAsync<GitHubApiException>(() => EndsSoonAsync(task));
+        Assert.Null(ex.StatusCode);
+        Assert.IsType<TimeoutException>(ex.InnerException);
+        Assert.Contains("GET repos/octo/payments/pulls failed after 1 attempt: GitHub GET repos/octo/payments/pulls gave no answer within 00:00:30", ex.Message, StringComparison.Ordinal);
+        await WaitForAbortsAsync(github, 1);
+    }
+
+    [Fact]
     public async Task FindOpenPullRequestAsync_CancelledWhileWaitingForAnswer_AbortsTheRequest()
     {
         await using var github = await GitHubHarness.StartAsync();
