@@ -9,6 +9,7 @@ internal sealed class GitHubOptions
     /// <summary>The job's GitHub token. Set from the job's secrets at run time, never from a config file; never logged.</summary>
     public string Token { get; set; } = "";
 
+    /// <summary>The product in the <c>User-Agent</c> header (Octokit appends its own); a token without spaces or slashes.</summary>
     public string UserAgent { get; set; } = "agent-conductor-worker";
 
     /// <summary>Retries after the first attempt for rate limits, 5xx answers and transport errors.</summary>
@@ -20,6 +21,9 @@ internal sealed class GitHubOptions
     /// <summary>First step of the exponential backoff used when GitHub names no wait.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long one request may take, answer included, before it counts as a transport failure and is retried.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
     /// <summary>GitHub asks for at least a minute after a secondary rate limit that names no wait.</summary>
     public TimeSpan SecondaryRateLimitDelay { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -29,12 +33,12 @@ internal sealed class GitHubOptions
         var problems = new List<string>();
         if (!ApiBaseUrl.IsAbsoluteUri || ApiBaseUrl.Scheme is not ("https" or "http"))
         {
-            problems.Add($"GitHub:ApiBaseUrl must be an absolute http(s) URL, got '{ApiBaseUrl}'.");
+            problems.Add($"GitHub:ApiBaseUrl (GITHUB_API_URL) must be an absolute http(s) URL, got '{ApiBaseUrl}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(UserAgent))
+        if (!System.Net.Http.Headers.ProductHeaderValue.TryParse(UserAgent, out var product) || product.Version is not null)
         {
-            problems.Add("GitHub:UserAgent must not be empty (GitHub rejects requests without one).");
+            problems.Add($"GitHub:UserAgent must be a product name without spaces or slashes (GitHub rejects requests without one), got '{UserAgent}'.");
         }
 
         if (MaxRetries < 0)
@@ -42,9 +46,9 @@ internal sealed class GitHubOptions
             problems.Add($"GitHub:MaxRetries must be 0 or more, got {MaxRetries}.");
         }
 
-        if (MaxRetryWait <= TimeSpan.Zero || RetryBaseDelay <= TimeSpan.Zero || SecondaryRateLimitDelay <= TimeSpan.Zero)
+        if (MaxRetryWait <= TimeSpan.Zero || RetryBaseDelay <= TimeSpan.Zero || SecondaryRateLimitDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
         {
-            problems.Add("GitHub:MaxRetryWait, RetryBaseDelay and SecondaryRateLimitDelay must be positive.");
+            problems.Add("GitHub:MaxRetryWait, RetryBaseDelay, SecondaryRateLimitDelay and AttemptTimeout must be positive.");
         }
 
         return problems;

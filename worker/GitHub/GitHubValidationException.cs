@@ -1,12 +1,13 @@
 using System.Net;
+using Octokit;
 
 namespace AgentConductor.Worker.GitHub;
 
 /// <summary>422: GitHub refused the request's content; <see cref="Errors"/> says why.</summary>
-internal sealed class GitHubValidationException(string message, string? gitHubMessage, IReadOnlyList<GitHubValidationError> errors)
+internal sealed class GitHubValidationException(string message, string? gitHubMessage, IReadOnlyList<ApiErrorDetail> errors)
     : GitHubApiException(message, HttpStatusCode.UnprocessableEntity, gitHubMessage)
 {
-    public IReadOnlyList<GitHubValidationError> Errors { get; } = errors;
+    public IReadOnlyList<ApiErrorDetail> Errors { get; } = errors;
 
     /// <summary>The answer to creating a pull request whose head already has an open one.</summary>
     public bool IsPullRequestAlreadyExists =>

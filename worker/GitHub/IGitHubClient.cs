@@ -1,6 +1,11 @@
+using Octokit;
+
 namespace AgentConductor.Worker.GitHub;
 
-/// <summary>The few GitHub REST calls the worker makes. Failures surface as <see cref="GitHubApiException"/> and its subtypes.</summary>
+/// <summary>
+/// The few GitHub calls the worker makes, in Octokit's models. Each honours its token (an in-flight request and a retry
+/// wait both stop); failures surface as <see cref="GitHubApiException"/> and its subtypes, never as Octokit's.
+/// </summary>
 internal interface IGitHubClient
 {
     /// <summary>The open pull request whose head is <paramref name="headOwner"/>:<paramref name="branch"/>, or null.</summary>
@@ -10,13 +15,7 @@ internal interface IGitHubClient
     Task<PullRequest> CreatePullRequestAsync(
         string owner, string repo, NewPullRequest pullRequest, CancellationToken cancellationToken);
 
-    /// <summary>Changes the title and/or body; a null argument leaves that field as it is.</summary>
+    /// <summary>Changes the fields <paramref name="update"/> sets; the others stay as they are.</summary>
     Task<PullRequest> UpdatePullRequestAsync(
-        string owner, string repo, int number, string? title, string? body, CancellationToken cancellationToken);
-
-    Task<IssueComment> AddCommentAsync(
-        string owner, string repo, int issueNumber, string body, CancellationToken cancellationToken);
-
-    Task AddLabelsAsync(
-        string owner, string repo, int issueNumber, IReadOnlyList<string> labels, CancellationToken cancellationToken);
+        string owner, string repo, int number, PullRequestUpdate update, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Octokit;
 
 namespace AgentConductor.Worker.GitHub;
 
@@ -22,11 +23,8 @@ internal sealed partial class PullRequestPublisher(IGitHubClient gitHub, ILogger
             var created = await gitHub.CreatePullRequestAsync(
                 repository.Owner,
                 repository.Name,
-                new NewPullRequest
+                new NewPullRequest(publication.Title, publication.HeadBranch, publication.BaseBranch)
                 {
-                    Title = publication.Title,
-                    Head = publication.HeadBranch,
-                    Base = publication.BaseBranch,
                     Body = publication.Body,
                     Draft = publication.Draft,
                 },
@@ -56,7 +54,7 @@ internal sealed partial class PullRequestPublisher(IGitHubClient gitHub, ILogger
     {
         // The title stays as it is: a reviewer may have edited it. The body is ours and describes the latest run.
         var updated = await gitHub.UpdatePullRequestAsync(
-            publication.Repository.Owner, publication.Repository.Name, existing.Number, title: null, publication.Body, cancellationToken);
+            publication.Repository.Owner, publication.Repository.Name, existing.Number, new PullRequestUpdate { Body = publication.Body }, cancellationToken);
         Log.Reused(logger, updated.Number, publication.Repository, publication.HeadBranch);
         var url = string.IsNullOrEmpty(updated.HtmlUrl) ? existing.HtmlUrl : updated.HtmlUrl;
         return new PublishedPullRequest(new Uri(url), updated.Number, Reused: true);

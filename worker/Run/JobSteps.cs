@@ -90,11 +90,14 @@ internal sealed class JobSteps(
             },
             progress.PublishAsync,
             cancellationToken);
-        return await PublishAsync(repository, run);
+        return await PublishAsync(repository, run, cancellationToken);
     }
 
-    /// <summary>Whatever the agent did is committed and pushed; a pull request only follows a successful run.</summary>
-    private async Task<JobOutcome> PublishAsync(Repository repository, AgentRunResult run)
+    /// <summary>
+    /// Whatever the agent did is committed and pushed; a pull request only follows a successful run. A cancel stops the
+    /// pull request (a GitHub call or its retry wait) but not the push before it.
+    /// </summary>
+    private async Task<JobOutcome> PublishAsync(Repository repository, AgentRunResult run, CancellationToken cancellationToken)
     {
         // Publishing must finish even when the job was cancelled: the agent is already stopped, and pushing saves its work.
         using var publishing = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -128,6 +131,7 @@ internal sealed class JobSteps(
             return pushed;
         }
 
+        using var openingPullRequest = CancellationTokenSource.CreateLinkedTokenSource(token, cancellationToken);
         try
         {
             heartbeat.Phase = WorkerPhase.OpeningPullRequest;
@@ -151,9 +155,13 @@ internal sealed class JobSteps(
                     }),
                     Draft = settings.DraftPullRequests,
                 },
-                token);
+                openingPullRequest.Token);
             progress.Log($"pull request {(pullRequest.Reused ? "updated" : "opened")}: {pullRequest.Url}");
             return pushed with { PullRequestUrl = pullRequest.Url.ToString() };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return pushed with { Status = ResultStatus.Cancelled, ExitCode = WorkerExitCodes.Cancelled, ErrorCode = "cancelled", ErrorMessage = "cancelled while opening the pull request; the branch is pushed" };
         }
         catch (Exception ex)
         {

@@ -21,6 +21,10 @@ internal static class WorkerProgram
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = WorkerSettings.Load(builder.Configuration, out var problems);
+        var gitHub = settings.GitHubToken is { } gitHubToken
+            ? new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl }
+            : null;
+        problems = [.. problems, .. gitHub?.Validate() ?? []];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
@@ -37,7 +41,7 @@ internal static class WorkerProgram
         }
 
         builder.Logging.ClearProviders().AddProvider(new MaskingConsoleLoggerProvider(masker, TimeProvider.System, LogLevel.Information));
-        Compose(builder.Services, settings, masker);
+        Compose(builder.Services, settings, gitHub, masker);
         using var host = builder.Build();
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
@@ -60,7 +64,7 @@ internal static class WorkerProgram
         }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, SecretMasker masker)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, SecretMasker masker)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretMasker>(masker);
@@ -73,16 +77,16 @@ internal static class WorkerProgram
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));
-        if (settings.GitHubToken is { } gitHubToken)
+        if (gitHub is not null)
         {
             // Without a GitHub token (local mode) the pushed branch on the remote is the result.
+            services.AddSingleton<IGitHubClient>(sp => new OctokitGitHubClient(
+                gitHub,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ISecretMasker>(),
+                sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
             services.AddSingleton(sp => new PullRequestPublisher(
-                new GitHubClient(
-                    new HttpClient(),
-                    new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl },
-                    sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<GitHubClient>>()),
-                sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
+                sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
         }
         services.AddSingleton(sp => new JobRun(
             settings,

@@ -26,10 +26,15 @@ internal sealed class FakeGitHubEndpoints(FakeGitHubServer server)
 
     public (int Status, JsonNode Answer) Create(string owner, string repo, JsonObject json)
     {
-        if (!TryString(json, "title", out var title) || !TryString(json, "head", out var head) || !TryString(json, "base", out var baseRef)
-            || !TryString(json, "body", out var body) || !TryBool(json, "draft", out var draft))
+        if (Unexpected(json, "title", "head", "base", "body", "draft", "maintainer_can_modify") is { } field)
         {
-            return (400, FakeGitHubJson.Message("title, head, base and body must be strings and draft a boolean"));
+            return (400, FakeGitHubJson.Message($"unexpected field '{field}'"));
+        }
+
+        if (!TryString(json, "title", out var title) || !TryString(json, "head", out var head) || !TryString(json, "base", out var baseRef)
+            || !TryString(json, "body", out var body) || !TryBool(json, "draft", out var draft) || !TryBool(json, "maintainer_can_modify", out _))
+        {
+            return (400, FakeGitHubJson.Message("title, head, base and body must be strings, draft and maintainer_can_modify booleans"));
         }
 
         var missing = title is null ? "title" : head is null ? "head" : baseRef is null ? "base" : null;
@@ -60,6 +65,11 @@ internal sealed class FakeGitHubEndpoints(FakeGitHubServer server)
 
     public (int Status, JsonNode Answer) Update(string owner, string repo, int number, JsonObject json)
     {
+        if (Unexpected(json, "title", "body") is { } field)
+        {
+            return (400, FakeGitHubJson.Message($"unexpected field '{field}'"));
+        }
+
         if (!TryString(json, "title", out var title) || !TryString(json, "body", out var body))
         {
             return (400, FakeGitHubJson.Message("title and body must be strings"));
@@ -83,50 +93,6 @@ internal sealed class FakeGitHubEndpoints(FakeGitHubServer server)
         }
     }
 
-    public (int Status, JsonNode Answer) Comment(string owner, string repo, int number, JsonObject json)
-    {
-        if (!TryString(json, "body", out var body))
-        {
-            return (400, FakeGitHubJson.Message("body must be a string"));
-        }
-
-        lock (server.Gate)
-        {
-            if (Find(owner, repo, number) is not { } pullRequest)
-            {
-                return (404, FakeGitHubJson.Message("Not Found"));
-            }
-
-            if (string.IsNullOrEmpty(body))
-            {
-                return (422, FakeGitHubJson.Validation("IssueComment", "body", "missing_field"));
-            }
-
-            pullRequest.Comments.Add(body);
-            var id = 5000 + pullRequest.Comments.Count;
-            return (201, new JsonObject { ["id"] = id, ["body"] = body, ["html_url"] = $"{pullRequest.HtmlUrl}#issuecomment-{id}" });
-        }
-    }
-
-    public (int Status, JsonNode Answer) Label(string owner, string repo, int number, JsonObject json)
-    {
-        if (json["labels"] is not JsonArray labels || labels.Any(l => l?.GetValueKind() != JsonValueKind.String))
-        {
-            return (400, FakeGitHubJson.Message("labels must be an array of strings"));
-        }
-
-        lock (server.Gate)
-        {
-            if (Find(owner, repo, number) is not { } pullRequest)
-            {
-                return (404, FakeGitHubJson.Message("Not Found"));
-            }
-
-            pullRequest.Labels.AddRange(labels.Select(l => l!.GetValue<string>()).Where(l => !pullRequest.Labels.Contains(l)));
-            return (200, new JsonArray([.. pullRequest.Labels.Select(l => (JsonNode)new JsonObject { ["name"] = l })]));
-        }
-    }
-
     private FakePullRequest? Find(string owner, string repo, int number) =>
         server.Store.FirstOrDefault(p => p.Owner == owner && p.Repo == repo && p.Number == number);
 
@@ -142,6 +108,10 @@ internal sealed class FakeGitHubEndpoints(FakeGitHubServer server)
         var colon = head.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? (defaultOwner, head) : (head[..colon], head[(colon + 1)..]);
     }
+
+    /// <summary>The first field GitHub would not take here (or the fake does not implement), or null.</summary>
+    private static string? Unexpected(JsonObject json, params string[] allowed) =>
+        json.Select(p => p.Key).FirstOrDefault(key => !allowed.Contains(key, StringComparer.Ordinal));
 
     /// <summary>Absent or null is fine (value null); any other non-string is a malformed request.</summary>
     private static bool TryString(JsonObject json, string name, out string? value)

@@ -38,6 +38,14 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return;
         }
 
+        // GitHub reads a body as JSON whatever its label; Octokit labels its JSON application/x-www-form-urlencoded.
+        if (request.Method is "POST" or "PATCH"
+            && request.ContentType?.Split(';')[0].Trim() is not ("application/json" or "application/x-www-form-urlencoded"))
+        {
+            await RejectAsync(context, $"{what}: Content-Type must be application/json (or Octokit's application/x-www-form-urlencoded), got '{request.ContentType}'");
+            return;
+        }
+
         JsonObject? json = null;
         if (request.Method is "POST" or "PATCH" && !TryParseObject(body, out json))
         {
@@ -45,10 +53,16 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return;
         }
 
-        string? head = null;
-        if (kind == "list" && !TryHeadFilter(request.Query["head"].ToString(), out head))
+        var queryProblem = kind == "list" ? FakeGitHubQuery.CheckList(request.Query) : request.QueryString.HasValue ? "no query expected" : null;
+        if (queryProblem is not null)
         {
-            await RejectAsync(context, $"{what}: head filter must be owner:branch");
+            await RejectAsync(context, $"{what}: {queryProblem}");
+            return;
+        }
+
+        if (server.TryTakeHang())
+        {
+            await HangAsync(context);
             return;
         }
 
@@ -63,11 +77,9 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         _ = int.TryParse(route.Groups["number"].Value, out var number);
         var (status, answer) = kind switch
         {
-            "list" => _endpoints.List(owner, repo, head!, request.Query["state"].ToString()),
+            "list" => _endpoints.List(owner, repo, request.Query["head"].ToString(), request.Query["state"].ToString()),
             "create" => _endpoints.Create(owner, repo, json!),
-            "update" => _endpoints.Update(owner, repo, number, json!),
-            "comment" => _endpoints.Comment(owner, repo, number, json!),
-            _ => _endpoints.Label(owner, repo, number, json!),
+            _ => _endpoints.Update(owner, repo, number, json!),
         };
         if (status == 400)
         {
@@ -85,9 +97,10 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return authorization.Length == 0 ? "missing Authorization" : "wrong Authorization";
         }
 
-        if (!request.Headers.Accept.ToString().Contains("application/vnd.github+json", StringComparison.Ordinal))
+        var accepted = request.Headers.Accept.ToString().Split(',').Select(a => a.Split(';')[0].Trim());
+        if (!accepted.Any(a => a is "application/vnd.github+json" or "application/vnd.github.v3+json"))
         {
-            return "missing Accept: application/vnd.github+json";
+            return "missing Accept: application/vnd.github+json (or the older application/vnd.github.v3+json)";
         }
 
         if (request.Headers["X-GitHub-Api-Version"].ToString() != "2022-11-28")
@@ -103,16 +116,20 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         ("GET", "pulls") => "list",
         ("POST", "pulls") => "create",
         ("PATCH", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) => "update",
-        ("POST", _) when rest.EndsWith("/comments", StringComparison.Ordinal) => "comment",
-        ("POST", _) when rest.EndsWith("/labels", StringComparison.Ordinal) => "labels",
         _ => null,
     };
 
-    private static bool TryHeadFilter(string head, out string? value)
+    /// <summary>GitHub never answering: the request stays open until the client gives up, which the fake counts.</summary>
+    private async Task HangAsync(HttpContext context)
     {
-        var colon = head.IndexOf(':', StringComparison.Ordinal);
-        value = head;
-        return colon > 0 && colon < head.Length - 1;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            server.CountAbort();
+        }
     }
 
     private static bool TryParseObject(string body, out JsonObject? json)
@@ -135,6 +152,6 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         await FakeGitHubJson.WriteAsync(context, 400, new JsonObject { ["message"] = $"fake GitHub: {failure}" }.ToJsonString(), null);
     }
 
-    [GeneratedRegex(@"^/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/(?<rest>pulls|pulls/(?<number>\d+)|issues/(?<number>\d+)/(?:comments|labels))$")]
+    [GeneratedRegex(@"^/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/(?<rest>pulls|pulls/(?<number>\d+))$")]
     private static partial Regex Route();
 }

@@ -13,9 +13,12 @@ namespace AgentConductor.TestSupport.FakeGitHub;
 
 /// <summary>
 /// An in-process, strict GitHub REST fake on 127.0.0.1 (free port) with the endpoints the worker uses:
-/// list/create/update pull requests, issue comments and labels, over an in-memory store. A request with a missing or wrong
-/// <c>Authorization</c>, a missing <c>Accept</c>/<c>X-GitHub-Api-Version</c>/<c>User-Agent</c>, an unknown route, a malformed
-/// JSON body or a <c>head</c> filter not in <c>owner:branch</c> form is recorded in <see cref="Failures"/> and answered 400.
+/// list/create/update pull requests, over an in-memory store. A request with a missing or wrong <c>Authorization</c>
+/// (only <c>Bearer &lt;token&gt;</c>), an <c>Accept</c> that is not a GitHub JSON media type, a missing or wrong
+/// <c>X-GitHub-Api-Version</c>, no <c>User-Agent</c>, an unknown route, a query parameter or body field GitHub would not
+/// take, a body that is not a JSON object (or is labelled neither JSON nor, as Octokit does, form-urlencoded) or a
+/// <c>head</c> filter not in <c>owner:branch</c> form is recorded in <see cref="Failures"/>
+/// and answered 400.
 /// Every request is kept in <see cref="Requests"/>. Optionally served under an enterprise-style prefix (<c>/api/v3</c>).
 /// </summary>
 public sealed class FakeGitHubServer : IAsyncDisposable
@@ -23,6 +26,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeGitHubResponse> _scripted = new();
     private int _concurrentCreates;
+    private int _hangs;
+    private int _abortedRequests;
 
     private FakeGitHubServer(WebApplication app, string token, string pathPrefix)
     {
@@ -41,6 +46,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public ConcurrentQueue<FakeGitHubRequest> Requests { get; } = new();
 
     public ConcurrentQueue<string> Failures { get; } = new();
+
+    /// <summary>Requests the client gave up on while the fake held them (see <see cref="HangNext"/>).</summary>
+    public int AbortedRequests => Volatile.Read(ref _abortedRequests);
 
     internal object Gate { get; } = new();
 
@@ -123,12 +131,32 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// </summary>
     public void SimulateConcurrentCreateNext() => Interlocked.Increment(ref _concurrentCreates);
 
+    /// <summary>The next request (after the strict checks pass) is never answered: it stays open until the client aborts it.</summary>
+    public void HangNext() => Interlocked.Increment(ref _hangs);
+
+    internal bool TryTakeHang() => TakeOne(ref _hangs);
+
+    internal void CountAbort() => Interlocked.Increment(ref _abortedRequests);
+
     internal bool TryTakeScripted(out FakeGitHubResponse response) => _scripted.TryDequeue(out response!);
 
-    internal bool TakeConcurrentCreate()
+    internal bool TakeConcurrentCreate() => TakeOne(ref _concurrentCreates);
+
+    private static bool TakeOne(ref int counter)
     {
-        var current = Volatile.Read(ref _concurrentCreates);
-        return current > 0 && Interlocked.CompareExchange(ref _concurrentCreates, current - 1, current) == current;
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current)
+            {
+                return true;
+            }
+        }
     }
 
     internal void Fail(string failure) => Failures.Enqueue(failure);

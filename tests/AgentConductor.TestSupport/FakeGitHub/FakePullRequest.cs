@@ -23,10 +23,6 @@ public sealed class FakePullRequest
 
     public string State { get; set; } = "open";
 
-    public List<string> Labels { get; } = [];
-
-    public List<string> Comments { get; } = [];
-
     public int BodyUpdates { get; set; }
 
     public string HtmlUrl => $"https://github.test/{Owner}/{Repo}/pull/{Number}";

@@ -12,6 +12,9 @@ public sealed class FakeGitHubServerTests
     [InlineData("Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28", "missing User-Agent", false)]
     [InlineData("Bearer wrong", "application/vnd.github+json", "2022-11-28", "wrong Authorization")]
     [InlineData("Bearer " + GitHubHarness.Token, null, "2022-11-28", "missing Accept")]
+    [InlineData("Bearer " + GitHubHarness.Token, "application/json", "2022-11-28", "missing Accept")]
+    [InlineData("token " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28", "wrong Authorization")]
+    [InlineData("Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2021-01-01", "missing X-GitHub-Api-Version")]
     [InlineData("Bearer " + GitHubHarness.Token, "application/vnd.github+json", null, "missing X-GitHub-Api-Version")]
     public async Task Request_MissingOrWrongHeader_Answers400AndRecordsFailure(
         string? authorization, string? accept, string? version, string expected, bool userAgent = true)
@@ -30,22 +33,86 @@ public sealed class FakeGitHubServerTests
 
     [Theory]
     [InlineData("GET", "repos/o/r/pulls?head=b", null, "head filter")]
+    [InlineData("GET", "repos/o/r/pulls?state=open", null, "head filter")]
+    [InlineData("GET", "repos/o/r/pulls?head=o:b&state=opened", null, "bad value 'opened' for 'state'")]
+    [InlineData("GET", "repos/o/r/pulls?head=o:b&sort=name", null, "bad value 'name' for 'sort'")]
+    [InlineData("GET", "repos/o/r/pulls?head=o:b&per_page=500", null, "bad value '500' for 'per_page'")]
+    [InlineData("GET", "repos/o/r/pulls?head=o:b&author=me", null, "unknown query parameter 'author'")]
     [InlineData("GET", "repos/o/r/issues", null, "unknown route")]
+    [InlineData("POST", "repos/o/r/issues/1/comments", "{\"body\":\"x\"}", "unknown route")]
+    [InlineData("POST", "repos/o/r/pulls?draft=true", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\"}", "no query expected")]
     [InlineData("POST", "repos/o/r/pulls", "{not json", "not a JSON object")]
-    [InlineData("POST", "repos/o/r/pulls", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\",\"draft\":\"yes\"}", "draft a boolean")]
-    public async Task Request_MalformedRequest_Answers400AndRecordsFailure(string method, string path, string? body, string expected)
+    [InlineData("POST", "repos/o/r/pulls", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\"}", "Content-Type must be application/json", "text/plain")]
+    [InlineData("POST", "repos/o/r/pulls", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\",\"draft\":\"yes\"}", "draft and maintainer_can_modify booleans")]
+    [InlineData("POST", "repos/o/r/pulls", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\",\"labels\":[\"x\"]}", "unexpected field 'labels'")]
+    public async Task Request_MalformedRequest_Answers400AndRecordsFailure(
+        string method, string path, string? body, string expected, string contentType = "application/json")
     {
         await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.BaseUrl, path));
         AddHeaders(request, "Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28");
-        request.Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json");
+        request.Content = body is null ? null : new StringContent(body, Encoding.UTF8, contentType);
 
         using var response = await client.SendAsync(request, GitHubHarness.Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, Assert.Single(server.Failures), StringComparison.Ordinal);
         Assert.Empty(server.PullRequests);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.github+json")]
+    [InlineData("application/vnd.github.v3+json")]
+    public async Task Request_EitherGitHubJsonMediaType_IsAccepted(string accept)
+    {
+        await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUrl, "repos/o/r/pulls?state=open&head=o:b&sort=created&direction=desc"));
+        AddHeaders(request, "Bearer " + GitHubHarness.Token, accept, "2022-11-28");
+
+        using var response = await client.SendAsync(request, GitHubHarness.Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("[]", await response.Content.ReadAsStringAsync(GitHubHarness.Ct));
+        server.AssertNoFailures();
+    }
+
+    [Fact]
+    public async Task Request_UpdateWithFieldTheFakeDoesNotTake_Answers400()
+    {
+        await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
+        server.AddPullRequest("o", "r", "b");
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(server.BaseUrl, "repos/o/r/pulls/1"));
+        AddHeaders(request, "Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28");
+        request.Content = new StringContent("{\"body\":\"x\",\"maintainer_can_modify\":true}", Encoding.UTF8, "application/json");
+
+        using var response = await client.SendAsync(request, GitHubHarness.Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unexpected field 'maintainer_can_modify'", Assert.Single(server.Failures), StringComparison.Ordinal);
+        Assert.Null(Assert.Single(server.PullRequests).Body);
+    }
+
+    [Fact]
+    public async Task HangNext_ClientGivesUp_RequestCountedAsAborted()
+    {
+        await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
+        server.HangNext();
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUrl, "repos/o/r/pulls?head=o:b"));
+        AddHeaders(request, "Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28");
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(GitHubHarness.Ct);
+
+        var sending = client.SendAsync(request, cancel.Token);
+        await AgentConductor.TestSupport.Eventually.ValueAsync(() => server.Requests.IsEmpty ? null : "arrived", GitHubHarness.Ct);
+        Assert.False(sending.IsCompleted);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        await AgentConductor.TestSupport.Eventually.ValueAsync(() => server.AbortedRequests == 1 ? "aborted" : null, GitHubHarness.Ct);
+        server.AssertNoFailures();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using AgentConductor.TestSupport.FakeGitHub;
 using AgentConductor.Worker.GitHub;
+using Octokit;
 
 namespace AgentConductor.Worker.Tests.GitHub;
 
@@ -38,23 +39,26 @@ public sealed class GitHubClientErrorTests
         await using var github = await GitHubHarness.StartAsync();
 
         var ex = await Assert.ThrowsAsync<GitHubNotFoundException>(
-            () => github.Client.UpdatePullRequestAsync("octo", "payments", 99, null, "b", GitHubHarness.Ct));
+            () => github.Client.UpdatePullRequestAsync("octo", "payments", 99, new PullRequestUpdate { Body = "b" }, GitHubHarness.Ct));
 
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
         Assert.Equal("Not Found", ex.GitHubMessage);
+        Assert.Contains("PATCH repos/octo/payments/pulls/99 answered 404 NotFound: Not Found", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task CreatePullRequestAsync_MissingTitle_ThrowsValidationExceptionWithErrors()
+    public async Task CreatePullRequestAsync_422WithErrors_ThrowsValidationExceptionWithErrors()
     {
         await using var github = await GitHubHarness.StartAsync();
+        github.Server.RespondNext(new FakeGitHubResponse(
+            422, FakeGitHubJson.Validation("PullRequest", "base", "invalid").ToJsonString(), new Dictionary<string, string>()));
 
-        var ex = await Assert.ThrowsAsync<GitHubValidationException>(() => github.Client.CreatePullRequestAsync(
-            "octo", "payments", new NewPullRequest { Title = null!, Head = "b", Base = "main" }, GitHubHarness.Ct));
+        var ex = await Assert.ThrowsAsync<GitHubValidationException>(() => CreateAsync(github));
 
         Assert.Equal("Validation Failed", ex.GitHubMessage);
         var error = Assert.Single(ex.Errors);
-        Assert.Equal(("PullRequest", "title", "missing_field"), (error.Resource, error.Field, error.Code));
+        Assert.Equal(("PullRequest", "base", "invalid"), (error.Resource, error.Field, error.Code));
+        Assert.Contains("Validation Failed (PullRequest.base invalid)", ex.Message, StringComparison.Ordinal);
         Assert.False(ex.IsPullRequestAlreadyExists);
     }
 
@@ -71,7 +75,20 @@ public sealed class GitHubClientErrorTests
     }
 
     [Fact]
-    public async Task CreatePullRequestAsync_400_ThrowsApiExceptionWithStatus()
+    public async Task CreatePullRequestAsync_AnswerNotJson_QuotesTheBodyShortened()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.RespondNext(new FakeGitHubResponse(400, "<html>" + new string('x', 1000) + "</html>", new Dictionary<string, string>()));
+
+        var ex = await Assert.ThrowsAsync<GitHubApiException>(() => CreateAsync(github));
+
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
+        Assert.StartsWith("<html>xxx", ex.GitHubMessage, StringComparison.Ordinal);
+        Assert.Equal(301, ex.GitHubMessage!.Length);
+    }
+
+    [Fact]
+    public async Task CreatePullRequestAsync_409_ThrowsApiExceptionWithStatus()
     {
         await using var github = await GitHubHarness.StartAsync();
         github.Server.RespondNext(FakeGitHubResponse.Create(409, "Conflict"));
@@ -93,6 +110,7 @@ public sealed class GitHubClientErrorTests
         var ex = await Assert.ThrowsAsync<GitHubAuthorizationException>(() => github.PumpAsync(CreateAsync(github)));
 
         Assert.Contains("Bad credentials: ***", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.InnerException); // Octokit's exception quotes the body as it came
         Assert.DoesNotContain(GitHubHarness.Token, ex.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(GitHubHarness.Token, ex.GitHubMessage!, StringComparison.Ordinal);
         Assert.Equal(1, github.ClientLogger.Count("GitHubRetryingAnswer"));
@@ -100,17 +118,22 @@ public sealed class GitHubClientErrorTests
     }
 
     [Fact]
-    public void Constructor_ApiBaseUrlNotAbsolute_Throws()
+    public async Task CreatePullRequestAsync_ValidationErrorEchoesBasicAuthHeader_TokenHiddenEvenInBase64()
     {
-        using var httpClient = new HttpClient();
+        await using var github = await GitHubHarness.StartAsync();
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"x-access-token:{GitHubHarness.Token}"));
+        github.Server.RespondNext(new FakeGitHubResponse(
+            422,
+            FakeGitHubJson.Validation("PullRequest", "head", "invalid", $"proxy refused Authorization: Basic {basic}").ToJsonString(),
+            new Dictionary<string, string>()));
 
-        var ex = Assert.Throws<ArgumentException>(() => new GitHubClient(
-            httpClient, new GitHubOptions { ApiBaseUrl = new Uri("api/v3", UriKind.Relative), Token = "t" },
-            TimeProvider.System, new AgentConductor.TestSupport.ListLogger<GitHubClient>()));
+        var ex = await Assert.ThrowsAsync<GitHubValidationException>(() => CreateAsync(github));
 
-        Assert.Equal("apiBaseUrl", ex.ParamName);
+        Assert.Contains("***", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(basic, ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(basic[^20..], ex.ToString(), StringComparison.Ordinal);
     }
 
     private static Task<PullRequest> CreateAsync(GitHubHarness github) => github.Client.CreatePullRequestAsync(
-        "octo", "payments", new NewPullRequest { Title = "T", Head = "b", Base = "main" }, GitHubHarness.Ct);
+        "octo", "payments", new NewPullRequest("T", "b", "main"), GitHubHarness.Ct);
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.FakeGitHub;
 using AgentConductor.Worker.GitHub;
+using Octokit;
 
 namespace AgentConductor.Worker.Tests.GitHub;
 
@@ -20,6 +20,24 @@ public sealed class GitHubClientRetryTests
         Assert.Equal(1, found?.Number);
         Assert.Equal(3, github.Server.Requests.Count);
         Assert.Equal(2, github.ClientLogger.Count("GitHubRetryingAnswer"));
+        Assert.All(github.Server.Requests, r => Assert.Equal("2022-11-28", r.Header("X-GitHub-Api-Version")));
+        github.Server.AssertNoFailures();
+    }
+
+    [Fact]
+    public async Task CreatePullRequestAsync_502ThenCreated_ResendsTheSameBody()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.FailNext(1);
+
+        var created = await github.PumpAsync(github.Client.CreatePullRequestAsync(
+            "octo", "payments", new NewPullRequest("T", "b", "main") { Body = "Body" }, GitHubHarness.Ct));
+
+        Assert.Equal(1, created.Number);
+        var requests = github.Server.Requests.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.Equal(requests[0].Header("Authorization"), requests[1].Header("Authorization"));
         github.Server.AssertNoFailures();
     }
 
@@ -42,7 +60,7 @@ public sealed class GitHubClientRetryTests
         github.Server.TooManyRequestsNext(TimeSpan.FromSeconds(30));
 
         var task = Find(github);
-        await github.Time.WaitForTimersAsync();
+        await github.WaitForRetryAsync();
         github.Time.Advance(TimeSpan.FromSeconds(29.9));
         await Task.Delay(50, GitHubHarness.Ct);
 
@@ -60,7 +78,7 @@ public sealed class GitHubClientRetryTests
         github.Server.RateLimitNext(github.Time.GetUtcNow().AddSeconds(90));
 
         var task = Find(github);
-        await github.Time.WaitForTimersAsync();
+        await github.WaitForRetryAsync();
         github.Time.Advance(TimeSpan.FromSeconds(89));
         await Task.Delay(50, GitHubHarness.Ct);
 
@@ -78,7 +96,7 @@ public sealed class GitHubClientRetryTests
         github.Server.RespondNext(FakeGitHubResponse.Create(403, "You have exceeded a secondary rate limit."));
 
         var task = Find(github);
-        await github.Time.WaitForTimersAsync();
+        await github.WaitForRetryAsync();
         github.Time.Advance(TimeSpan.FromSeconds(59));
         await Task.Delay(50, GitHubHarness.Ct);
 
@@ -95,7 +113,7 @@ public sealed class GitHubClientRetryTests
         github.Server.RespondNext(FakeGitHubResponse.Create(503, "Unavailable", ("Retry-After", "120")));
 
         var task = Find(github);
-        await github.Time.WaitForTimersAsync();
+        await github.WaitForRetryAsync();
         github.Time.Advance(TimeSpan.FromSeconds(119));
         await Task.Delay(50, GitHubHarness.Ct);
 
@@ -114,6 +132,7 @@ public sealed class GitHubClientRetryTests
 
         Assert.Equal(TimeSpan.FromHours(1), ex.RetryAfter);
         Assert.Equal(HttpStatusCode.Forbidden, ex.StatusCode);
+        Assert.Contains("API rate limit exceeded", ex.Message, StringComparison.Ordinal);
         Assert.Single(github.Server.Requests);
         Assert.Equal(0, github.Time.PendingTimers);
         Assert.Equal(1, github.ClientLogger.Count("GitHubWaitTooLong"));
@@ -131,38 +150,130 @@ public sealed class GitHubClientRetryTests
         var ex = await Assert.ThrowsAsync<GitHubRateLimitException>(() => github.PumpAsync(Find(github)));
 
         Assert.Equal(TimeSpan.FromSeconds(10), ex.RetryAfter);
+        Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.Equal(3, github.Server.Requests.Count);
     }
 
     [Fact]
     public async Task FindOpenPullRequestAsync_ConnectionRefused_RetriesThenThrowsApiExceptionWithoutStatus()
     {
-        var time = new FakeTimeProvider();
-        using var httpClient = new HttpClient();
-        var options = new GitHubOptions { ApiBaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}/"), Token = GitHubHarness.Token, MaxRetries = 2 };
-        var logger = new ListLogger<GitHubClient>();
-        var client = new GitHubClient(httpClient, options, time, logger);
+        await using var github = await GitHubHarness.StartAsync(
+            configure: o => (o.ApiBaseUrl, o.MaxRetries) = (new Uri($"http://127.0.0.1:{ClosedPort()}/"), 2));
 
-        var task = client.FindOpenPullRequestAsync("octo", "payments", "octo", "b", GitHubHarness.Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!task.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            if (time.PendingTimers > 0)
-            {
-                time.Advance(TimeSpan.FromMinutes(1));
-            }
+        var ex = await Assert.ThrowsAsync<GitHubApiException>(() => github.PumpAsync(Find(github)));
 
-            await Task.Delay(1, GitHubHarness.Ct);
-        }
-
-        var ex = await Assert.ThrowsAsync<GitHubApiException>(() => task);
         Assert.Null(ex.StatusCode);
         Assert.IsType<HttpRequestException>(ex.InnerException);
-        Assert.Equal(2, logger.Count("GitHubRetryingTransportFailure"));
+        Assert.Contains("GET repos/octo/payments/pulls failed after 3 attempts", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, github.ClientLogger.Count("GitHubRetryingTransportFailure"));
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_NoAnswerWithinAttemptTimeout_AbortsAndRetries()
+    {
+        await using var github = await GitHubHarness.StartAsync(configure: o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
+        github.Server.HangNext();
+
+        var task = Find(github);
+        await WaitForRequestsAsync(github, 1);
+        await github.Time.WaitForTimersAsync();
+        github.Time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(50, GitHubHarness.Ct);
+        Assert.Equal(0, github.ClientLogger.Count("GitHubRetryingTransportFailure"));
+        github.Time.Advance(TimeSpan.FromSeconds(1));
+        await github.WaitForRetryAsync();
+        github.Time.Advance(github.Options.RetryBaseDelay); // the first backoff is at most one base delay
+
+        Assert.Null(await task);
+        Assert.Equal(2, github.Server.Requests.Count);
+        Assert.Contains("TimeoutException", Assert.Single(github.ClientLogger.Entries, e => e.EventName == "GitHubRetryingTransportFailure").Message, StringComparison.Ordinal);
+        await WaitForAbortsAsync(github, 1);
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_NoAnswerAndNoRetriesLeft_ThrowsApiExceptionWithoutStatus()
+    {
+        await using var github = await GitHubHarness.StartAsync(configure: o => (o.AttemptTimeout, o.MaxRetries) = (TimeSpan.FromSeconds(30), 0));
+        github.Server.HangNext();
+
+        var task = Find(github);
+        await WaitForRequestsAsync(github, 1);
+        await github.Time.WaitForTimersAsync();
+        github.Time.Advance(TimeSpan.FromSeconds(30));
+
+        var ex = await Assert.ThrowsAsync<GitHubApiException>(() => EndsSoonAsync(task));
+        Assert.Null(ex.StatusCode);
+        Assert.IsType<TimeoutException>(ex.InnerException);
+        Assert.Contains("GET repos/octo/payments/pulls failed after 1 attempt: GitHub GET repos/octo/payments/pulls gave no answer within 00:00:30", ex.Message, StringComparison.Ordinal);
+        await WaitForAbortsAsync(github, 1);
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_CancelledWhileWaitingForAnswer_AbortsTheRequest()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.HangNext();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(GitHubHarness.Ct);
+
+        var task = github.Client.FindOpenPullRequestAsync("octo", "payments", "octo", "b", cancel.Token);
+        await WaitForRequestsAsync(github, 1);
+        await cancel.CancelAsync();
+
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EndsSoonAsync(task));
+        Assert.Equal(cancel.Token, ex.CancellationToken);
+        await WaitForAbortsAsync(github, 1);
+        Assert.Single(github.Server.Requests);
+        Assert.Empty(github.ClientLogger.Entries);
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_CancelledDuringRetryWait_StopsWithoutRetrying()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+        github.Server.TooManyRequestsNext(TimeSpan.FromSeconds(30));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(GitHubHarness.Ct);
+
+        var task = github.Client.FindOpenPullRequestAsync("octo", "payments", "octo", "b", cancel.Token);
+        await github.WaitForRetryAsync();
+        await cancel.CancelAsync();
+
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EndsSoonAsync(task));
+        Assert.Equal(cancel.Token, ex.CancellationToken);
+        Assert.Equal(0, github.Time.PendingTimers);
+        github.Time.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(50, GitHubHarness.Ct);
+        Assert.Single(github.Server.Requests);
+    }
+
+    [Fact]
+    public async Task FindOpenPullRequestAsync_AlreadyCancelled_SendsNothing()
+    {
+        await using var github = await GitHubHarness.StartAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => github.Client.FindOpenPullRequestAsync("octo", "payments", "octo", "b", new CancellationToken(canceled: true)));
+
+        Assert.Empty(github.Server.Requests);
     }
 
     private static Task<PullRequest?> Find(GitHubHarness github) =>
         github.Client.FindOpenPullRequestAsync("octo", "payments", "octo", "b", GitHubHarness.Ct);
+
+    /// <summary>
+    /// The task, once it has ended; a cancellation that does not reach the request would leave it running until
+    /// Octokit's own 100 s timeout, far beyond this bound.
+    /// </summary>
+    private static async Task<T> EndsSoonAsync<T>(Task<T> task)
+    {
+        await AgentConductor.TestSupport.Eventually.ValueAsync(() => task.IsCompleted ? "ended" : null, GitHubHarness.Ct, TimeSpan.FromSeconds(20));
+        return await task;
+    }
+
+    private static Task WaitForRequestsAsync(GitHubHarness github, int count) =>
+        AgentConductor.TestSupport.Eventually.ValueAsync(() => github.Server.Requests.Count >= count ? "arrived" : null, GitHubHarness.Ct);
+
+    private static Task WaitForAbortsAsync(GitHubHarness github, int count) =>
+        AgentConductor.TestSupport.Eventually.ValueAsync(() => github.Server.AbortedRequests >= count ? "aborted" : null, GitHubHarness.Ct);
 
     private static int ClosedPort()
     {

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace AgentConductor.TestSupport.FakeGitHub;
+
+/// <summary>The query parameters GitHub's "list pull requests" takes, each checked against the values GitHub accepts.</summary>
+internal static class FakeGitHubQuery
+{
+    private static readonly Dictionary<string, Func<string, bool>> ListParameters = new(StringComparer.Ordinal)
+    {
+        ["state"] = v => v is "open" or "closed" or "all",
+        ["head"] = v => v.IndexOf(':', StringComparison.Ordinal) is var colon && colon > 0 && colon < v.Length - 1,
+        ["base"] = v => v.Length > 0,
+        ["sort"] = v => v is "created" or "updated" or "popularity" or "long-running",
+        ["direction"] = v => v is "asc" or "desc",
+        ["per_page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100,
+        ["page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
+    };
+
+    /// <summary>Null when the query is one GitHub accepts and names the head as owner:branch (the fake needs the filter), else the problem.</summary>
+    public static string? CheckList(IQueryCollection query)
+    {
+        foreach (var (name, values) in query)
+        {
+            if (!ListParameters.TryGetValue(name, out var valid))
+            {
+                return $"unknown query parameter '{name}'";
+            }
+
+            if (values.Count != 1 || !valid(values[0] ?? ""))
+            {
+                return name == "head" ? "head filter must be owner:branch" : $"bad value '{values}' for '{name}'";
+            }
+        }
+
+        return query.ContainsKey("head") ? null : "head filter must be owner:branch";
+    }
+}
