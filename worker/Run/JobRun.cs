@@ -49,7 +49,7 @@ internal sealed partial class JobRun(
         progress.Start();
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, logger).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, time, logger).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };
