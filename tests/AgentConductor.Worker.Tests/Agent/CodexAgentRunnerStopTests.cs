@@ -6,8 +6,8 @@ namespace AgentConductor.Worker.Tests.Agent;
 /// <summary>Watchdog, timeout and cancellation of the real Codex CLI, with short real timeouts.</summary>
 public sealed class CodexAgentRunnerStopTests
 {
-    // Short, but long enough for Codex to start and print its first line on a loaded machine.
-    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(3);
+    // Short, but long enough for Codex to start and reach the model on a loaded machine.
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -21,7 +21,8 @@ public sealed class CodexAgentRunnerStopTests
 
         Assert.Equal(AgentOutcome.Idle, result.Outcome);
         Assert.False(result.Killed);
-        Assert.StartsWith("the agent printed nothing for 00:00:03 and was interrupted", result.FailureReason, StringComparison.Ordinal);
+        Assert.StartsWith("the agent printed nothing for 00:00:05 and was interrupted", result.FailureReason, StringComparison.Ordinal);
+        Assert.True(codex.Model.HangStarted.IsCompleted, "the model never got to hang");
         // Codex went away: it closed the stream it was waiting on.
         Assert.True(await codex.Model.HangEnded.WaitAsync(TimeSpan.FromSeconds(10), Token));
     }
@@ -45,14 +46,14 @@ public sealed class CodexAgentRunnerStopTests
     public async Task RunAsync_SlowButSteadyCommands_IdleTimerStartsOverAndTheRunSucceeds()
     {
         await using var codex = await CodexCliHarness.StartAsync(
-            ModelScript.Of([.. ModelStep.Times(4, ModelStep.Shell("sleep 1")), ModelStep.Message("Done slowly.")]));
+            ModelScript.Of([.. ModelStep.Times(4, ModelStep.Shell("sleep 2")), ModelStep.Message("Done slowly.")]));
         codex.AgentOptions.IdleTimeout = Idle;
 
         var result = await codex.RunAsync(Token);
 
         codex.Model.AssertNoFailures();
         Assert.True(result.Outcome == AgentOutcome.Succeeded, result.FailureReason);
-        Assert.True(result.Duration > Idle, $"took {result.Duration}"); // four one-second commands: longer than the idle timeout
+        Assert.True(result.Duration > Idle, $"took {result.Duration}"); // four two-second commands: longer than the idle timeout
         Assert.Equal(4, result.CommandsRun.Count);
     }
 
