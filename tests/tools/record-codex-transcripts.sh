@@ -63,6 +63,7 @@ record() {
   stop_model
 
   cp "$work/stdout.jsonl" "$out/$name.jsonl"
+  # shellcheck disable=SC2016 # the JavaScript reads its values from the environment
   NAME="$name" SCRIPT="$script" VERSION="$version" STATUS="$status" INTERRUPT="$interrupt" WORK="$work" node -e '
     const fs = require("fs");
     const env = process.env;
