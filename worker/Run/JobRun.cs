@@ -27,6 +27,11 @@ internal sealed partial class JobRun(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
+        if (IsUnder(settings.WorkDirectory, Path.GetTempPath()))
+        {
+            LogWorkDirectoryUnderTemp(logger, settings.WorkDirectory);
+        }
+
         JobSpec spec;
         try
         {
@@ -100,6 +105,12 @@ internal sealed partial class JobRun(
             LogConductorProblem(logger, $"the result could not be reported within {ReportTimeout}");
         }
     }
+
+    private static bool IsUnder(string path, string folder) =>
+        Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 1010, EventName = "WorkDirectoryUnderTemp", Level = LogLevel.Warning, Message = "The work folder {WorkDirectory} is under the temp dir: Codex will not create its helper binaries there (set WORK_DIR elsewhere)")]
+    private static partial void LogWorkDirectoryUnderTemp(ILogger logger, string workDirectory);
 
     [LoggerMessage(EventId = 1000, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
     private static partial void LogConductorProblem(ILogger logger, string reason);

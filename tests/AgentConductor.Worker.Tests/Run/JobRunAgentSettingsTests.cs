@@ -14,6 +14,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private readonly RecordingAgent _agent = new();
+    private readonly ListLogger<JobRun> _logger = new();
     private FakeWorkerService _server = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -81,11 +82,20 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         Assert.Contains("'models.example/v1' is not an absolute http:// or https:// URL", result.Error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_WorkFolderUnderTheTempDir_Warns()
+    {
+        var exitCode = await RunAsync(); // this test's work folder is under the temp dir
+
+        Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
+        Assert.Contains(_logger.Entries, e => e.EventName == "WorkDirectoryUnderTemp" && e.Message.Contains(_temp.File("work"), StringComparison.Ordinal));
+    }
+
     private async Task<int> RunAsync()
     {
         var settings = new WorkerSettings(_server.Address, FakeWorkerService.JobId, FakeWorkerService.Token, null, null, _temp.File("work"), null, false);
         using var client = ConductorClients.Create(_server.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, _logger);
         return await run.RunAsync(Ct);
     }
 
