@@ -16,11 +16,15 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates git nodejs tini \
  && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --create-home --shell /usr/sbin/nologin agent
+# The job's workspace (WORK_DIR): not under /tmp, where Codex refuses to create its helper binaries; writable (sticky,
+# like /tmp) by whatever user the container runs as. The worker empties it at start.
+RUN install -d -m 1777 /work
 # Owned by root and not writable by the agent user.
 COPY app/ /opt/agent-worker/
 COPY codex/node_modules/ /opt/codex/node_modules/
 ENV PATH=/opt/codex/node_modules/.bin:$PATH \
-    DOTNET_NOLOGO=1
+    DOTNET_NOLOGO=1 \
+    WORK_DIR=/work
 USER 10001:10001
 WORKDIR /home/agent
 # Fails the build when the Codex CLI does not run on this base (or is not the pinned version, when given).

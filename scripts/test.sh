@@ -17,6 +17,10 @@ if [ -f tests/tools/package-lock.json ]; then
   npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
 fi
 
+# The real Codex CLI the worker and end-to-end tests run, from the same pin and lock file the worker image installs.
+echo "== npm ci (docker/codex: the pinned Codex CLI)"
+npm ci --prefix docker/codex --omit=dev --no-audit --no-fund --loglevel=error
+
 # Debian packages the tests need, installed when missing with one apt-get update: shellcheck, and for the container
 # tests the Docker engine and debootstrap (scripts/build-images.sh would install those itself, one update later).
 missing=()

@@ -12,10 +12,10 @@ internal static class ResultDocument
 {
     private const string JobColumns =
         "id, kind, state, state_reason, attempt, ticket_key, incident_id, account, project_key, created_at, updated_at, launched_at, " +
-        "connected_at, worker_version, branch, input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens";
+        "connected_at, worker_version, branch, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, reasoning_output_tokens";
 
     private const string ResultColumns =
-        "status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens, cached_input_tokens, output_tokens, " +
+        "status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, " +
         "reasoning_output_tokens, error_code, error_message, started_at, finished_at, reported_at";
 
     public static void Write(Statements db, string jobId, LogCounts counts, string path)

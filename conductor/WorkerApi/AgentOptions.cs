@@ -8,6 +8,12 @@ internal sealed class AgentOptions
     /// <summary>Model passed to the agent; empty means the agent's default.</summary>
     public string? Model { get; set; }
 
+    /// <summary>
+    /// The Responses API base URL the agent uses (e.g. <c>http://127.0.0.1:8080/v1</c>), which the worker hands Codex as
+    /// its model provider; empty means Codex's own default, the OpenAI API.
+    /// </summary>
+    public string? ModelBaseUrl { get; set; }
+
     /// <summary>The agent is killed when it produces no output for this long.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -21,6 +21,12 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:IdleTimeout ({options.IdleTimeout}) must not exceed Agent:Timeout ({options.Timeout}).");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.ModelBaseUrl)
+            && !(Uri.TryCreate(options.ModelBaseUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+        {
+            errors.Add($"Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '{options.ModelBaseUrl}').");
+        }
+
         foreach (var key in options.ExtraConfig.Keys.Where(k => string.IsNullOrWhiteSpace(k) || k.Contains('=', StringComparison.Ordinal)))
         {
             errors.Add($"Agent:ExtraConfig has an invalid key '{key}' (must be non-empty, without '=').");

@@ -24,6 +24,7 @@ internal static class JobSpecFactory
             Agent = new AgentSettings
             {
                 Model = agent.Model ?? "",
+                ModelBaseUrl = agent.ModelBaseUrl?.Trim() ?? "",
                 IdleTimeout = Duration.FromTimeSpan(agent.IdleTimeout),
                 OverallTimeout = Duration.FromTimeSpan(agent.Timeout),
             },

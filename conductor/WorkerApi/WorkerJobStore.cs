@@ -105,9 +105,11 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
             db.Execute(
                 """
                 UPDATE jobs SET input_tokens = input_tokens + @in, cached_input_tokens = cached_input_tokens + @cached,
+                    cache_write_input_tokens = cache_write_input_tokens + @cacheWrite,
                     output_tokens = output_tokens + @out, reasoning_output_tokens = reasoning_output_tokens + @reasoning WHERE id = @id
                 """,
-                ("@in", usage.Input), ("@cached", usage.CachedInput), ("@out", usage.Output), ("@reasoning", usage.Reasoning), ("@id", jobId));
+                ("@in", usage.Input), ("@cached", usage.CachedInput), ("@cacheWrite", usage.CacheWriteInput), ("@out", usage.Output),
+                ("@reasoning", usage.Reasoning), ("@id", jobId));
         }
 
         return true;
@@ -125,13 +127,15 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         db.Execute(
             """
             INSERT INTO job_results (job_id, status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens,
-                cached_input_tokens, output_tokens, reasoning_output_tokens, error_code, error_message, started_at, finished_at, reported_at)
+                cached_input_tokens, cache_write_input_tokens, output_tokens, reasoning_output_tokens, error_code, error_message, started_at,
+                finished_at, reported_at)
             VALUES (@id, @status, CAST(@pr AS TEXT), CAST(@branch AS TEXT), CAST(@head AS TEXT), CAST(@summary AS TEXT), @truncated,
-                @in, @cached, @out, @reasoning, CAST(@code AS TEXT), CAST(@message AS TEXT), @started, @finished, @at)
+                @in, @cached, @cacheWrite, @out, @reasoning, CAST(@code AS TEXT), CAST(@message AS TEXT), @started, @finished, @at)
             """,
             ("@id", jobId), ("@status", result.Key.Status), ("@pr", result.Key.PullRequestUrl), ("@branch", result.Key.Branch),
             ("@head", result.Key.HeadCommit), ("@summary", result.Summary), ("@truncated", result.SummaryTruncated ? 1 : 0),
-            ("@in", result.Usage.Input), ("@cached", result.Usage.CachedInput), ("@out", result.Usage.Output), ("@reasoning", result.Usage.Reasoning),
+            ("@in", result.Usage.Input), ("@cached", result.Usage.CachedInput), ("@cacheWrite", result.Usage.CacheWriteInput),
+            ("@out", result.Usage.Output), ("@reasoning", result.Usage.Reasoning),
             ("@code", result.ErrorCode), ("@message", result.ErrorMessage), ("@started", ToMs(result.StartedAt)), ("@finished", ToMs(result.FinishedAt)),
             ("@at", UnixTime.ToMs(at)));
         return true;

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.ScriptedModel;
 
 namespace AgentConductor.EndToEnd.Tests;
 
@@ -19,7 +20,7 @@ public sealed class ImageTests : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task WorkerImage_RunsAsNonRootWithGitNodeAndThePinnedCodex()
+    public async Task WorkerImage_RunsAsNonRootWithGitNodeThePinnedCodexAndAWorkFolderOutsideTmp()
     {
         await DockerEngine.RequireImagesAsync(Ct);
         using var pins = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docker", "codex", "package.json")));
@@ -27,7 +28,8 @@ public sealed class ImageTests : IAsyncDisposable
 
         var (exit, stdout, stderr) = await DockerEngine.RunAsync(
             Ct, "run", "--rm", "--network", "none", "--label", "agent-conductor.instance=" + _instance, "--entrypoint", "/bin/sh", DockerEngine.WorkerImage,
-            "-c", "id -u; git --version; node --version; codex --version; test -w /opt/agent-worker && echo app-writable || echo app-read-only");
+            "-c", "id -u; git --version; node --version; codex --version; test -w /opt/agent-worker && echo app-writable || echo app-read-only; " +
+                "echo \"$WORK_DIR\"; mkdir \"$WORK_DIR/job\" && echo work-writable");
 
         Assert.True(exit == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -36,6 +38,9 @@ public sealed class ImageTests : IAsyncDisposable
         Assert.StartsWith("v", lines[2], StringComparison.Ordinal);
         Assert.Equal($"codex-cli {pinned}", lines[3]);
         Assert.Equal("app-read-only", lines[4]);
+        // The work folder is not under /tmp (Codex refuses to create its helper binaries there) and the agent can use it.
+        Assert.Equal("/work", lines[5]);
+        Assert.Equal("work-writable", lines[6]);
     }
 
     [Fact]
@@ -50,7 +55,9 @@ public sealed class ImageTests : IAsyncDisposable
         }
 
         var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
-        var fakeCodex = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js");
+        const string Key = "sk-e2e-image-model-key-0123456789";
+        await using var model = await ScriptedModelServer.StartAsync(
+            ModelScript.Of(ModelStep.AddFile("src/fix.txt", "fixed by a contained conductor"), ModelStep.Message("Fixed.")), Key, cancellationToken: Ct);
         var name = "agent-conductor-" + _instance;
         string[] settings =
         [
@@ -59,10 +66,10 @@ public sealed class ImageTests : IAsyncDisposable
             $"Routing__Default__CloneUrl={remote.CloneUrl}", "Routing__Default__BaseBranch=main",
             $"DockerLauncher__Image={DockerEngine.WorkerImage}", $"DockerLauncher__Instance={_instance}", "DockerLauncher__Pull=never",
             "DockerLauncher__ExtraArgs__0=--volume", $"DockerLauncher__ExtraArgs__1={_directory.Path}:{_directory.Path}",
-            "DockerLauncher__ExtraArgs__2=--volume", $"DockerLauncher__ExtraArgs__3={fakeCodex}:/opt/fake-codex.js:ro",
-            "DockerLauncher__ExtraArgs__4=--user", $"DockerLauncher__ExtraArgs__5={await DockerEngine.HostUserAsync(Ct)}",
-            "DockerLauncher__Environment__0=HOME=/tmp", "DockerLauncher__Environment__1=Agent__Command__0=node",
-            "DockerLauncher__Environment__2=Agent__Command__1=/opt/fake-codex.js", "DockerLauncher__Environment__3=FAKE_CODEX_EDITS=src/fix.txt=fixed by a contained conductor",
+            "DockerLauncher__ExtraArgs__2=--user", $"DockerLauncher__ExtraArgs__3={await DockerEngine.HostUserAsync(Ct)}",
+            "DockerLauncher__Environment__0=HOME=/tmp", $"DockerLauncher__Environment__1=CODEX_API_KEY={Key}",
+            // The worker image's own Codex CLI against the scripted model on this host.
+            $"Agent__ModelBaseUrl={model.BaseUrl}",
         ];
         var (exit, _, stderr) = await DockerEngine.RunAsync(
             Ct,
@@ -86,6 +93,7 @@ public sealed class ImageTests : IAsyncDisposable
             TimeSpan.FromSeconds(120));
 
         Assert.True(job.GetProperty("state").GetString() == "succeeded", $"job ended {job}: {await LogsAsync(name)}");
+        model.AssertNoFailures();
         var branch = Assert.Single(remote.AgentBranches());
         Assert.StartsWith($"agent/{jobId}/", branch, StringComparison.Ordinal);
         Assert.Equal("fixed by a contained conductor", remote.Show(branch, "src/fix.txt").Trim());

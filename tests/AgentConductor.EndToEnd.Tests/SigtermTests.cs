@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.ScriptedModel;
 using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.EndToEnd.Tests;
@@ -14,10 +15,14 @@ namespace AgentConductor.EndToEnd.Tests;
 /// SIGTERM without the shutdown flag: the real conductor process stops promptly without draining or writing READY,
 /// its worker (the real worker binary, with an agent that never finishes) keeps running, and the next conductor on the
 /// same database and ports re-adopts it: the job stays running and the worker's heartbeats reach the new conductor.
+/// The agent is the real Codex CLI waiting on a scripted model that hangs in the middle of its answer.
 /// </summary>
 public sealed class SigtermTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private const string Key = "sk-e2e-sigterm-model-key-0123456789";
+
+    // Outside the temp dir: the workers' work folders are inside it, as the worker's default keeps them.
+    private readonly TempDirectory _directory = TempDirectory.OutsideSystemTemp();
     private readonly BareRepository _remote;
     private readonly List<int> _workerPids = [];
 
@@ -46,7 +51,8 @@ public sealed class SigtermTests : IDisposable
     public async Task Sigterm_WithoutTheFlag_ExitsWithoutDrainingAndTheNextConductorReadoptsTheWorker()
     {
         var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
-        var first = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl);
+        await using var model = await HangingModelAsync();
+        var first = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl, model.BaseUrl);
         string jobId;
         int workerPid;
         int exitCode;
@@ -75,7 +81,7 @@ public sealed class SigtermTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory.Path, "CONDUCTOR_READY_FOR_SAFE_SHUTDOWN")), "SIGTERM must not report a drained conductor");
         Assert.True(IsAlive(workerPid), "the worker must outlive the conductor");
 
-        using var second = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl);
+        using var second = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl, model.BaseUrl);
         var adopted = $"Job {jobId}: worker {jobId} still runs after the restart";
         var timeout = await Record.ExceptionAsync(() => Eventually.ValueAsync(() => second.Output.FirstOrDefault(l => l.Contains(adopted, StringComparison.Ordinal)), Ct, TimeSpan.FromSeconds(60)));
         Assert.True(timeout is null, $"the restarted conductor never logged '{adopted}'; it printed:\n{string.Join('\n', second.Output)}");
@@ -90,8 +96,9 @@ public sealed class SigtermTests : IDisposable
     public async Task StartedWithInterruptsIgnored_TheConductorGivesThemBackSoItsWorkersCanBeInterrupted()
     {
         var (apiPort, workerPort) = (FreePort.Next(), FreePort.Next());
+        await using var model = await HangingModelAsync();
         // What a non-interactive shell does to a command it starts in the background (scripts/run-local.sh).
-        using var conductor = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl, interruptsIgnored: true);
+        using var conductor = RunningConductor.Start(_directory.Path, apiPort, workerPort, _remote.CloneUrl, model.BaseUrl, interruptsIgnored: true);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         await Eventually.ValueAsync(() => ReadyAsync(http), Ct, TimeSpan.FromSeconds(60));
         var jobId = await PostTicketAsync(http);
@@ -102,6 +109,9 @@ public sealed class SigtermTests : IDisposable
         Assert.Equal((false, false), IgnoresInterrupts(conductor.Process.Id));
         Assert.Equal((false, false), IgnoresInterrupts(workerPid));
     }
+
+    private static Task<ScriptedModelServer> HangingModelAsync() =>
+        ScriptedModelServer.StartAsync(ModelScript.Of(ModelStep.HangMidStream()), Key, cancellationToken: Ct);
 
     /// <summary>Whether the process ignores SIGINT and SIGQUIT.</summary>
     private static (bool Int, bool Quit) IgnoresInterrupts(int pid)
@@ -158,7 +168,7 @@ public sealed class SigtermTests : IDisposable
     }
 
 
-    /// <summary>The conductor binary in a folder of its own; its workers run the scripted agent in its "hang" mode.</summary>
+    /// <summary>The conductor binary in a folder of its own; its workers run the real Codex CLI against the (hanging) scripted model.</summary>
     private sealed class RunningConductor : IDisposable
     {
         private RunningConductor(Process process) => Process = process;
@@ -167,7 +177,7 @@ public sealed class SigtermTests : IDisposable
 
         public ConcurrentQueue<string> Output { get; } = new();
 
-        public static RunningConductor Start(string folder, int apiPort, int workerPort, string cloneUrl, bool interruptsIgnored = false)
+        public static RunningConductor Start(string folder, int apiPort, int workerPort, string cloneUrl, string modelBaseUrl, bool interruptsIgnored = false)
         {
             var start = new ProcessStartInfo(interruptsIgnored ? "/bin/sh" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
             string[] prefix = interruptsIgnored ? ["-c", "trap '' INT QUIT; exec \"$@\"", "sh", "dotnet"] : [];
@@ -176,16 +186,16 @@ public sealed class SigtermTests : IDisposable
                 .. prefix, ConductorProcess.DllPath, "run", $"--Urls=http://127.0.0.1:{apiPort}", $"--WorkerApi:Urls=http://127.0.0.1:{workerPort}",
                 $"--Routing:Default:CloneUrl={cloneUrl}", "--Routing:Default:BaseBranch=main",
                 "--WorkerApi:HeartbeatInterval=00:00:01", "--Dispatch:PollInterval=00:00:00.200", "--Reconcile:PollInterval=00:00:00.200",
+                $"--Agent:ModelBaseUrl={modelBaseUrl}",
             ])
             {
                 start.ArgumentList.Add(argument);
             }
 
-            // The worker inherits these: the scripted agent, which hangs until it is stopped.
-            start.Environment["Agent__Command__0"] = "node";
-            start.Environment["Agent__Command__1"] = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js");
-            start.Environment["FAKE_CODEX_MODE"] = "hang";
-            foreach (var name in new[] { "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "CODEX_API_KEY", "WORK_DIR" })
+            // The worker inherits these: the pinned Codex CLI and the scripted model's key.
+            start.Environment["Agent__Command__0"] = CodexCli.Require();
+            start.Environment["CODEX_API_KEY"] = Key;
+            foreach (var name in new[] { "Agent__Command__1", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "WORK_DIR" })
             {
                 start.Environment.Remove(name);
             }

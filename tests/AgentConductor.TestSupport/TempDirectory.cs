@@ -4,10 +4,21 @@ namespace AgentConductor.TestSupport;
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
+        : this(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agent-conductor-tests"))
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agent-conductor-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    private TempDirectory(string parent)
+    {
+        Path = System.IO.Path.Combine(parent, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
+
+    /// <summary>
+    /// A fresh folder outside the system temp path (under the repository's <c>artifacts/test-work/</c>), for what the
+    /// Codex CLI works in: it refuses to create its helper binaries under the temp dir, as the worker's default avoids.
+    /// </summary>
+    public static TempDirectory OutsideSystemTemp() => new(System.IO.Path.Combine(RepoPaths.Root, "artifacts", "test-work"));
 
     public string Path { get; }
 

@@ -6,7 +6,7 @@ internal sealed class AgentOptions
     public const string Section = "Agent";
 
     /// <summary>
-    /// The program and its leading arguments; <c>exec ...</c> follows. Tests use <c>["node", "fake-codex.js"]</c>.
+    /// The program and its leading arguments; <c>exec ...</c> follows. Tests name the pinned CLI installed from <c>docker/codex</c>.
     /// Empty means <c>["codex"]</c>; not set in the initializer because the configuration binder appends to an array.
     /// </summary>
     public string[] Command { get; set; } = [];
@@ -16,6 +16,12 @@ internal sealed class AgentOptions
 
     /// <summary>The model when the job does not name one; null leaves it to Codex.</summary>
     public string? Model { get; set; }
+
+    /// <summary>
+    /// The Responses API base URL the agent talks to when the job does not name one (e.g. <c>http://127.0.0.1:8080/v1</c>);
+    /// null leaves Codex on its own default provider, the OpenAI API. See <see cref="CodexModelProvider"/>.
+    /// </summary>
+    public string? ModelBaseUrl { get; set; }
 
     /// <summary>The watchdog: stop the agent when it prints nothing (stdout or stderr) for this long.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);

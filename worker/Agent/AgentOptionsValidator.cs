@@ -13,6 +13,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:Command must not contain blank entries; leave it empty for [\"codex\"].");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.ModelBaseUrl) && CodexModelProvider.ParseBaseUrl(options.ModelBaseUrl) is null)
+        {
+            errors.Add($"Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '{options.ModelBaseUrl}').");
+        }
+
         if (options.IdleTimeout <= TimeSpan.Zero)
         {
             errors.Add($"Agent:IdleTimeout must be positive (got {options.IdleTimeout}).");

@@ -25,6 +25,9 @@ internal sealed class AgentRunRequest
     /// <summary>The model; null or empty falls back to <see cref="AgentOptions.Model"/>.</summary>
     public string? Model { get; init; }
 
+    /// <summary>The Responses API base URL; null falls back to <see cref="AgentOptions.ModelBaseUrl"/>.</summary>
+    public Uri? ModelBaseUrl { get; init; }
+
     /// <summary>Configuration overrides, one <c>-c key=value</c> each (values are TOML).</summary>
     public IReadOnlyDictionary<string, string> ExtraConfig { get; init; } = ImmutableDictionary<string, string>.Empty;
 

@@ -15,6 +15,5 @@ internal sealed record AgentRunResult(
     string? FailureReason,
     int ExitCode,
     IReadOnlyList<string> CommandsRun,
-    IReadOnlyList<string> FilesChanged,
     bool Killed,
     TimeSpan Duration);

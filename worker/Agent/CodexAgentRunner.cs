@@ -9,8 +9,9 @@ namespace AgentConductor.Worker.Agent;
 
 /// <summary>
 /// Runs <c>codex exec</c> through <see cref="IProcessRunner"/> under a watchdog and judges the run: exit code 0 is
-/// not enough; a <c>turn.failed</c>, an <c>error</c> event that no completed turn followed, or a missing last-message
-/// file makes it a failure.
+/// not enough; a <c>turn.failed</c>, an <c>error</c> event that no completed turn followed, or a missing (or empty)
+/// last-message file makes it a failure. An <c>error</c> that a completed turn follows (<c>Reconnecting... 1/5</c>) is
+/// a retry Codex recovered from.
 /// </summary>
 internal sealed partial class CodexAgentRunner(
     IProcessRunner processRunner,
@@ -45,7 +46,7 @@ internal sealed partial class CodexAgentRunner(
             {
                 var reason = secretMasker.Mask($"could not start the agent ({spec.FileName}): {e.Message}");
                 Log.AgentNotStarted(logger, request.JobId, reason);
-                return new AgentRunResult(AgentOutcome.Failed, null, translator.Usage, reason, -1, [], [], false, TimeSpan.Zero);
+                return new AgentRunResult(AgentOutcome.Failed, null, translator.Usage, reason, -1, [], false, TimeSpan.Zero);
             }
 
             async ValueTask OnLineAsync(OutputLine line)
@@ -58,12 +59,13 @@ internal sealed partial class CodexAgentRunner(
             }
 
             var summary = ReadSummary(lastMessagePath);
-            var (outcome, failure) = Judge(process, watchdog.Reason, translator.Failure, summary is not null, idleTimeout, timeout);
+            var reported = translator.Failure is { } said ? CodexFailures.Explain(said) : null;
+            var (outcome, failure) = Judge(process, watchdog.Reason, reported, summary is not null, idleTimeout, timeout);
             failure = failure is null ? null : secretMasker.Mask(failure);
             Log.AgentFinished(logger, request.JobId, outcome, process.ExitCode, translator.Turns, translator.Usage.InputTokens, translator.Usage.OutputTokens, failure);
             return new AgentRunResult(
                 outcome, summary, translator.Usage, failure, process.ExitCode,
-                [.. translator.CommandsRun], [.. translator.FilesChanged], process.Killed, process.Duration);
+                [.. translator.CommandsRun], process.Killed, process.Duration);
         }
     }
 
@@ -102,7 +104,8 @@ internal sealed partial class CodexAgentRunner(
     {
         try
         {
-            return File.Exists(path) ? secretMasker.Mask(File.ReadAllText(path)) : null;
+            // Codex leaves an empty file behind a turn that failed or was interrupted: that is no last message either.
+            return File.Exists(path) && File.ReadAllText(path) is { } text && !string.IsNullOrWhiteSpace(text) ? secretMasker.Mask(text) : null;
         }
         catch (IOException)
         {

@@ -3,8 +3,9 @@ using AgentConductor.Worker.Processes;
 namespace AgentConductor.Worker.Agent;
 
 /// <summary>
-/// Builds <c>codex exec --json --sandbox danger-full-access --skip-git-repo-check -C repo -o file [-m model] [-c k=v ...] -</c>.
-/// The container is the sandbox: Codex's own (bubblewrap) does not work in Fargate.
+/// Builds <c>codex exec --json --sandbox danger-full-access --skip-git-repo-check -C repo -o file [-m model] [provider] [-c k=v ...] -</c>.
+/// The container is the sandbox: Codex's own (bubblewrap) does not work in Fargate. The extra configuration comes after
+/// the model provider (<see cref="CodexModelProvider"/>), so it can tune it (say, its retry counts).
 /// </summary>
 internal static class CodexCommand
 {
@@ -30,6 +31,8 @@ internal static class CodexCommand
             arguments.AddRange(["-m", model]);
         }
 
+        var modelBaseUrl = request.ModelBaseUrl ?? (string.IsNullOrWhiteSpace(options.ModelBaseUrl) ? null : CodexModelProvider.ParseBaseUrl(options.ModelBaseUrl));
+        arguments.AddRange(CodexModelProvider.Arguments(modelBaseUrl));
         foreach (var (key, value) in request.ExtraConfig.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             arguments.AddRange(["-c", $"{key}={value}"]);

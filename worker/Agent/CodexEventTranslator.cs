@@ -7,13 +7,13 @@ namespace AgentConductor.Worker.Agent;
 
 /// <summary>
 /// Turns the lines of <c>codex exec --json</c> into progress updates and keeps the run's tally: turns, token
-/// usage, commands, changed files and the failure Codex reported. stderr and non-JSON lines become log lines.
+/// usage, commands and the failure Codex reported. stderr and non-JSON lines become log lines. Changed files are not
+/// counted here: a file a shell command changes produces no <c>file_change</c> item, so the worker asks git after the run.
 /// </summary>
 internal sealed class CodexEventTranslator(string jobId, string repositoryPath, TimeProvider timeProvider, ISecretMasker secretMasker)
 {
     private readonly Dictionary<string, long> _itemStarts = new(StringComparer.Ordinal);
     private readonly List<string> _commands = [];
-    private readonly List<string> _files = [];
     private readonly string _repositoryRoot = Path.GetFullPath(repositoryPath);
 
     public TokenUsage Usage { get; } = new();
@@ -31,8 +31,6 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
     public string? Failure { get; private set; }
 
     public IReadOnlyList<string> CommandsRun => _commands;
-
-    public IReadOnlyList<string> FilesChanged => _files;
 
     public IReadOnlyList<ProgressUpdate> Translate(OutputLine line)
     {
@@ -73,6 +71,7 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
                 var usage = ReadUsage(root);
                 Usage.InputTokens += usage.InputTokens;
                 Usage.CachedInputTokens += usage.CachedInputTokens;
+                Usage.CacheWriteInputTokens += usage.CacheWriteInputTokens;
                 Usage.OutputTokens += usage.OutputTokens;
                 Usage.ReasoningOutputTokens += usage.ReasoningOutputTokens;
                 Failure = _turnFailed ? Failure : null;
@@ -119,21 +118,10 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
 
                 return Event(e => e.CommandRun = run);
             case "file_change":
-                var changed = new FilesChanged();
-                if (item.TryGetProperty("changes", out var changes) && changes.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var path in changes.EnumerateArray().Select(c => Text(c, "path")).OfType<string>())
-                    {
-                        var relative = secretMasker.Mask(Relative(path));
-                        changed.Paths.Add(relative);
-                        if (!_files.Contains(relative))
-                        {
-                            _files.Add(relative);
-                        }
-                    }
-                }
-
-                return Event(e => e.FilesChanged = changed);
+                var changes = item.TryGetProperty("changes", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Select(c => $"{Text(c, "kind") ?? "change"} {Relative(Text(c, "path") ?? "?")}")
+                    : [];
+                return Log(LogStream.Stdout, $"patched: {string.Join(", ", changes)}");
             case "agent_message":
                 return Log(LogStream.Stdout, $"agent: {Text(item, "text")}");
             case "reasoning":
@@ -156,6 +144,7 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
         {
             usage.InputTokens = Number(u, "input_tokens");
             usage.CachedInputTokens = Number(u, "cached_input_tokens");
+            usage.CacheWriteInputTokens = Number(u, "cache_write_input_tokens");
             usage.OutputTokens = Number(u, "output_tokens");
             usage.ReasoningOutputTokens = Number(u, "reasoning_output_tokens");
         }

@@ -65,6 +65,15 @@ internal sealed class GitWorkspace(GitCli git, IOptions<GitOptions> options) : I
         return !string.Equals(head, @base, StringComparison.Ordinal);
     }
 
+    public async Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseBranch);
+        var output = await git.RunAsync(
+            new GitCommand(directory, ["diff", "--name-only", "--no-renames", "-z", "--end-of-options", $"refs/remotes/origin/{baseBranch}", "HEAD", "--"]),
+            cancellationToken);
+        return string.Join('\n', output.StandardOutput).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     public async Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken)
     {
         GitBranchNames.EnsureAgentBranch(branch);

@@ -17,6 +17,12 @@ internal interface IGitWorkspace
     /// <summary>True when HEAD differs from the base branch's commit (the agent committed or we did); false = no_changes.</summary>
     Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The paths (relative to the repository, '/'-separated) that differ between the base branch and HEAD: after the
+    /// safety-net commit, every file the agent changed, however it changed it (a patch, a shell command, its own commit).
+    /// </summary>
+    Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken);
+
     /// <summary>Pushes <paramref name="branch"/> to origin with <c>--force-with-lease</c>; only names starting with
     /// <c>agent/</c> are pushed. Returns the pushed HEAD sha.</summary>
     Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken);

@@ -27,6 +27,11 @@ internal sealed partial class JobRun(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
+        if (IsUnder(settings.WorkDirectory, Path.GetTempPath()))
+        {
+            LogWorkDirectoryUnderTemp(logger, settings.WorkDirectory);
+        }
+
         JobSpec spec;
         try
         {
@@ -49,7 +54,7 @@ internal sealed partial class JobRun(
         progress.Start();
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, logger).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, time, logger).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };
@@ -100,6 +105,12 @@ internal sealed partial class JobRun(
             LogConductorProblem(logger, $"the result could not be reported within {ReportTimeout}");
         }
     }
+
+    private static bool IsUnder(string path, string folder) =>
+        Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 1010, EventName = "WorkDirectoryUnderTemp", Level = LogLevel.Warning, Message = "The work folder {WorkDirectory} is under the temp dir: Codex will not create its helper binaries there (set WORK_DIR elsewhere)")]
+    private static partial void LogWorkDirectoryUnderTemp(ILogger logger, string workDirectory);
 
     [LoggerMessage(EventId = 1000, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
     private static partial void LogConductorProblem(ILogger logger, string reason);

@@ -12,7 +12,7 @@ namespace AgentConductor.Worker.Run;
 /// <summary>The work of one job in a fresh workspace; every failure becomes a <see cref="JobOutcome"/>, never an exception.</summary>
 internal sealed class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
-    HeartbeatLoop heartbeat, ProgressPump progress, ILogger logger)
+    HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger)
 {
     private string TaskFolder => Path.Combine(settings.WorkDirectory, "task");
 
@@ -26,12 +26,15 @@ internal sealed class JobSteps(
         }
 
         var repository = spec.Repositories[0];
+        Uri? modelBaseUrl = null;
+        if (spec.Agent?.ModelBaseUrl is { Length: > 0 } url && (modelBaseUrl = CodexModelProvider.ParseBaseUrl(url)) is null)
+        {
+            return JobOutcome.Fail(WorkerExitCodes.InvalidConfiguration, "job_spec", $"the job spec's model base URL '{url}' is not an absolute http:// or https:// URL");
+        }
+
         try
         {
-            if (Directory.Exists(settings.WorkDirectory))
-            {
-                Directory.Delete(settings.WorkDirectory, recursive: true);
-            }
+            EmptyWorkDirectory();
 
             progress.Log($"downloading {spec.TaskFiles.Count} task files");
             await new TaskFileDownloader(conductor, logger).DownloadAsync(TaskFolder, spec.TaskFiles, cancellationToken);
@@ -53,10 +56,36 @@ internal sealed class JobSteps(
             return Cancelled();
         }
 
-        return await WorkAsync(repository, cancellationToken);
+        return await WorkAsync(repository, modelBaseUrl, cancellationToken);
     }
 
-    private async Task<JobOutcome> WorkAsync(Repository repository, CancellationToken cancellationToken)
+    /// <summary>
+    /// Empties the work folder rather than deleting it: the folder itself may belong to someone else (the image's
+    /// <c>/work</c>), and only what is in it is this job's.
+    /// </summary>
+    private void EmptyWorkDirectory()
+    {
+        var folder = new DirectoryInfo(settings.WorkDirectory);
+        if (!folder.Exists)
+        {
+            folder.Create();
+            return;
+        }
+
+        foreach (var entry in folder.EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    private async Task<JobOutcome> WorkAsync(Repository repository, Uri? modelBaseUrl, CancellationToken cancellationToken)
     {
         heartbeat.Phase = WorkerPhase.Cloning;
         try
@@ -84,6 +113,7 @@ internal sealed class JobSteps(
                 ApiKey = settings.CodexApiKey ?? "",
                 StateDirectory = Path.Combine(settings.WorkDirectory, "state"),
                 Model = spec.Agent?.Model,
+                ModelBaseUrl = modelBaseUrl,
                 ExtraConfig = spec.Agent?.ExtraConfig ?? new Google.Protobuf.Collections.MapField<string, string>(),
                 IdleTimeout = spec.Agent?.IdleTimeout?.ToTimeSpan() is { Ticks: > 0 } idle ? idle : null,
                 Timeout = spec.Agent?.OverallTimeout?.ToTimeSpan() is { Ticks: > 0 } overall ? overall : null,
@@ -108,6 +138,7 @@ internal sealed class JobSteps(
         {
             heartbeat.Phase = WorkerPhase.Pushing;
             await git.CommitAllAsync(RepositoryFolder, $"{spec.Title}\n\nAgent-Conductor-Job: {spec.JobId}", token);
+            await ReportChangedFilesAsync(repository, token);
             if (!await git.HasChangesAgainstBaseAsync(RepositoryFolder, repository.BaseBranch, token))
             {
                 return run.Outcome == AgentOutcome.Succeeded
@@ -166,6 +197,19 @@ internal sealed class JobSteps(
         catch (Exception ex)
         {
             return pushed with { Status = ResultStatus.Failed, ExitCode = WorkerExitCodes.GitHubFailed, ErrorCode = "github", ErrorMessage = $"the branch is pushed but the pull request failed: {ex.Message}" };
+        }
+    }
+
+    /// <summary>What the agent changed, from git after the run: a file changed by a shell command has no event of its own.</summary>
+    private async Task ReportChangedFilesAsync(Repository repository, CancellationToken cancellationToken)
+    {
+        var files = await git.ChangedFilesAsync(RepositoryFolder, repository.BaseBranch, cancellationToken);
+        progress.Log(files.Count == 0 ? "no files changed" : $"{files.Count} files changed: {string.Join(", ", files)}");
+        if (files.Count > 0)
+        {
+            var changed = new FilesChanged();
+            changed.Paths.AddRange(files);
+            await progress.PublishAsync(ProgressUpdates.Event(spec.JobId, time.GetUtcNow(), e => e.FilesChanged = changed));
         }
     }
 

@@ -49,7 +49,9 @@ internal sealed record WorkerSettings(
             found.Add($"GITHUB_REPOSITORY must be owner/name (got '{named}')");
         }
 
-        var workDirectory = configuration["WORK_DIR"] is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "agent-worker", jobId);
+        // Not under /tmp by default: Codex refuses to create its helper binaries under the temp dir (it warns and goes on
+        // without them). A launcher starts each worker in a folder of its own (the local launcher's per-job folder).
+        var workDirectory = Path.GetFullPath(configuration["WORK_DIR"] is { Length: > 0 } dir ? dir : Path.Combine(Environment.CurrentDirectory, "work"));
         problems = found;
         return new WorkerSettings(
             Uri.TryCreate(url, UriKind.Absolute, out var conductor) ? conductor : new Uri("http://invalid"),

@@ -13,6 +13,7 @@ public sealed class ConductorStartupTests
     [InlineData("WorkerApi__Urls", "http://example.com:5081", "WorkerApi:Urls must be one http:// or https:// URL")]
     [InlineData("WorkerApi__Urls", "https://127.0.0.1:0", "WorkerApi:CertificatePath is not set")]
     [InlineData("Agent__IdleTimeout", "02:00:00", "Agent:IdleTimeout (02:00:00) must not exceed Agent:Timeout")]
+    [InlineData("Agent__ModelBaseUrl", "127.0.0.1:8080/v1", "Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '127.0.0.1:8080/v1')")]
     [InlineData("Routing__Default__CloneUrl", "https://user:pw@github.example/a.git", "Routing:Default:CloneUrl must not carry credentials")]
     [InlineData("TaskFiles__TemplateFolder", "/nonexistent-templates", "TaskFiles:TemplateFolder '/nonexistent-templates' has no 'ticket' folder")]
     [InlineData("Dispatch__MaxActive", "0", "Dispatch:MaxActive must be at least 1")]

@@ -13,7 +13,8 @@ public sealed class HandshakeTests
     public async Task Handshake_LaunchedTicketJob_ReturnsSpecAndConnects()
     {
         await using var host = await ConductorHost.StartAsync(
-            ["--Agent:Model=gpt-5-codex", "--Agent:ExtraConfig:reasoning=high", "--WorkerApi:HeartbeatInterval=00:00:15"], cancellationToken: Ct);
+            ["--Agent:Model=gpt-5-codex", "--Agent:ModelBaseUrl=http://127.0.0.1:8080/v1", "--Agent:ExtraConfig:reasoning=high", "--WorkerApi:HeartbeatInterval=00:00:15"],
+            cancellationToken: Ct);
         var (jobId, token) = await host.LaunchTicketAsync("PAY-412", "Refund fails for EUR accounts!", cancellationToken: Ct);
 
         var response = await host.Channel.UnaryAsync(
@@ -28,6 +29,7 @@ public sealed class HandshakeTests
         var repository = Assert.Single(spec.Repositories);
         Assert.Equal(("https://github.example/acme/app.git", "main"), (repository.CloneUrl, repository.BaseBranch));
         Assert.Equal("gpt-5-codex", spec.Agent.Model);
+        Assert.Equal("http://127.0.0.1:8080/v1", spec.Agent.ModelBaseUrl);
         Assert.Equal("high", spec.Agent.ExtraConfig["reasoning"]);
         Assert.Equal(TimeSpan.FromMinutes(10), spec.Agent.IdleTimeout.ToTimeSpan());
         Assert.Equal(TimeSpan.FromMinutes(60), spec.Agent.OverallTimeout.ToTimeSpan());

@@ -28,6 +28,11 @@ public sealed class ReportResultTests
             """,
             ("@id", jobId)));
         Assert.Equal(1L, host.Scalar("SELECT count(*) FROM job_events WHERE job_id = @id AND from_state = 'connected' AND to_state = 'succeeded'", ("@id", jobId)));
+        // The job shows the usage its worker reported.
+        using var view = System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync($"/v1/jobs/{jobId}", Ct));
+        Assert.Equal(
+            """{"inputTokens":500,"cachedInputTokens":0,"cacheWriteInputTokens":7,"outputTokens":9,"reasoningOutputTokens":0}""",
+            view.RootElement.GetProperty("job").GetProperty("usage").GetRawText());
     }
 
     [Fact]
@@ -101,6 +106,6 @@ public sealed class ReportResultTests
         Branch = "agent/x",
         HeadCommit = "0123abcd",
         Summary = "Fixed it.",
-        Usage = new TokenUsage { InputTokens = 500, OutputTokens = 9 },
+        Usage = new TokenUsage { InputTokens = 500, CacheWriteInputTokens = 7, OutputTokens = 9 },
     };
 }

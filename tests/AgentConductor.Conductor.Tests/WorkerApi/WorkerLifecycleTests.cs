@@ -90,7 +90,7 @@ public sealed class WorkerLifecycleTests
     {
         await using var host = await ConductorHost.StartAsync(["--WorkerApi:MaxLogLineBytes=1024"], cancellationToken: Ct);
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
-        var usage = new TokenUsage { InputTokens = 100, CachedInputTokens = 40, OutputTokens = 30, ReasoningOutputTokens = 10 };
+        var usage = new TokenUsage { InputTokens = 100, CachedInputTokens = 40, CacheWriteInputTokens = 15, OutputTokens = 30, ReasoningOutputTokens = 10 };
         ProgressUpdate[] updates =
         [
             new() { JobId = jobId, Log = new LogLine { Stream = LogStream.Stdout, Text = "first" } },
@@ -107,8 +107,13 @@ public sealed class WorkerLifecycleTests
         Assert.Equal("stdout|progress|stderr|progress|worker", host.Scalar("SELECT group_concat(stream, '|') FROM (SELECT stream FROM job_logs WHERE job_id = @id ORDER BY seq)", ("@id", jobId)));
         Assert.Equal(512L, host.Scalar("SELECT length(text) FROM job_logs WHERE job_id = @id AND seq = 3", ("@id", jobId)));
         Assert.Equal(1L, host.Scalar("SELECT truncated FROM job_logs WHERE job_id = @id AND seq = 3", ("@id", jobId)));
-        Assert.Equal("200|80|60|20", host.Scalar(
-            "SELECT input_tokens || '|' || cached_input_tokens || '|' || output_tokens || '|' || reasoning_output_tokens FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal("200|80|30|60|20", host.Scalar(
+            "SELECT input_tokens || '|' || cached_input_tokens || '|' || cache_write_input_tokens || '|' || output_tokens || '|' || reasoning_output_tokens FROM jobs WHERE id = @id",
+            ("@id", jobId)));
+        using var view = System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync($"/v1/jobs/{jobId}", Ct));
+        Assert.Equal(
+            """{"inputTokens":200,"cachedInputTokens":80,"cacheWriteInputTokens":30,"outputTokens":60,"reasoningOutputTokens":20}""",
+            view.RootElement.GetProperty("job").GetProperty("usage").GetRawText());
     }
 
     [Fact]

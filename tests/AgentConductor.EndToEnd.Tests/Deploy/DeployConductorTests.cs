@@ -1,5 +1,6 @@
 using System.Net;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.ScriptedModel;
 
 namespace AgentConductor.EndToEnd.Tests.Deploy;
 
@@ -12,14 +13,12 @@ public sealed class DeployConductorTests
     [Fact]
     public async Task Deploy_WhileAJobRuns_WaitsForItToFinishThenStartsTheNewTag()
     {
-        // The scripted agent takes about 5 s: the job is still running when the deploy starts.
-        using var rig = new DeployRig(agent: new Dictionary<string, string?>
-        {
-            ["FAKE_CODEX_MODE"] = "slow",
-            ["FAKE_CODEX_SLOW_EVENTS"] = "20",
-            ["FAKE_CODEX_SLOW_MS"] = "250",
-            ["FAKE_CODEX_EDITS"] = "src/fix.txt=fixed",
-        });
+        // The agent's first command takes 5 s: the job is still running when the deploy starts.
+        await using var model = await ScriptedModelServer.StartAsync(
+            ModelScript.Of(ModelStep.Shell("sleep 5"), ModelStep.AddFile("src/fix.txt", "fixed"), ModelStep.Message("Fixed.")),
+            "sk-e2e-deploy-model-key-0123456789",
+            cancellationToken: TestContext.Current.CancellationToken);
+        using var rig = new DeployRig(model: model);
         await DeployAsync(rig, "v1");
         var v1 = rig.Running!.Value.Pid;
         Assert.Equal(HttpStatusCode.Accepted, await rig.PostTicketAsync("PAY-1"));
@@ -30,6 +29,7 @@ public sealed class DeployConductorTests
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
         Assert.Contains("draining: 1 active job(s)", deploy.Stdout, StringComparison.Ordinal);
         Assert.Equal("succeeded", await rig.JobStateAsync("PAY-1"));
+        model.AssertNoFailures();
         Assert.Equal(0, await rig.ExitCodeAsync("v1"));
         Assert.Equal("v2", rig.Running?.Tag);
         Assert.NotEqual(v1, rig.Running?.Pid);

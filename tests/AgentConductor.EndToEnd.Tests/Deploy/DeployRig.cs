@@ -4,21 +4,24 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.ScriptedModel;
 
 namespace AgentConductor.EndToEnd.Tests.Deploy;
 
 /// <summary>
 /// One conductor "host" for scripts/deploy-conductor.sh: a data folder with the flag files, free ports, and the
 /// stand-in container commands (conductor-control-process.sh) that run the real conductor binary as a process, whose
-/// local launcher starts real worker processes against a bare repository with the scripted agent.
+/// local launcher starts real worker processes against a bare repository with the real Codex CLI and, when given, a
+/// scripted model.
 /// </summary>
 internal sealed class DeployRig : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _directory = new();
+    // Outside the temp dir: the workers' work folders are inside it, as the worker's default keeps them.
+    private readonly TempDirectory _directory = TempDirectory.OutsideSystemTemp();
     private readonly Dictionary<string, string?> _environment;
 
-    public DeployRig(IEnumerable<string>? settings = null, IReadOnlyDictionary<string, string?>? agent = null)
+    public DeployRig(IEnumerable<string>? settings = null, ScriptedModelServer? model = null)
     {
         Directory.CreateDirectory(DataFolder);
         Directory.CreateDirectory(StandInFolder);
@@ -39,6 +42,7 @@ internal sealed class DeployRig : IDisposable
             $"--LocalLauncher:LogFolder={_directory.File("workers")}",
             $"--Routing:Default:CloneUrl={remote.CloneUrl}",
             "--Routing:Default:BaseBranch=main",
+            .. model is null ? [] : new[] { $"--Agent:ModelBaseUrl={model.BaseUrl}" },
             .. settings ?? [],
         ]);
         _environment = new Dictionary<string, string?>
@@ -51,13 +55,14 @@ internal sealed class DeployRig : IDisposable
             ["CONDUCTOR_API_KEY"] = null,
             ["DEPLOY_POLL_SECONDS"] = "0.2",
             ["DEPLOY_SETTLE_SECONDS"] = "10",
-            // The conductor's workers inherit these: the scripted agent and nothing of other tests' settings.
-            ["Agent__Command__0"] = "node",
-            ["Agent__Command__1"] = Path.Combine(RepoPaths.Root, "tests", "tools", "fake-codex.js"),
+            // The conductor's workers inherit these: the pinned Codex CLI, the model's key and nothing of other tests' settings.
+            ["Agent__Command__0"] = CodexCli.Require(),
+            ["Agent__Command__1"] = null,
+            ["CODEX_API_KEY"] = model?.Credential,
         };
-        foreach (var name in new[] { "WORK_DIR", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "CODEX_API_KEY", "FAKE_CODEX_ECHO_KEY", "FAKE_CODEX_EDITS", "FAKE_CODEX_MODE", "FAKE_CODEX_SLOW_MS", "FAKE_CODEX_SLOW_EVENTS" })
+        foreach (var name in new[] { "WORK_DIR", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY" })
         {
-            _environment[name] = agent is not null && agent.TryGetValue(name, out var value) ? value : null;
+            _environment[name] = null;
         }
     }
 

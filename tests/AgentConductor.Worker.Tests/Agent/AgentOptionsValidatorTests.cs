@@ -10,13 +10,33 @@ public sealed class AgentOptionsValidatorTests
         Assert.True(new AgentOptionsValidator().Validate(null, new AgentOptions()).Succeeded);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/v1")]
+    [InlineData("https://api.openai.com/v1")]
+    public void Validate_ModelBaseUrlHttpOrHttps_Succeeds(string url)
+    {
+        Assert.True(new AgentOptionsValidator().Validate(null, new AgentOptions { ModelBaseUrl = url }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("ftp://models.example/v1")]
+    [InlineData("/v1")]
+    public void Validate_ModelBaseUrlNotAnHttpUrl_Fails(string url)
+    {
+        Assert.False(new AgentOptionsValidator().Validate(null, new AgentOptions { ModelBaseUrl = url }).Succeeded);
+    }
+
     [Fact]
     public void Validate_SeveralProblems_AllListedAtOnce()
     {
-        var options = new AgentOptions { Command = [" "], IdleTimeout = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(-1), InterruptGrace = TimeSpan.FromSeconds(-1) };
+        var options = new AgentOptions
+        {
+            Command = [" "], IdleTimeout = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(-1), InterruptGrace = TimeSpan.FromSeconds(-1), ModelBaseUrl = "127.0.0.1:8080/v1",
+        };
 
         var result = new AgentOptionsValidator().Validate(null, options);
 
-        Assert.Equal(4, result.Failures!.Count());
+        Assert.Equal(5, result.Failures!.Count());
+        Assert.Contains("Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '127.0.0.1:8080/v1').", result.Failures!);
     }
 }

@@ -13,8 +13,9 @@ public sealed class AgentServiceCollectionExtensionsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Agent:Command:0"] = "node",
-            ["Agent:Command:1"] = "fake-codex.js",
+            ["Agent:Command:1"] = "/opt/codex/bin/codex.js",
             ["Agent:IdleTimeout"] = "00:02:00",
+            ["Agent:ModelBaseUrl"] = "http://127.0.0.1:8080/v1",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
 
@@ -22,7 +23,8 @@ public sealed class AgentServiceCollectionExtensionsTests
 
         Assert.IsType<CodexAgentRunner>(provider.GetRequiredService<IAgentRunner>());
         var options = provider.GetRequiredService<IOptions<AgentOptions>>().Value;
-        Assert.Equal(["node", "fake-codex.js"], options.Command);
+        Assert.Equal(["node", "/opt/codex/bin/codex.js"], options.Command);
         Assert.Equal(TimeSpan.FromMinutes(2), options.IdleTimeout);
+        Assert.Equal("http://127.0.0.1:8080/v1", options.ModelBaseUrl);
     }
 }

@@ -1,167 +1,144 @@
-using System.Security.Cryptography;
-using System.Text;
 using AgentConductor.Proto.V1;
+using AgentConductor.TestSupport.ScriptedModel;
 using AgentConductor.Worker.Agent;
 
 namespace AgentConductor.Worker.Tests.Agent;
 
-/// <summary>The Codex runner against <c>fake-codex.js</c>: how runs end and what they report.</summary>
+/// <summary>The Codex runner running the real pinned CLI against the scripted model: how runs end and what they report.</summary>
 public sealed class CodexAgentRunnerTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task RunAsync_Success_EditsFilesReadsSummaryAndSumsUsageOfBothTurns()
+    public async Task RunAsync_DefaultModel_CodeModeShellPatchAndMessage_SucceedsWithUsageOfEveryResponse()
     {
-        using var codex = new FakeCodexHarness("success");
-        codex.AgentOptions.Environment["FAKE_CODEX_EDITS"] = "README.md=fixed;src/app.txt";
-        codex.AgentOptions.Environment["FAKE_CODEX_MESSAGE"] = "Fixed the test by pinning the clock.";
+        await using var codex = await CodexCliHarness.StartAsync(ModelScripts.ShellPatchMessage);
 
         var result = await codex.RunAsync(Token);
 
-        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
-        Assert.Null(result.FailureReason);
+        codex.Model.AssertNoFailures();
+        Assert.True(result.Outcome == AgentOutcome.Succeeded, result.FailureReason);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("Fixed the test by pinning the clock.", result.Summary);
-        Assert.Equal("fixed\n", await File.ReadAllTextAsync(Path.Combine(codex.Repository, "README.md"), Token));
-        Assert.True(File.Exists(Path.Combine(codex.Repository, "src", "app.txt")));
-        Assert.Equal(["README.md", "src/app.txt"], result.FilesChanged);
-        Assert.Equal(["bash -lc 'ls -a'", "bash -lc 'ls -a'"], result.CommandsRun);
-        Assert.Equal(new TokenUsage { InputTokens = 3000, CachedInputTokens = 300, OutputTokens = 150, ReasoningOutputTokens = 30 }, result.Usage);
-    }
-
-    [Fact]
-    public async Task RunAsync_Success_ProgressUpdatesEmittedInOrder()
-    {
-        using var codex = new FakeCodexHarness("success");
-        codex.AgentOptions.Environment["FAKE_CODEX_EDITS"] = "a.txt";
-
-        await codex.RunAsync(Token);
-
-        var events = codex.Updates.Where(u => u.Progress is not null).Select(u => u.Progress.EventCase switch
-        {
-            ProgressEvent.EventOneofCase.TurnStarted => $"turn {u.Progress.TurnStarted.Turn} started",
-            ProgressEvent.EventOneofCase.TurnCompleted => $"turn {u.Progress.TurnCompleted.Turn} completed {u.Progress.TurnCompleted.Usage.InputTokens}",
-            ProgressEvent.EventOneofCase.CommandRun => $"command exit {u.Progress.CommandRun.ExitCode}",
-            ProgressEvent.EventOneofCase.FilesChanged => $"files {string.Join(",", u.Progress.FilesChanged.Paths)}",
-            _ => "other",
-        });
+        Assert.Equal("Changed shell.txt and added patched.txt.", result.Summary);
+        Assert.Equal("changed by a shell command\n", codex.Read("shell.txt"));
+        Assert.Equal("added by a patch\n", codex.Read("patched.txt"));
+        Assert.Contains(result.CommandsRun, c => c.Contains("echo 'changed by a shell command' | tee shell.txt", StringComparison.Ordinal));
+        Assert.Contains("patched: add patched.txt", codex.LogTexts);
+        // Three responses in one turn: Codex sums their usage into turn.completed, cache writes included.
+        var three = ModelUsage.Default * 3;
         Assert.Equal(
-            ["turn 1 started", "command exit 0", "files a.txt", "turn 1 completed 1000", "turn 2 started", "command exit 0", "turn 2 completed 2000"],
-            events);
-        Assert.All(codex.Updates, u => Assert.Equal("job-42", u.JobId));
-        Assert.Contains(codex.Updates, u => u.Log is { Stream: LogStream.Stderr, Text: "Reading prompt from stdin..." });
-        Assert.Contains(codex.Updates, u => u.Log is { Stream: LogStream.Stdout, Text: "agent: Turn 1 done." });
+            new TokenUsage { InputTokens = three.Input, CachedInputTokens = three.CachedInput, CacheWriteInputTokens = three.CacheWriteInput, OutputTokens = three.Output, ReasoningOutputTokens = three.Reasoning },
+            result.Usage);
+        var requests = codex.Model.Requests;
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, r => Assert.Equal(ToolMode.CodeMode, r.Mode));
+        Assert.All(requests, r => Assert.True(r.CredentialAccepted));
+        Assert.Contains("Fix the failing test.\nKeep the change small.", requests[0].UserText, StringComparison.Ordinal);
+        Assert.Contains("changed by a shell command", Assert.Single(requests[1].ToolOutputs).Value, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task RunAsync_Success_ArgvPromptAndEnvironmentAsCodexExpects()
+    public async Task RunAsync_ModelCodexDoesNotKnow_FunctionToolsPlayTheSameScript()
     {
-        using var codex = new FakeCodexHarness("success");
-        var request = codex.Request();
+        await using var codex = await CodexCliHarness.StartAsync(ModelScripts.ShellPatchMessage);
 
-        await codex.RunAsync(Token);
+        var result = await codex.RunAsync(codex.Request(model: "scripted-function-tools"), _ => ValueTask.CompletedTask, Token);
 
-        var record = codex.Record();
-        var argv = record.GetProperty("argv").EnumerateArray().Select(a => a.GetString()).ToList();
-        var output = record.GetProperty("output").GetString();
-        Assert.Equal(
-            ["exec", "--json", "--sandbox", "danger-full-access", "--skip-git-repo-check", "-C", codex.Repository, "-o", output,
-             "-m", "gpt-5-codex", "-c", "features.web_search=false", "-c", "model_reasoning_effort=\"high\"", "-"],
-            argv);
-        Assert.StartsWith(codex.State, output, StringComparison.Ordinal);
-        Assert.Equal(request.Prompt, record.GetProperty("prompt").GetString());
-        Assert.Equal(Sha256(FakeCodexHarness.ApiKey), record.GetProperty("apiKeySha256").GetString());
+        codex.Model.AssertNoFailures();
+        Assert.True(result.Outcome == AgentOutcome.Succeeded, result.FailureReason);
+        Assert.Equal("added by a patch\n", codex.Read("patched.txt"));
+        Assert.Equal("changed by a shell command\n", codex.Read("shell.txt"));
+        Assert.All(codex.Model.Requests, r => Assert.Equal(ToolMode.FunctionTools, r.Mode));
+        Assert.All(codex.Model.Requests, r => Assert.Equal("scripted-function-tools", r.Model));
+        // Codex's warning about the model's metadata is an item, not a failure.
+        Assert.Contains(codex.LogTexts, t => t.StartsWith("agent error: Model metadata for `scripted-function-tools` not found", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task RunAsync_Fail_FailedWithTheErrorEvent()
+    public async Task RunAsync_Model503sThenRecovers_SucceededAndTheReconnectIsOnlyLogged()
     {
-        using var codex = new FakeCodexHarness("fail");
+        await using var codex = await CodexCliHarness.StartAsync(ModelScripts.Recover5xx);
 
         var result = await codex.RunAsync(Token);
 
+        codex.Model.AssertNoFailures();
+        Assert.True(result.Outcome == AgentOutcome.Succeeded, result.FailureReason);
+        Assert.Equal("Done after the model recovered.", result.Summary);
+        Assert.Contains(codex.LogTexts, t => t.StartsWith("codex error: Reconnecting... 1/5 (unexpected status 503", StringComparison.Ordinal));
+        Assert.Equal([503, 503, 503, 503, 503, 200], codex.Model.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelRefusesTheKey_FailedNamingTheCredentialAfterCodexsBoundedRetries()
+    {
+        await using var codex = await CodexCliHarness.StartAsync(ModelScripts.ShellPatchMessage, modelCredential: "sk-the-only-key-the-model-takes");
+
+        var result = await codex.RunAsync(Token);
+
+        codex.Model.AssertNoFailures();
         Assert.Equal(AgentOutcome.Failed, result.Outcome);
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("the agent exited with code 1: stream error: unexpected status 401 Unauthorized", result.FailureReason);
+        Assert.StartsWith(
+            "the agent exited with code 1: the model API refused the agent's credential (401): check the CODEX_API_KEY the worker was given; Codex said: unexpected status 401 Unauthorized",
+            result.FailureReason,
+            StringComparison.Ordinal);
+        // One request and Codex's five reconnects, each refused: no more.
+        var requests = codex.Model.Requests;
+        Assert.Equal(6, requests.Count);
+        Assert.All(requests, r => Assert.Equal(401, r.Status));
+        Assert.All(requests, r => Assert.Equal("Bearer " + CodexCliHarness.ApiKey, r.Authorization));
     }
 
     [Fact]
-    public async Task RunAsync_ReconnectsThenCompletesTheTurn_Succeeded()
+    public async Task RunAsync_ResponseFailedWithRetriesTunedByExtraConfig_FailedWithTheModelsMessage()
     {
-        using var codex = new FakeCodexHarness("reconnect");
+        await using var codex = await CodexCliHarness.StartAsync(ModelScripts.ResponseFailed);
+        // Agent:ExtraConfig comes after the worker's model provider, so it can tune it.
+        var request = codex.Request(extraConfig: new Dictionary<string, string> { [$"model_providers.{CodexModelProvider.Name}.stream_max_retries"] = "1" });
 
-        var result = await codex.RunAsync(Token);
+        var result = await codex.RunAsync(request, _ => ValueTask.CompletedTask, Token);
 
-        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
-        Assert.Null(result.FailureReason);
-        Assert.Contains(codex.Texts, t => t.StartsWith("codex error: Reconnecting... 1/5", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task RunAsync_TurnFailedWithExitCodeZero_Failed()
-    {
-        using var codex = new FakeCodexHarness("turn-failed");
-
-        var result = await codex.RunAsync(Token);
-
+        codex.Model.AssertNoFailures();
         Assert.Equal(AgentOutcome.Failed, result.Outcome);
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("reported a failure: model refused: context window exceeded", result.FailureReason, StringComparison.Ordinal);
+        Assert.Equal("the agent exited with code 1: stream disconnected before completion: The model failed to answer.", result.FailureReason);
+        Assert.Equal(2, codex.Model.Requests.Count);
     }
 
     [Fact]
-    public async Task RunAsync_NoLastMessageFile_Failed()
+    public async Task RunAsync_ModelRepeatsTheKey_KeyReachesTheModelButNeverAnyLineOrTheSummary()
     {
-        using var codex = new FakeCodexHarness("no-output-file");
+        await using var codex = await CodexCliHarness.StartAsync(ModelScript.Of(ModelStep.MessageEchoingCredential("Done")));
 
         var result = await codex.RunAsync(Token);
 
-        Assert.Equal(AgentOutcome.Failed, result.Outcome);
-        Assert.Equal(0, result.ExitCode);
-        Assert.Null(result.Summary);
-        Assert.Equal("the agent exited with code 0 but wrote no last message (-o file)", result.FailureReason);
-    }
-
-    [Fact]
-    public async Task RunAsync_AgentPrintsTheApiKey_KeyReachesTheChildButNeverAnyLine()
-    {
-        using var codex = new FakeCodexHarness("success");
-        codex.AgentOptions.Environment["FAKE_CODEX_ECHO_KEY"] = "1";
-
-        var result = await codex.RunAsync(Token);
-
+        codex.Model.AssertNoFailures();
         Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
-        Assert.Equal(Sha256(FakeCodexHarness.ApiKey), codex.Record().GetProperty("apiKeySha256").GetString());
-        Assert.Contains("using api key ***", codex.LogTexts);
-        Assert.Contains(codex.LogTexts, t => t.EndsWith("(key ***)", StringComparison.Ordinal));
-        Assert.DoesNotContain(codex.Texts, t => t.Contains(FakeCodexHarness.ApiKey, StringComparison.Ordinal));
-        Assert.DoesNotContain(FakeCodexHarness.ApiKey, result.Summary, StringComparison.Ordinal);
+        Assert.True(Assert.Single(codex.Model.Requests).CredentialAccepted);
+        Assert.Equal("Done (my key is ***)", result.Summary);
+        Assert.Contains("agent: Done (my key is ***)", codex.LogTexts);
+        Assert.DoesNotContain(codex.Texts, t => t.Contains(CodexCliHarness.ApiKey, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task RunAsync_TwoRuns_EachGetsAFreshCodexHome()
     {
-        using var codex = new FakeCodexHarness("success");
+        await using var codex = await CodexCliHarness.StartAsync(ModelScript.Repeating(ModelStep.Message("Done")));
 
         await codex.RunAsync(Token);
-        var first = codex.Record();
+        var first = Directory.GetDirectories(codex.State);
         await codex.RunAsync(Token);
-        var second = codex.Record();
 
-        var firstHome = first.GetProperty("codexHome").GetString()!;
-        var secondHome = second.GetProperty("codexHome").GetString()!;
-        Assert.NotEqual(firstHome, secondHome);
-        Assert.StartsWith(codex.State, secondHome, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(firstHome, "fake-session.jsonl")));
-        Assert.Equal(0, first.GetProperty("codexHomeEntries").GetArrayLength());
-        Assert.Equal(0, second.GetProperty("codexHomeEntries").GetArrayLength());
+        var runs = Directory.GetDirectories(codex.State);
+        Assert.Single(first);
+        Assert.Equal(2, runs.Length);
+        Assert.All(runs, run => Assert.NotEmpty(Directory.GetFileSystemEntries(Path.Combine(run, "home"))));
+        Assert.All(runs, run => Assert.StartsWith(Path.Combine(codex.State, "codex-run-"), run, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task RunAsync_ProgramMissing_FailedWithoutThrowing()
     {
-        using var codex = new FakeCodexHarness("success");
+        await using var codex = await CodexCliHarness.StartAsync(ModelScript.Of(ModelStep.Message("never asked")));
         codex.AgentOptions.Command = ["/nonexistent/codex"];
 
         var result = await codex.RunAsync(Token);
@@ -169,7 +146,6 @@ public sealed class CodexAgentRunnerTests
         Assert.Equal(AgentOutcome.Failed, result.Outcome);
         Assert.Equal(-1, result.ExitCode);
         Assert.StartsWith("could not start the agent (/nonexistent/codex)", result.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(codex.Model.Requests);
     }
-
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

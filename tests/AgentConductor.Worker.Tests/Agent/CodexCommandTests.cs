@@ -46,6 +46,37 @@ public sealed class CodexCommandTests
         Assert.Equal(["-m", "job-model"], ModelArguments(fromRequest));
     }
 
+    [Fact]
+    public void Build_ModelBaseUrl_CodexGetsTheWorkersProviderBeforeTheExtraConfig()
+    {
+        var options = new AgentOptions { ModelBaseUrl = "http://127.0.0.1:9/ignored" };
+        var request = new AgentRunRequest
+        {
+            JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s", ModelBaseUrl = new Uri("http://127.0.0.1:8080/v1/"),
+            ExtraConfig = new Dictionary<string, string> { ["model_providers.agent_conductor.stream_max_retries"] = "1" },
+        };
+
+        var spec = CodexCommand.Build(options, request, "/h", "/o");
+
+        Assert.Equal(
+            ["-c", "model_provider=agent_conductor",
+             "-c", "model_providers.agent_conductor={name=\"agent_conductor\",base_url=\"http://127.0.0.1:8080/v1\",wire_api=\"responses\",env_key=\"CODEX_API_KEY\"}",
+             "-c", "model_providers.agent_conductor.stream_max_retries=1", "-"],
+            spec.Arguments.SkipWhile(a => a != "-c"));
+    }
+
+    [Fact]
+    public void Build_ModelBaseUrlOnlyInTheOptions_UsedWhenTheJobNamesNone()
+    {
+        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s" };
+
+        var withUrl = CodexCommand.Build(new AgentOptions { ModelBaseUrl = "https://models.example/v1" }, request, "/h", "/o");
+        var without = CodexCommand.Build(new AgentOptions(), request, "/h", "/o");
+
+        Assert.Contains(withUrl.Arguments, a => a.Contains("base_url=\"https://models.example/v1\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(without.Arguments, a => a.StartsWith("model_provider", StringComparison.Ordinal)); // Codex's own default: the OpenAI API
+    }
+
     private static IEnumerable<string> ModelArguments(ProcessSpec spec)
     {
         var index = spec.Arguments.ToList().IndexOf("-m");

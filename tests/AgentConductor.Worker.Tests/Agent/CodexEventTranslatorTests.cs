@@ -27,18 +27,31 @@ public sealed class CodexEventTranslatorTests
     }
 
     [Fact]
-    public void Translate_TurnCompletedWithoutReasoningTokens_SumsWhatIsPresent()
+    public void Translate_RecordedRun_OneTurnWithItsUsageCacheWritesIncluded()
+    {
+        var transcript = RecordedTranscript.Load("code-mode-success");
+        var translator = Translator(transcript.Repository);
+
+        var updates = transcript.Stdout.SelectMany(line => translator.Translate(Out(line))).ToList();
+
+        Assert.Equal(1, translator.Turns);
+        Assert.Equal(new TokenUsage { InputTokens = 3000, CachedInputTokens = 600, CacheWriteInputTokens = 300, OutputTokens = 150, ReasoningOutputTokens = 30 }, translator.Usage);
+        Assert.Equal(1, Assert.Single(updates, u => u.Progress?.TurnCompleted is not null).Progress.TurnCompleted.Turn);
+        Assert.Null(translator.Failure);
+    }
+
+    [Fact]
+    public void Translate_TurnCompletedWithoutReasoningOrCacheWrites_SumsWhatIsPresent()
     {
         var translator = Translator();
 
         translator.Translate(Out("{\"type\":\"turn.started\"}"));
-        var completed = translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":24763,\"cached_input_tokens\":24448,\"output_tokens\":122}}"));
+        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":24763,\"cached_input_tokens\":24448,\"output_tokens\":122}}"));
         translator.Translate(Out("{\"type\":\"turn.started\"}"));
-        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":10,\"cached_input_tokens\":0,\"output_tokens\":5,\"reasoning_output_tokens\":3}}"));
+        translator.Translate(Out("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":10,\"cached_input_tokens\":0,\"cache_write_input_tokens\":7,\"output_tokens\":5,\"reasoning_output_tokens\":3}}"));
 
-        Assert.Equal(1, Assert.Single(completed).Progress.TurnCompleted.Turn);
         Assert.Equal(2, translator.Turns);
-        Assert.Equal(new TokenUsage { InputTokens = 24773, CachedInputTokens = 24448, OutputTokens = 127, ReasoningOutputTokens = 3 }, translator.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 24773, CachedInputTokens = 24448, CacheWriteInputTokens = 7, OutputTokens = 127, ReasoningOutputTokens = 3 }, translator.Usage);
     }
 
     [Fact]
@@ -58,17 +71,53 @@ public sealed class CodexEventTranslatorTests
     }
 
     [Fact]
-    public void Translate_FileChange_PathsRelativeToTheRepositoryAndListedOnce()
+    public void Translate_RecordedPatch_LoggedWithPathsRelativeToTheRepository()
+    {
+        var transcript = RecordedTranscript.Load("code-mode-success");
+        var translator = Translator(transcript.Repository);
+
+        var texts = transcript.Stdout.SelectMany(line => translator.Translate(Out(line))).Select(u => u.Log?.Text).OfType<string>().ToList();
+
+        Assert.Contains("patched: add patched.txt", texts);
+        Assert.Contains("$ /bin/bash -lc \"echo 'changed by a shell command' | tee shell.txt\"", texts);
+        Assert.Contains("agent: Changed shell.txt and added patched.txt.", texts);
+    }
+
+    [Fact]
+    public void Translate_FileChangeOutsideTheRepository_KeepsItsAbsolutePath()
     {
         var translator = Translator();
-        var line = "{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"file_change\",\"status\":\"completed\",\"changes\":[" +
-            "{\"path\":\"/work/repo/src/a.cs\",\"kind\":\"update\"},{\"path\":\"docs/b.md\",\"kind\":\"add\"},{\"path\":\"/etc/hosts\",\"kind\":\"update\"}]}}";
 
-        var update = translator.Translate(Out(line));
-        translator.Translate(Out(line));
+        var update = translator.Translate(Out(
+            "{\"type\":\"item.completed\",\"item\":{\"id\":\"i\",\"type\":\"file_change\",\"status\":\"completed\",\"changes\":[" +
+            "{\"path\":\"/work/repo/src/a.cs\",\"kind\":\"update\"},{\"path\":\"/etc/hosts\",\"kind\":\"update\"}]}}"));
 
-        Assert.Equal(["src/a.cs", "docs/b.md", "/etc/hosts"], Assert.Single(update).Progress.FilesChanged.Paths);
-        Assert.Equal(["src/a.cs", "docs/b.md", "/etc/hosts"], translator.FilesChanged);
+        Assert.Equal("patched: update src/a.cs, update /etc/hosts", Assert.Single(update).Log.Text);
+    }
+
+    [Theory]
+    [InlineData("recover-5xx", null)]
+    [InlineData("unauthorized", "unexpected status 401 Unauthorized: Incorrect API key provided.")]
+    [InlineData("response-failed", "stream disconnected before completion: The model failed to answer.")]
+    [InlineData("interrupted", null)]
+    public void Translate_RecordedRuns_FailureIsWhatNoCompletedTurnFollowed(string name, string? failure)
+    {
+        var transcript = RecordedTranscript.Load(name);
+        var translator = Translator(transcript.Repository);
+
+        foreach (var line in transcript.Stdout)
+        {
+            translator.Translate(Out(line));
+        }
+
+        if (failure is null)
+        {
+            Assert.Null(translator.Failure);
+        }
+        else
+        {
+            Assert.StartsWith(failure, translator.Failure, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -135,7 +184,7 @@ public sealed class CodexEventTranslatorTests
         Assert.Equal("agent: the key is ***", Assert.Single(message).Log.Text);
     }
 
-    private CodexEventTranslator Translator() => new("job-1", Repository, _time, _masker);
+    private CodexEventTranslator Translator(string repository = Repository) => new("job-1", repository, _time, _masker);
 
     private Google.Protobuf.WellKnownTypes.Timestamp Now() => Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_time.GetUtcNow());
 

@@ -14,6 +14,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private readonly RecordingAgent _agent = new();
+    private readonly ListLogger<JobRun> _logger = new();
     private FakeWorkerService _server = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -36,6 +37,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         _server.Agent = new AgentSettings
         {
             Model = "gpt-test",
+            ModelBaseUrl = "http://127.0.0.1:8080/v1",
             IdleTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(3)),
             OverallTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(20)),
             ExtraConfig = { ["model_reasoning_effort"] = "\"high\"" },
@@ -46,6 +48,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
         var request = Assert.Single(_agent.Requests);
         Assert.Equal("gpt-test", request.Model);
+        Assert.Equal(new Uri("http://127.0.0.1:8080/v1"), request.ModelBaseUrl);
         Assert.Equal(TimeSpan.FromMinutes(3), request.IdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(20), request.Timeout);
         Assert.Equal("\"high\"", Assert.Single(request.ExtraConfig, c => c.Key == "model_reasoning_effort").Value);
@@ -59,16 +62,40 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
         var request = Assert.Single(_agent.Requests);
         Assert.True(string.IsNullOrEmpty(request.Model));
+        Assert.Null(request.ModelBaseUrl);
         Assert.Null(request.IdleTimeout);
         Assert.Null(request.Timeout);
         Assert.Empty(request.ExtraConfig);
+    }
+
+    [Fact]
+    public async Task RunAsync_SpecWithAModelBaseUrlThatIsNoUrl_FailsBeforeTheAgentRuns()
+    {
+        _server.Agent = new AgentSettings { ModelBaseUrl = "models.example/v1" };
+
+        var exitCode = await RunAsync();
+
+        Assert.Equal(WorkerExitCodes.InvalidConfiguration, exitCode);
+        Assert.Empty(_agent.Requests);
+        var result = Assert.Single(_server.Results);
+        Assert.Equal("job_spec", result.Error.Code);
+        Assert.Contains("'models.example/v1' is not an absolute http:// or https:// URL", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkFolderUnderTheTempDir_Warns()
+    {
+        var exitCode = await RunAsync(); // this test's work folder is under the temp dir
+
+        Assert.Equal(WorkerExitCodes.NoChanges, exitCode);
+        Assert.Contains(_logger.Entries, e => e.EventName == "WorkDirectoryUnderTemp" && e.Message.Contains(_temp.File("work"), StringComparison.Ordinal));
     }
 
     private async Task<int> RunAsync()
     {
         var settings = new WorkerSettings(_server.Address, FakeWorkerService.JobId, FakeWorkerService.Token, null, null, _temp.File("work"), null, false);
         using var client = ConductorClients.Create(_server.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, _logger);
         return await run.RunAsync(Ct);
     }
 
@@ -79,7 +106,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken)
         {
             Requests.Add(request);
-            return Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "nothing to do", new TokenUsage(), null, 0, [], [], false, TimeSpan.Zero));
+            return Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "nothing to do", new TokenUsage(), null, 0, [], false, TimeSpan.Zero));
         }
     }
 
@@ -97,6 +124,9 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
         public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
 
         public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("nothing changed, so nothing may be pushed");

@@ -77,6 +77,8 @@ public sealed class JobRunDownloadTests : IAsyncLifetime
 
         public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => throw Unexpected();
 
+        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) => throw Unexpected();
+
         public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) => throw Unexpected();
 
         public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => throw Unexpected();

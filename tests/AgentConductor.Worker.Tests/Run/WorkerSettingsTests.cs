@@ -20,7 +20,7 @@ public sealed class WorkerSettingsTests
         {
             ["GITHUB_TOKEN"] = "ghp_x",
             ["CODEX_API_KEY"] = "sk-x",
-            ["WORK_DIR"] = "/tmp/w",
+            ["WORK_DIR"] = "/work/w",
             ["GITHUB_API_URL"] = "https://ghe.example/api/v3/",
             ["GITHUB_REPOSITORY"] = "acme/app",
             ["PR_DRAFT"] = "TRUE",
@@ -28,7 +28,7 @@ public sealed class WorkerSettingsTests
 
         Assert.Empty(problems);
         Assert.Equal(
-            (new Uri("http://127.0.0.1:5081"), "01job", "token-value", "ghp_x", "sk-x", "/tmp/w", new Uri("https://ghe.example/api/v3/"), true, "acme/app"),
+            (new Uri("http://127.0.0.1:5081"), "01job", "token-value", "ghp_x", "sk-x", "/work/w", new Uri("https://ghe.example/api/v3/"), true, "acme/app"),
             (settings.ConductorUrl, settings.JobId, settings.JobToken, settings.GitHubToken, settings.CodexApiKey, settings.WorkDirectory, settings.GitHubApiUrl,
                 settings.DraftPullRequests, settings.GitHubRepository));
     }
@@ -40,7 +40,8 @@ public sealed class WorkerSettingsTests
 
         Assert.Empty(problems);
         Assert.Equal((null, null, null, false, null), (settings.GitHubToken, settings.CodexApiKey, settings.GitHubApiUrl, settings.DraftPullRequests, settings.GitHubRepository));
-        Assert.Equal(Path.Combine(Path.GetTempPath(), "agent-worker", "01job"), settings.WorkDirectory);
+        // The folder the launcher started the worker in, not the temp dir (Codex will not put its helpers under it).
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "work"), settings.WorkDirectory);
     }
 
     [Fact]
