@@ -14,11 +14,13 @@ internal static class ConductorApplication
         builder.AddConductor();
         builder.AddConductorListeners();
         configure?.Invoke(builder);
+        builder.Services.AddSingleton(SettingsCheck.From(builder.Services));
         var app = builder.Build();
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();
+        app.MapLogs();
         app.MapCancel();
         app.MapWorkerApi();
         app.MapGrpcUnimplemented();
