@@ -19,7 +19,8 @@ internal static class LogEndpoints
 
     public static IEndpointRouteBuilder MapLogs(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/jobs/{id}/logs", (HttpRequest request, string id, long? after, int? limit, bool? follow, StatusQueries queries, TimeProvider time) =>
+        endpoints.MapGet("/v1/jobs/{id}/logs", (
+            HttpRequest request, string id, long? after, int? limit, bool? follow, StatusQueries queries, TimeProvider time, IHostApplicationLifetime lifetime) =>
         {
             var from = Math.Max(0, after ?? 0);
             if (request.Headers["Last-Event-ID"] is [{ } last] && long.TryParse(last, out var resumed))
@@ -35,16 +36,20 @@ internal static class LogEndpoints
             }
 
             var streaming = follow == true || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+            // The stream ends when the client goes away or the conductor stops (an open dashboard must not hold up a stop).
             return streaming
-                ? TypedResults.ServerSentEvents(FollowAsync(queries, time, id, page, pageSize, request.HttpContext.RequestAborted))
+                ? TypedResults.ServerSentEvents(FollowAsync(queries, time, id, page, pageSize, request.HttpContext.RequestAborted, lifetime.ApplicationStopping))
                 : Results.Json(page);
         });
         return endpoints;
     }
 
     private static async IAsyncEnumerable<SseItem<object>> FollowAsync(
-        StatusQueries queries, TimeProvider time, string id, LogPageView first, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+        StatusQueries queries, TimeProvider time, string id, LogPageView first, int pageSize, CancellationToken requestAborted, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken enumeration = default)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping, enumeration);
+        var cancellationToken = linked.Token;
         var page = first;
         var endSeen = false;
         while (true)
