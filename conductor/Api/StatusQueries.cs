@@ -76,18 +76,14 @@ internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispa
     {
         var positions = dispatcher.QueuePositions();
         var byId = positions.ToDictionary(p => p.JobId, StringComparer.Ordinal);
-        var entries = new List<QueueEntryView>();
-        foreach (var position in positions.Take(limit))
+        var now = time.GetUtcNow();
+        var jobs = new Dictionary<string, JobView>(StringComparer.Ordinal);
+        Read($"{JobView.Select} WHERE j.state = 'pending'", [], r =>
         {
-            var now = time.GetUtcNow();
-            Read($"{JobView.Select} WHERE j.id = @id", [("@id", position.JobId)], r =>
-            {
-                var job = JobView.From(r, now, byId);
-                entries.Add(new QueueEntryView(position.Position, ApiNames.Of(position.Reason), position.Detail, job));
-            });
-        }
-
-        return entries;
+            var job = JobView.From(r, now, byId);
+            jobs[job.Id] = job;
+        });
+        return [.. positions.Take(limit).Where(p => jobs.ContainsKey(p.JobId)).Select(p => new QueueEntryView(p.Position, ApiNames.Of(p.Reason), p.Detail, jobs[p.JobId]))];
     }
 
     public LogPageView? Logs(string id, long after, int limit)

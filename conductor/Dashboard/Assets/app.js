@@ -255,9 +255,10 @@ function jobPage(view, id) {
   const cancelOutcome = h("span", { class: "muted", "data-testid": "cancel-outcome" });
   const cancelForm = h("div", { class: "cancel", hidden: true }, reason, cancel, cancelOutcome);
   const details = h("div");
+  const about = h("div");
   const log = h("div", { class: "log", "data-testid": "log" });
   const logState = h("span", { class: "muted", "data-testid": "log-state" }, "following");
-  view.replaceChildren(heading, summary, cancelForm, details, h("h2", null, "Log ", logState), log);
+  view.replaceChildren(heading, summary, cancelForm, details, h("h2", null, "Log ", logState), log, about);
 
   cancel.addEventListener("click", async () => {
     cancel.disabled = true;
@@ -317,9 +318,16 @@ function jobPage(view, id) {
       ]));
       if (r.summary) parts.push(h("pre", { class: "summary", "data-testid": "result-summary" }, r.summary + (r.summaryTruncated ? "\n[cut]" : "")));
     }
+    parts.push(h("h2", null, "Audit trail"), table(["At", "Event", "Reason"], body.events.map(e => h("tr", null,
+      h("td", null, time(e.at)),
+      h("td", null, e.event === "cancel_requested" ? "cancel requested" : [e.from ? `${e.from} → ` : "", state(e.to)]),
+      h("td", { class: "title" }, e.reason || ""))), { "data-testid": "audit" }));
+    details.replaceChildren(...parts);
+
+    const subjectParts = [];
     if (body.ticket) {
       const t = body.ticket;
-      parts.push(h("h2", null, "Ticket"), facts([
+      subjectParts.push(h("h2", null, "Ticket"), facts([
         ["Key", t.url ? link(t.url, t.key) : t.key],
         ["Summary", t.summary, "ticket-summary"],
         ["Status", t.status],
@@ -328,14 +336,10 @@ function jobPage(view, id) {
         ["Labels", t.labels.join(", ")],
         ["Components", t.components.join(", ")],
       ]));
-      if (t.description) parts.push(h("pre", { class: "summary", "data-testid": "ticket-description" }, t.description));
+      if (t.description) subjectParts.push(h("pre", { class: "summary", "data-testid": "ticket-description" }, t.description));
     }
-    if (body.alarms) parts.push(h("h2", null, "Alarms"), alarmTable(body.alarms));
-    parts.push(h("h2", null, "Audit trail"), table(["At", "Event", "Reason"], body.events.map(e => h("tr", null,
-      h("td", null, time(e.at)),
-      h("td", null, e.event === "cancel_requested" ? "cancel requested" : [e.from ? `${e.from} → ` : "", state(e.to)]),
-      h("td", { class: "title" }, e.reason || ""))), { "data-testid": "audit" }));
-    details.replaceChildren(...parts);
+    if (body.alarms) subjectParts.push(h("h2", null, "Alarms"), alarmTable(body.alarms));
+    about.replaceChildren(...subjectParts);
   };
   return Object.assign(refresh, { stop: () => follower.abort() });
 }
