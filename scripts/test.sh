@@ -21,10 +21,12 @@ fi
 echo "== npm ci (docker/codex: the pinned Codex CLI)"
 npm ci --prefix docker/codex --omit=dev --no-audit --no-fund --loglevel=error
 
-# Debian packages the tests need, installed when missing with one apt-get update: shellcheck, and for the container
+# Debian packages the tests need, installed when missing with one apt-get update: shellcheck, Chromium for the
+# dashboard's browser tests (Playwright drives it; it cannot download a browser of its own here), and for the container
 # tests the Docker engine and debootstrap (scripts/build-images.sh would install those itself, one update later).
 missing=()
 command -v shellcheck > /dev/null || missing+=(shellcheck)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v dockerd > /dev/null || missing+=(docker.io)
 command -v debootstrap > /dev/null || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -14,13 +14,13 @@ internal static class CancelEndpoint
         {
             var why = string.IsNullOrWhiteSpace(reason) ? "cancelled through the API" : reason.Trim();
             var outcome = await canceller.CancelAsync(id, why, cancellationToken);
-            var body = new { jobId = id, outcome = outcome.ToString().ToLowerInvariant() };
+            var body = new { jobId = id, outcome = ApiNames.Of(outcome), reason = why };
             return outcome switch
             {
                 CancelOutcome.Cancelled => Results.Json(body, statusCode: StatusCodes.Status200OK),
                 CancelOutcome.Requested => Results.Json(body, statusCode: StatusCodes.Status202Accepted),
                 CancelOutcome.AlreadyEnded => Results.Json(body, statusCode: StatusCodes.Status409Conflict),
-                _ => Results.Json(new { error = $"no job {id}" }, statusCode: StatusCodes.Status404NotFound),
+                _ => StatusEndpoints.Error($"no job {id}", StatusCodes.Status404NotFound),
             };
         });
         return endpoints;

@@ -64,10 +64,10 @@ internal static class EventsEndpoint
         var outcome = result.Messages[0];
         var response = new EventResponse(
             outcome.MessageId,
-            outcome.Disposition.ToString().ToLowerInvariant(),
+            ApiNames.Of(outcome.Disposition),
             outcome.Note,
             outcome.RejectReason,
-            result.Decisions.Select(d => new DecisionView(d.Kind.ToString().ToLowerInvariant(), d.JobId, d.TicketKey, d.Account, d.IncidentId)).ToList(),
+            result.Decisions.Select(d => new DecisionView(ApiNames.Of(d.Kind), d.JobId, d.TicketKey, d.Account, d.IncidentId)).ToList(),
             result.CancelledJobIds);
         return outcome.Disposition switch
         {

@@ -5,8 +5,9 @@ using AgentConductor.Conductor.Shutdown;
 namespace AgentConductor.Conductor.Api;
 
 /// <summary>
-/// <c>GET /v1/status</c> (gate, counts), <c>/v1/jobs</c> (newest first, <c>?state=&amp;limit=</c>),
-/// <c>/v1/jobs/{id}</c> (with its audit trail), <c>/v1/incidents</c>.
+/// <c>GET /v1/status</c> (gate, SQS intake, counts), <c>/v1/jobs</c> (newest first, <c>?state=&amp;kind=&amp;limit=</c>),
+/// <c>/v1/jobs/{id}</c> (everything stored about one job), <c>/v1/queue</c> (pending jobs in dispatch order with why each
+/// waits), <c>/v1/incidents</c> and <c>/v1/incidents/{id}</c> (with its alarms). A job's log: <see cref="LogEndpoints"/>.
 /// </summary>
 internal static class StatusEndpoints
 {
@@ -24,41 +25,44 @@ internal static class StatusEndpoints
                 draining = gate.IsClosed,
                 activeJobs = JobStates.Active.Sum(s => byState.GetValueOrDefault(JobStates.ToName(s))),
                 pendingJobs = byState.GetValueOrDefault(JobStates.ToName(JobState.Pending)),
+                endedJobs = byState.Where(s => JobStates.IsTerminal(JobStates.Parse(s.Key))).Sum(s => s.Value),
                 jobsByState = byState,
                 sqs = services.GetService<SqsIntakeStatus>()?.Snapshot(),
             });
         });
 
-        endpoints.MapGet("/v1/jobs", (StatusQueries queries, string? state, int? limit) =>
+        endpoints.MapGet("/v1/jobs", (StatusQueries queries, string? state, string? kind, int? limit) =>
         {
             if (state is not null && !IsState(state))
             {
-                return Results.Json(new { error = $"unknown state '{state}'" }, statusCode: StatusCodes.Status400BadRequest);
+                return Error($"unknown state '{state}' (one of: {string.Join(", ", Enum.GetValues<JobState>().Select(JobStates.ToName))})", StatusCodes.Status400BadRequest);
             }
 
-            return Results.Json(new { jobs = queries.Jobs(state, Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit)) });
+            if (kind is not null and not ("ticket" or "incident"))
+            {
+                return Error($"unknown kind '{kind}' (ticket or incident)", StatusCodes.Status400BadRequest);
+            }
+
+            return Results.Json(new { jobs = queries.Jobs(state, kind, Limit(limit)) });
         });
 
         endpoints.MapGet("/v1/jobs/{id}", (StatusQueries queries, string id) =>
-            queries.Job(id) is { } job
-                ? Results.Json(new { job, events = queries.JobEvents(id) })
-                : Results.Json(new { error = $"no job {id}" }, statusCode: StatusCodes.Status404NotFound));
+            queries.JobDetail(id) is { } detail ? Results.Json(detail) : Error($"no job {id}", StatusCodes.Status404NotFound));
 
-        endpoints.MapGet("/v1/incidents", (StatusQueries queries, int? limit) =>
-            Results.Json(new { incidents = queries.Incidents(Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit)) }));
+        endpoints.MapGet("/v1/queue", (StatusQueries queries, int? limit) => Results.Json(new { queue = queries.Queue(Limit(limit)) }));
+
+        endpoints.MapGet("/v1/incidents", (StatusQueries queries, int? limit) => Results.Json(new { incidents = queries.Incidents(Limit(limit)) }));
+
+        endpoints.MapGet("/v1/incidents/{id}", (StatusQueries queries, string id) =>
+            long.TryParse(id, out var number) && queries.Incident(number) is { } incident
+                ? Results.Json(incident)
+                : Error($"no incident {id}", StatusCodes.Status404NotFound));
         return endpoints;
     }
 
-    private static bool IsState(string name)
-    {
-        try
-        {
-            JobStates.Parse(name);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    public static IResult Error(string message, int status) => Results.Json(new { error = message }, statusCode: status);
+
+    private static int Limit(int? limit) => Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+
+    private static bool IsState(string name) => Enum.GetValues<JobState>().Any(s => JobStates.ToName(s) == name);
 }

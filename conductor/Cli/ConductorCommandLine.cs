@@ -15,6 +15,10 @@ internal static class ConductorCommandLine
             ScenarioCommand.Create(),
             SendCommand.Create(),
             CancelCommand.Create(),
+            StatusCommand.Create(),
+            JobsCommand.Create(),
+            ShowCommand.Create(),
+            LogsCommand.Create(),
             FeedCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;

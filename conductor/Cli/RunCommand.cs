@@ -21,6 +21,7 @@ internal static class RunCommand
         try
         {
             await using var app = ConductorApplication.Build(settings);
+            app.Services.GetRequiredService<SettingsCheck>().ThrowIfInvalid(app.Services, app.Configuration);
             await app.RunAsync(cancellationToken);
             return ExitCodes.Ok;
         }

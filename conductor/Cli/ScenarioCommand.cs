@@ -17,8 +17,9 @@ internal static class ScenarioCommand
         var perSecond = new Option<int>("--per-second") { Description = "New tickets a second", DefaultValueFactory = _ => 10 };
         var seconds = new Option<int>("--seconds") { Description = "How long the flood lasts", DefaultValueFactory = _ => 60 };
         var tickets = new Command("tickets", "A flood of new tickets, with redeliveries and updates") { output, perSecond, seconds };
-        tickets.SetAction((parse, cancellationToken) =>
-            Write(ScenarioGenerator.TicketFlood(Positive(parse.GetValue(perSecond)), Positive(parse.GetValue(seconds)), ScenarioGenerator.DefaultStart), parse.GetValue(output), cancellationToken));
+        tickets.SetAction((parse, cancellationToken) => NotPositive(parse, perSecond, seconds) is { } problem
+            ? Refuse(problem)
+            : Write(ScenarioGenerator.TicketFlood(parse.GetValue(perSecond), parse.GetValue(seconds), ScenarioGenerator.DefaultStart), parse.GetValue(output), cancellationToken));
 
         var count = new Option<int>("--alarms") { Description = "How many ALARM transitions", DefaultValueFactory = _ => 100 };
         var accounts = new Option<int>("--accounts") { Description = "Across how many AWS accounts", DefaultValueFactory = _ => 20 };
@@ -27,9 +28,9 @@ internal static class ScenarioCommand
         var window = new Option<TimeSpan>("--chain-window") { Description = "Scheduler ChainWindow for the scenario", DefaultValueFactory = _ => TimeSpan.FromHours(1) };
         var maxSpan = new Option<TimeSpan>("--max-incident-span") { Description = "Scheduler MaxIncidentSpan for the scenario", DefaultValueFactory = _ => TimeSpan.FromHours(24) };
         var alarms = new Command("alarms", "A storm of CloudWatch alarms across accounts") { output, seed, count, accounts, span, shuffle, window, maxSpan };
-        alarms.SetAction((parse, cancellationToken) => Write(
+        alarms.SetAction((parse, cancellationToken) => NotPositive(parse, count, accounts) is { } problem ? Refuse(problem) : Write(
             ScenarioGenerator.AlarmStorm(
-                Positive(parse.GetValue(count)), Positive(parse.GetValue(accounts)), parse.GetValue(span), parse.GetValue(shuffle), parse.GetValue(seed), ScenarioGenerator.DefaultStart,
+                parse.GetValue(count), parse.GetValue(accounts), parse.GetValue(span), parse.GetValue(shuffle), parse.GetValue(seed), ScenarioGenerator.DefaultStart,
                 new SchedulerOptions { ChainWindow = parse.GetValue(window), MaxIncidentSpan = parse.GetValue(maxSpan) }),
             parse.GetValue(output),
             cancellationToken));
@@ -37,7 +38,14 @@ internal static class ScenarioCommand
         return new Command("scenario", "Work with scenario files") { new Command("generate", "Write a synthetic scenario with its expectation") { tickets, alarms } };
     }
 
-    private static int Positive(int value) => value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Counts must be positive.");
+    private static string? NotPositive(ParseResult parse, params Option<int>[] counts) =>
+        counts.FirstOrDefault(o => parse.GetValue(o) <= 0) is { } option ? $"scenario: {option.Name} must be positive (got {parse.GetValue(option)})" : null;
+
+    private static async Task<int> Refuse(string problem)
+    {
+        await Console.Error.WriteLineAsync(problem);
+        return ExitCodes.InvalidInput;
+    }
 
     private static async Task<int> Write(JsonObject scenario, FileInfo? output, CancellationToken cancellationToken)
     {
@@ -48,7 +56,15 @@ internal static class ScenarioCommand
         }
         else
         {
-            await File.WriteAllTextAsync(output.FullName, json, cancellationToken);
+            try
+            {
+                await File.WriteAllTextAsync(output.FullName, json, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await Refuse($"scenario: cannot write {output.FullName}: {ex.Message}");
+            }
+
             await Console.Error.WriteLineAsync($"wrote {output.FullName}");
         }
 

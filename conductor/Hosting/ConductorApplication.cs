@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.WorkerApi;
 using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,14 @@ internal static class ConductorApplication
         builder.AddConductor();
         builder.AddConductorListeners();
         configure?.Invoke(builder);
+        builder.Services.AddSingleton(SettingsCheck.From(builder.Services));
         var app = builder.Build();
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();
+        app.MapLogs();
+        app.MapDashboard();
         app.MapCancel();
         app.MapWorkerApi();
         app.MapGrpcUnimplemented();

@@ -39,6 +39,7 @@ internal static class ConductorHostExtensions
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<StartupWarnings>();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());

@@ -46,6 +46,7 @@ internal static class ReplayOutput
                 json.WriteStartObject();
                 json.WriteString("messageId", r.MessageId);
                 json.WriteString("reason", r.Reason);
+                json.WriteString("detail", r.Detail);
                 json.WriteEndObject();
             }
 
@@ -80,12 +81,15 @@ internal static class ReplayOutput
             text.AppendLine("rejected:");
             foreach (var r in report.Rejected)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {r.MessageId,-40} {r.Reason}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {r.MessageId,-40} {r.Reason}: {OneLine(r.Detail)}");
             }
         }
 
         return text.ToString();
     }
+
+    /// <summary>The detail may quote the message: control characters do not reach the terminal.</summary>
+    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
 
     public static string Iso(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString(instant.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -12,6 +12,7 @@ internal sealed record ReportedDecision(DateTimeOffset At, string Kind, string M
 
 internal sealed record ReportedIncident(long IncidentId, string Account, int Alarms, DateTimeOffset FirstAt, DateTimeOffset LastAt, int ContextAlarms);
 
-internal sealed record ReportedRejection(string MessageId, string Reason);
+/// <param name="Detail">The sentence that says why, as <c>POST /v1/events</c> answers it.</param>
+internal sealed record ReportedRejection(string MessageId, string Reason, string Detail);
 
 internal sealed record ReportedJob(string JobId, string Kind, string? TicketKey, string? Account, long? IncidentId, string State);

@@ -44,11 +44,11 @@ internal static class ReplayReportReader
         var rejected = new List<ReportedRejection>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT message_id, reason FROM rejected_messages ORDER BY event_id";
+            command.CommandText = "SELECT message_id, reason, detail FROM rejected_messages ORDER BY event_id";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                rejected.Add(new ReportedRejection(reader.GetString(0), reader.GetString(1)));
+                rejected.Add(new ReportedRejection(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
 

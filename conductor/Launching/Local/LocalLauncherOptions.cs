@@ -6,14 +6,25 @@ internal sealed class LocalLauncherOptions
     public const string Section = "LocalLauncher";
 
     /// <summary>
-    /// The worker command as an argument array (no shell). Empty means <c>dotnet AgentConductor.Worker.dll</c>
-    /// from the conductor's own folder.
+    /// The worker command as an argument array (no shell). Empty means <c>dotnet AgentConductor.Worker.dll</c>, the dll
+    /// found beside the conductor or in the worker's build output (<see cref="WorkerProgram"/>).
     /// </summary>
     public List<string> WorkerCommand { get; set; } = [];
 
     /// <summary>Each job gets <c>&lt;LogFolder&gt;/&lt;job-id&gt;/</c> holding <c>worker.log</c> (its output), <c>worker.pid</c> and <c>worker.exit</c>.</summary>
     public string LogFolder { get; set; } = "data/jobs";
 
-    public IReadOnlyList<string> ResolveCommand() =>
-        WorkerCommand.Count > 0 ? WorkerCommand : ["dotnet", Path.Combine(AppContext.BaseDirectory, "AgentConductor.Worker.dll")];
+    /// <summary>Where the default command looks for the worker, in order (tests point it elsewhere).</summary>
+    internal IReadOnlyList<string> WorkerCandidates { get; set; } = WorkerProgram.DefaultCandidates;
+
+    /// <summary>The command to run; null when it is the default and no worker was found at any of <see cref="WorkerCandidates"/>.</summary>
+    public IReadOnlyList<string>? ResolveCommand() =>
+        WorkerCommand.Count > 0 ? WorkerCommand
+        : WorkerProgram.Find(WorkerCandidates) is { } program ? [WorkerProgram.DotnetHost(), program]
+        : null;
+
+    /// <summary>Why the default command cannot run: no worker at any of the places looked at.</summary>
+    public string MissingWorker() =>
+        $"the worker program {WorkerProgram.FileName} is in none of: {string.Join(", ", WorkerCandidates)}; build it " +
+        "(dotnet build conductor builds it too) or set LocalLauncher:WorkerCommand";
 }

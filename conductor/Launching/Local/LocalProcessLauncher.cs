@@ -42,17 +42,10 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
                 throw new LaunchException($"worker process {running} of job {request.JobId} still runs after it was told to stop", retryable: true);
             }
 
-            var command = options.Value.ResolveCommand();
+            var command = options.Value.ResolveCommand() ?? throw new LaunchException(options.Value.MissingWorker(), retryable: false);
             if (ProgramPath.Find(command[0]) is null)
             {
                 throw new LaunchException($"cannot start the worker command '{command[0]}': no such executable (check LocalLauncher:WorkerCommand)", retryable: false);
-            }
-
-            if (options.Value.WorkerCommand.Count == 0 && !File.Exists(command[1]))
-            {
-                throw new LaunchException(
-                    $"the worker program {command[1]} does not exist: build the worker into the conductor's folder " +
-                    "(scripts/run-local.sh does) or set LocalLauncher:WorkerCommand", retryable: false);
             }
 
             // The worker writes straight into worker.log (sh redirects, then execs it: same pid, no shell left behind).

@@ -45,9 +45,9 @@ public sealed class JobsEngineOptionsTests
     [Fact]
     public void LocalLauncher_DefaultCommandRunsTheWorkerDllBesideTheConductor()
     {
-        var command = new LocalLauncherOptions().ResolveCommand();
+        var command = new LocalLauncherOptions().ResolveCommand()!;
 
-        Assert.Equal("dotnet", command[0]);
+        Assert.Equal("dotnet", Path.GetFileName(command[0]));
         Assert.EndsWith("AgentConductor.Worker.dll", command[1], StringComparison.Ordinal);
         Assert.Contains(new LocalLauncherOptionsValidator().Validate(null, new LocalLauncherOptions { WorkerCommand = ["dotnet", " "] }).Failures!,
             f => f.Contains("LocalLauncher:WorkerCommand", StringComparison.Ordinal));

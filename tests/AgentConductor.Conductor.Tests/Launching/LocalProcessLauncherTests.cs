@@ -186,17 +186,40 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
-    public async Task Launch_DefaultCommandWithoutTheWorkerBuilt_IsANonRetryableFailureNamingTheProgram()
+    public async Task Launch_DefaultCommandWithoutTheWorkerBuilt_IsANonRetryableFailureNamingWhereItLooked()
     {
-        var launcher = new LocalProcessLauncher(Options.Create(new LocalLauncherOptions { LogFolder = _directory.Path }), TimeProvider.System, _log);
-        var program = Path.Combine(AppContext.BaseDirectory, "AgentConductor.Worker.dll");
-        Assert.False(File.Exists(program), "this test needs a folder without the worker");
+        string[] candidates = [Path.Combine(_directory.Path, "beside", "AgentConductor.Worker.dll"), Path.Combine(_directory.Path, "build", "AgentConductor.Worker.dll")];
+        var launcher = new LocalProcessLauncher(
+            Options.Create(new LocalLauncherOptions { LogFolder = _directory.Path, WorkerCandidates = candidates }), TimeProvider.System, _log);
 
         var failure = await Assert.ThrowsAsync<LaunchException>(() => launcher.LaunchAsync(Request("01noworker"), CancellationToken.None));
 
         Assert.False(failure.Retryable);
-        Assert.Contains($"the worker program {program} does not exist", failure.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "01noworker")) && File.Exists(Path.Combine(_directory.Path, "01noworker", "worker.pid")));
+        Assert.Contains($"AgentConductor.Worker.dll is in none of: {candidates[0]}, {candidates[1]}", failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "01noworker", "worker.pid")));
+    }
+
+    [Fact]
+    public void DefaultCommand_ConductorBuiltTheUsualWay_RunsTheWorkersBuildOutput()
+    {
+        // The tests build the conductor as dotnet build does: the worker is built with it and its output recorded.
+        var command = new LocalLauncherOptions().ResolveCommand();
+
+        Assert.NotNull(command);
+        Assert.Equal("dotnet", Path.GetFileName(command[0]));
+        Assert.True(File.Exists(command[1]), command[1]);
+        Assert.Equal(Path.Combine(RepoPaths.Root, "worker", "bin"), Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(command[1]))));
+    }
+
+    [Fact]
+    public void DefaultCommand_WorkerBesideTheConductor_IsPreferred()
+    {
+        var beside = Path.Combine(_directory.Path, "AgentConductor.Worker.dll");
+        File.WriteAllText(beside, "");
+
+        var command = new LocalLauncherOptions { WorkerCandidates = [beside, Path.Combine(_directory.Path, "other.dll")] }.ResolveCommand();
+
+        Assert.Equal(beside, command![1]);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace AgentConductor.Conductor.Cli;
+
+/// <summary><c>show JOB</c>: everything the conductor knows about one job, with its audit trail.</summary>
+internal static class ShowCommand
+{
+    public static Command Create()
+    {
+        var jobId = new Argument<string>("job") { Description = "The job's id" };
+        return ApiCommand.Create("show", "Show one job of a running conductor: its facts, result and audit trail", async (api, parse, json, cancellationToken) =>
+        {
+            var path = $"/v1/jobs/{Uri.EscapeDataString(parse.GetValue(jobId)!)}";
+            if (json)
+            {
+                await System.Console.Out.WriteLineAsync(await api.GetTextAsync(path, cancellationToken));
+                return ExitCodes.Ok;
+            }
+
+            var detail = await api.GetJsonAsync(path, cancellationToken);
+            var console = CliTables.Console();
+            Write(console, detail);
+            return ExitCodes.Ok;
+        }, jobId);
+    }
+
+    private static void Write(IAnsiConsole console, JsonElement detail)
+    {
+        var job = detail.GetProperty("job");
+        var usage = job.GetProperty("usage");
+        console.Write(CliTables.Facts(
+        [
+            ("job", CliTables.String(job, "id")),
+            ("state", Join(CliTables.String(job, "state"), CliTables.String(job, "stateReason"))),
+            ("title", CliTables.String(job, "title")),
+            ("subject", CliTables.Subject(job)),
+            ("attempt", CliTables.String(job, "attempt")),
+            ("doing", CliTables.Doing(job)),
+            ("repository", CliTables.String(job, "repository")),
+            ("branch", CliTables.String(job, "branch")),
+            ("commit", CliTables.String(job, "commit")),
+            ("pull request", CliTables.String(job, "pullRequestUrl")),
+            ("worker", CliTables.String(job, "workerVersion")),
+            ("created", CliTables.Time(job, "createdAt")),
+            ("launched", CliTables.Time(job, "launchedAt")),
+            ("connected", CliTables.Time(job, "connectedAt")),
+            ("last heartbeat", CliTables.Time(job, "lastHeartbeatAt")),
+            ("ended", CliTables.Time(job, "endedAt")),
+            ("duration", CliTables.Duration(job, "durationMs")),
+            ("run", CliTables.Duration(job, "runMs")),
+            ("tokens", $"{CliTables.String(usage, "inputTokens")} in ({CliTables.String(usage, "cachedInputTokens")} cached), {CliTables.String(usage, "outputTokens")} out ({CliTables.String(usage, "reasoningOutputTokens")} reasoning)"),
+            ("cancel requested", Join(CliTables.Time(job, "cancelRequestedAt"), CliTables.String(job, "cancelReason"))),
+            ("archive", job.TryGetProperty("archive", out var archive) && archive.ValueKind == JsonValueKind.Object
+                ? CliTables.String(archive, "location") ?? $"{CliTables.String(archive, "failures")} failed uploads: {CliTables.String(archive, "lastError")}"
+                : null),
+        ]));
+
+        if (detail.TryGetProperty("ticket", out var ticket) && ticket.ValueKind == JsonValueKind.Object)
+        {
+            console.Write(new Rule("ticket").LeftJustified());
+            console.Write(CliTables.Facts(
+            [
+                ("key", CliTables.String(ticket, "key")),
+                ("url", CliTables.String(ticket, "url")),
+                ("status", CliTables.String(ticket, "status")),
+                ("summary", CliTables.String(ticket, "summary")),
+            ]));
+        }
+
+        if (detail.TryGetProperty("alarms", out var alarms) && alarms.ValueKind == JsonValueKind.Array)
+        {
+            console.Write(new Rule("alarms").LeftJustified());
+            var table = CliTables.Table("AT", "ALARM", "STATE", "REASON");
+            foreach (var alarm in alarms.EnumerateArray())
+            {
+                table.AddRow(
+                    new Text(CliTables.Time(alarm, "at") ?? ""), CliTables.Plain(CliTables.String(alarm, "name")),
+                    CliTables.Plain(CliTables.String(alarm, "state")), CliTables.Plain(CliTables.String(alarm, "reason")));
+            }
+
+            console.Write(table);
+        }
+
+        if (detail.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
+        {
+            console.Write(new Rule("result").LeftJustified());
+            console.Write(CliTables.Facts(
+            [
+                ("status", CliTables.String(result, "status")),
+                ("error", Join(CliTables.String(result, "errorCode"), CliTables.String(result, "errorMessage"))),
+                ("summary", CliTables.String(result, "summary")),
+            ]));
+        }
+
+        console.Write(new Rule("audit trail").LeftJustified());
+        var events = CliTables.Table("AT", "EVENT", "REASON");
+        foreach (var entry in detail.GetProperty("events").EnumerateArray())
+        {
+            var what = CliTables.String(entry, "event") == "cancel_requested"
+                ? "cancel requested"
+                : $"{CliTables.String(entry, "from") ?? "-"} -> {CliTables.String(entry, "to")}";
+            events.AddRow(new Text(CliTables.Time(entry, "at") ?? ""), new Text(what), CliTables.Plain(CliTables.String(entry, "reason")));
+        }
+
+        console.Write(events);
+    }
+
+    private static string? Join(string? first, string? second) =>
+        first is null ? second : second is null ? first : $"{first}: {second}";
+}
