@@ -1,6 +1,5 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Hosting;
@@ -21,7 +20,6 @@ internal static class ConductorApplication
         app.MapStatus();
         app.MapCancel();
         app.MapWorkerApi();
-        app.MapGrpcUnimplemented();
         return app;
     }
 }

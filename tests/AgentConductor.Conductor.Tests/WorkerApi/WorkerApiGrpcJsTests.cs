@@ -1,6 +1,6 @@
 using AgentConductor.TestSupport;
 using System.Text.Json;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
 
