@@ -1,7 +1,6 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Hosting;
@@ -25,7 +24,6 @@ internal static class ConductorApplication
         app.MapDashboard();
         app.MapCancel();
         app.MapWorkerApi();
-        app.MapGrpcUnimplemented();
         return app;
     }
 }

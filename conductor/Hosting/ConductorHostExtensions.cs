@@ -14,7 +14,6 @@ using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.TaskFiles;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -64,7 +63,12 @@ internal static class ConductorHostExtensions
         AddValidated<RoutingOptions, RoutingOptionsValidator>(services, RoutingOptions.Section);
         AddValidated<TaskFileOptions, TaskFileOptionsValidator>(services, TaskFileOptions.Section);
 
-        services.AddGrpcServer();
+        services.AddGrpc(grpc =>
+        {
+            // worker.proto's messages are small (task files travel in 64 KiB chunks); a bigger one is RESOURCE_EXHAUSTED.
+            grpc.MaxReceiveMessageSize = WorkerApiOptions.MaxMessageBytes;
+            grpc.MaxSendMessageSize = WorkerApiOptions.MaxMessageBytes;
+        });
         services.TryAddSingleton<JobTokens>();
         services.TryAddSingleton<IJobTokenIssuer>(sp => sp.GetRequiredService<JobTokens>());
         services.TryAddSingleton<RouteTable>();

@@ -1,5 +1,5 @@
 using AgentConductor.Conductor.Jobs;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
@@ -10,7 +10,7 @@ internal static class JobStateChecks
     {
         if (JobStates.IsTerminal(job.State))
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"Job {job.Id} is already {JobStates.ToName(job.State)}.");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is already {JobStates.ToName(job.State)}."));
         }
     }
 
@@ -20,7 +20,7 @@ internal static class JobStateChecks
         EnsureNotTerminal(job);
         if (job.State is not (JobState.Connected or JobState.Running))
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"Job {job.Id} is {JobStates.ToName(job.State)}: call Handshake first.");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is {JobStates.ToName(job.State)}: call Handshake first."));
         }
     }
 }

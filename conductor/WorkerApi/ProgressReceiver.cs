@@ -1,5 +1,5 @@
 using AgentConductor.Conductor.TaskFiles;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
@@ -54,7 +54,7 @@ internal sealed partial class ProgressReceiver(
             }
             else if (update.JobId != job.Id)
             {
-                throw new RpcException(StatusCode.PermissionDenied, $"The job token is not valid for job '{UntrustedText.Inline(update.JobId, 64)}'.");
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"The job token is not valid for job '{UntrustedText.Inline(update.JobId, 64)}'."));
             }
 
             if (batch.Count == 0)
@@ -146,7 +146,7 @@ internal sealed partial class ProgressReceiver(
             return new LogRow("progress", json, truncated, progress.Timestamp?.ToDateTimeOffset());
         }
 
-        throw new RpcException(StatusCode.InvalidArgument, "A ProgressUpdate carries neither a log line nor a progress event.");
+        throw new RpcException(new Status(StatusCode.InvalidArgument, "A ProgressUpdate carries neither a log line nor a progress event."));
     }
 
     private static string StreamName(LogStream stream) => stream switch

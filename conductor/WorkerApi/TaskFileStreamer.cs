@@ -1,6 +1,6 @@
 using System.Buffers;
 using AgentConductor.Conductor.TaskFiles;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Google.Protobuf;
 
@@ -17,7 +17,7 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
         var job = authenticator.Authenticate(context, request.JobId);
         JobStateChecks.EnsureConnected(job);
         var listed = taskFiles.TryLoad(job.Id)
-            ?? throw new RpcException(StatusCode.FailedPrecondition, $"Job {job.Id} has no task files yet: call Handshake first.");
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} has no task files yet: call Handshake first."));
         var selected = Select(listed, request.Paths);
         var cancellationToken = context.CancellationToken;
         var buffer = ArrayPool<byte>.Shared.Rent(TaskFileAssembler.ChunkSize);
@@ -28,7 +28,7 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
                 await using var stream = Open(job.Id, file);
                 if (stream.Length != file.Size)
                 {
-                    throw new RpcException(StatusCode.DataLoss, $"Task file '{file.Path}' changed on disk since it was assembled.");
+                    throw new RpcException(new Status(StatusCode.DataLoss, $"Task file '{file.Path}' changed on disk since it was assembled."));
                 }
 
                 await responses.WriteAsync(new TaskFileChunk { Header = new FileHeader { Path = file.Path, Size = file.Size, Mode = file.Mode, Sha256 = file.Sha256 } }, cancellationToken);
@@ -37,7 +37,7 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
                     var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(TaskFileAssembler.ChunkSize, remaining)), cancellationToken);
                     if (read == 0)
                     {
-                        throw new RpcException(StatusCode.DataLoss, $"Task file '{file.Path}' is shorter than listed.");
+                        throw new RpcException(new Status(StatusCode.DataLoss, $"Task file '{file.Path}' is shorter than listed."));
                     }
 
                     // The message is serialised into the response before WriteAsync returns, so the buffer can be reused.
@@ -66,11 +66,11 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
         {
             if (TaskFilePaths.Problem(path) is { } problem)
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"Refusing task file path '{UntrustedText.Inline(path, 200)}': it {problem}.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"Refusing task file path '{UntrustedText.Inline(path, 200)}': it {problem}."));
             }
 
             selected.Add(listed.FirstOrDefault(f => f.Path == path)
-                ?? throw new RpcException(StatusCode.NotFound, $"No task file '{UntrustedText.Inline(path, 200)}'."));
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"No task file '{UntrustedText.Inline(path, 200)}'.")));
         }
 
         return selected;
@@ -85,11 +85,11 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
         catch (TaskFileException ex)
         {
             Log.TaskFileRefused(logger, jobId, ex.Message);
-            throw new RpcException(StatusCode.PermissionDenied, ex.Message);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, ex.Message));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new RpcException(StatusCode.DataLoss, $"Task file '{file.Path}' is missing on the conductor.");
+            throw new RpcException(new Status(StatusCode.DataLoss, $"Task file '{file.Path}' is missing on the conductor."));
         }
     }
 

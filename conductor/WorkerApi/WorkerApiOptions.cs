@@ -7,6 +7,9 @@ internal sealed class WorkerApiOptions
 
     public const string DefaultUrls = "http://127.0.0.1:5081";
 
+    /// <summary>The largest gRPC message the worker listener receives or sends (gRPC's usual 4 MiB).</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
     /// <summary>The worker listener, one URL: <c>http://</c> is h2c (HTTP/2 without TLS), <c>https://</c> needs <see cref="CertificatePath"/>.</summary>
     public string Urls { get; set; } = DefaultUrls;
 

@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
@@ -21,11 +21,11 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
         _ = TokenOwner(context, token);
         if (requestJobId.Length == 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "job_id is required.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "job_id is required."));
         }
 
         Log.Rejected(logger, context.Method, context.Peer, "token of another job");
-        throw new RpcException(StatusCode.PermissionDenied, $"The job token is not valid for job '{(requestJobId.Length <= 64 ? requestJobId : requestJobId[..64])}'.");
+        throw new RpcException(new Status(StatusCode.PermissionDenied, $"The job token is not valid for job '{(requestJobId.Length <= 64 ? requestJobId : requestJobId[..64])}'."));
     }
 
     /// <summary>The job the call's token belongs to (for a stream that named no job yet).</summary>
@@ -39,7 +39,7 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
         }
 
         Log.Rejected(logger, context.Method, context.Peer, "missing or malformed bearer token");
-        throw new RpcException(StatusCode.Unauthenticated, "A job token is required: authorization: Bearer <token>.");
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "A job token is required: authorization: Bearer <token>."));
     }
 
     private WorkerJob TokenOwner(ServerCallContext context, string token)
@@ -50,7 +50,7 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
         }
 
         Log.Rejected(logger, context.Method, context.Peer, "unknown token");
-        throw new RpcException(StatusCode.Unauthenticated, "The job token is not valid.");
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "The job token is not valid."));
     }
 
     private static partial class Log

@@ -1,38 +1,50 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.TaskFiles;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
-/// <summary>The unary rpcs of <c>agentconductor.v1.WorkerService</c>: Handshake, Heartbeat and ReportResult.</summary>
+/// <summary>
+/// <c>agentconductor.v1.WorkerService</c> on the generated base (Grpc.AspNetCore): Handshake, Heartbeat and ReportResult
+/// here; DownloadTaskFiles in <see cref="TaskFileStreamer"/>, PublishProgress in <see cref="ProgressReceiver"/>. Every rpc
+/// checks the call's job token itself (<see cref="WorkerAuthenticator"/>), against the job its request names.
+/// </summary>
 internal sealed partial class WorkerService(
     WorkerAuthenticator authenticator,
     WorkerJobStore store,
     HeartbeatBoard board,
     RouteTable routes,
     TaskFileAssembler taskFiles,
+    TaskFileStreamer streamer,
+    ProgressReceiver progress,
     IOptions<AgentOptions> agent,
     IOptions<WorkerApiOptions> options,
     TimeProvider timeProvider,
-    ILogger<WorkerService> logger)
+    ILogger<WorkerService> logger) : Proto.V1.WorkerService.WorkerServiceBase
 {
-    public async Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, ServerCallContext context)
+    public override Task DownloadTaskFiles(DownloadTaskFilesRequest request, IServerStreamWriter<TaskFileChunk> responseStream, ServerCallContext context)
+        => streamer.DownloadAsync(request, responseStream, context);
+
+    public override Task<PublishProgressResponse> PublishProgress(IAsyncStreamReader<ProgressUpdate> requestStream, ServerCallContext context)
+        => progress.PublishAsync(requestStream, context);
+
+    public override async Task<HandshakeResponse> Handshake(HandshakeRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
         JobStateChecks.EnsureNotTerminal(job);
         if (job.State is JobState.Pending or JobState.Launching)
         {
             // The launcher mints the token before it records 'launched'; a fast worker retries.
-            throw new RpcException(StatusCode.Unavailable, $"Job {job.Id} is still being launched; retry the handshake.");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Job {job.Id} is still being launched; retry the handshake."));
         }
 
-        var details = store.ReadDetails(job.Id) ?? throw new RpcException(StatusCode.NotFound, $"Job {job.Id} does not exist.");
+        var details = store.ReadDetails(job.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {job.Id} does not exist."));
         var route = routes.Find(details.RouteSubject)
-            ?? throw new RpcException(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing.");
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing."));
         var branch = job.Branch ?? BranchNames.For(job.Id, details.Title, details.Kind);
         IReadOnlyList<TaskFile> files;
         try
@@ -42,7 +54,7 @@ internal sealed partial class WorkerService(
         catch (TaskFileException ex)
         {
             Log.TaskFilesRefused(logger, job.Id, ex.Message);
-            throw new RpcException(StatusCode.FailedPrecondition, $"The task files of job {job.Id} cannot be served: {ex.Message}");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The task files of job {job.Id} cannot be served: {ex.Message}"));
         }
 
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
@@ -56,7 +68,7 @@ internal sealed partial class WorkerService(
         return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
     }
 
-    public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
@@ -107,14 +119,14 @@ internal sealed partial class WorkerService(
     {
         var job = authenticator.Authenticate(context, jobId);
         JobStateChecks.EnsureConnected(job);
-        return new RpcException(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again.");
+        return new RpcException(new Status(StatusCode.Aborted, $"Job {job.Id} changed while its heartbeat was recorded; send it again."));
     }
 
-    public async Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    public override async Task<ReportResultResponse> ReportResult(ReportResultRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
         var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
-            ?? throw new RpcException(StatusCode.InvalidArgument, "ReportResultRequest.status must be set.");
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "ReportResultRequest.status must be set."));
         for (var attempt = 0; attempt < 3; attempt++, job = store.Find(job.Id)!)
         {
             if (JobStates.IsTerminal(job.State))
@@ -131,7 +143,7 @@ internal sealed partial class WorkerService(
             }
         }
 
-        throw new RpcException(StatusCode.Aborted, $"Job {job.Id} kept changing state; report the result again.");
+        throw new RpcException(new Status(StatusCode.Aborted, $"Job {job.Id} kept changing state; report the result again."));
     }
 
     /// <summary>A report for a terminal job: the same result again succeeds, anything else is refused.</summary>
@@ -139,7 +151,7 @@ internal sealed partial class WorkerService(
     {
         if (store.ReadResult(job.Id) != result.Key)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"Job {job.Id} is already {JobStates.ToName(job.State)}; a different result cannot be reported.");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is already {JobStates.ToName(job.State)}; a different result cannot be reported."));
         }
 
         return new ReportResultResponse { JobState = JobStates.ToName(job.State) };

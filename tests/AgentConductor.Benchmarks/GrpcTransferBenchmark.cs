@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net;
-using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace AgentConductor.Benchmarks;
 
-/// <summary>Downloads N MiB over loopback with our gRPC server-streaming call and with a raw HTTP/2 GET; prints MB/s and memory.</summary>
+/// <summary>Downloads N MiB over loopback with a Grpc.Net.Client server-streaming call and with a raw HTTP/2 GET; prints MB/s and memory.</summary>
 internal static class GrpcTransferBenchmark
 {
     public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
@@ -14,14 +15,15 @@ internal static class GrpcTransferBenchmark
         var (app, address) = await TransferServer.StartAsync(cancellationToken);
         await using var appScope = app;
         using var sampler = new MemorySampler();
-        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = CreateHandler(), DisposeHttpHandler = true });
+        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = CreateHandler() });
+        var client = new WorkerService.WorkerServiceClient(channel);
         using var http = new HttpClient(CreateHandler()) { BaseAddress = address };
 
         Console.WriteLine($"grpc-transfer: {arguments.SizeMiB} MiB in {TransferServer.ChunkSize / 1024} KiB chunks over h2c {address}, {arguments.Rounds} rounds, {Environment.ProcessorCount} cores");
         for (var i = 0; i < 3; i++)
         {
             // Warm-up: connections, tiered JIT and dynamic PGO reach steady state before measuring.
-            await GrpcDownloadAsync(channel, 64 * 1024 * 1024, cancellationToken);
+            await GrpcDownloadAsync(client, 64 * 1024 * 1024, cancellationToken);
             await RawDownloadAsync(http, 64 * 1024 * 1024, cancellationToken);
         }
 
@@ -30,7 +32,7 @@ internal static class GrpcTransferBenchmark
         var raw = new List<Measurement>();
         for (var round = 1; round <= arguments.Rounds; round++)
         {
-            grpc.Add(await MeasureAsync("grpc", round, size, sampler, ct => GrpcDownloadAsync(channel, size, ct), cancellationToken));
+            grpc.Add(await MeasureAsync("grpc", round, size, sampler, ct => GrpcDownloadAsync(client, size, ct), cancellationToken));
             raw.Add(await MeasureAsync("raw ", round, size, sampler, ct => RawDownloadAsync(http, size, ct), cancellationToken));
         }
 
@@ -65,13 +67,14 @@ internal static class GrpcTransferBenchmark
         return measurement;
     }
 
-    private static async Task<long> GrpcDownloadAsync(GrpcChannel channel, long size, CancellationToken cancellationToken)
+    private static async Task<long> GrpcDownloadAsync(WorkerService.WorkerServiceClient client, long size, CancellationToken cancellationToken)
     {
         var headers = new Metadata { { TransferServer.SizeHeader, size.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
         long received = 0;
-        await foreach (var chunk in channel.ServerStreaming(WorkerServiceMethods.DownloadTaskFiles, new DownloadTaskFilesRequest(), new CallOptions(headers), cancellationToken))
+        using var call = client.DownloadTaskFiles(new DownloadTaskFilesRequest(), headers, cancellationToken: cancellationToken);
+        while (await call.ResponseStream.MoveNext(cancellationToken))
         {
-            received += chunk.Data.Length;
+            received += call.ResponseStream.Current.Data.Length;
         }
 
         return received;

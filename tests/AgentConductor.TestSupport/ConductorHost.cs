@@ -6,7 +6,8 @@ using AgentConductor.TestSupport.Jobs;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,6 +42,7 @@ internal sealed class ConductorHost : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         ApiAddress = new Uri(addresses.Select(a => new Uri(a)).First(a => a.Port != listener.Port).ToString());
         Channel = GrpcChannel.ForAddress(WorkerAddress);
+        Worker = new AgentConductor.Proto.V1.WorkerService.WorkerServiceClient(Channel);
         Http = CreateHttp1Client();
     }
 
@@ -54,6 +56,9 @@ internal sealed class ConductorHost : IAsyncDisposable
     public FakeLauncher Launcher { get; private init; } = null!;
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>A worker's client of the conductor's WorkerService (no token: pass <see cref="Bearer"/>).</summary>
+    public AgentConductor.Proto.V1.WorkerService.WorkerServiceClient Worker { get; }
 
     /// <summary>A client for the HTTP API (<see cref="ApiAddress"/>).</summary>
     public HttpClient Http { get; }

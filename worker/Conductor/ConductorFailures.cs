@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Worker.Conductor;
 

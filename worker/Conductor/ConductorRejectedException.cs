@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Worker.Conductor;
 
@@ -9,11 +9,11 @@ namespace AgentConductor.Worker.Conductor;
 internal sealed class ConductorRejectedException : Exception
 {
     public ConductorRejectedException(string operation, RpcException innerException)
-        : base($"The conductor rejected {operation}: {innerException.StatusCode} ({innerException.Detail})", innerException)
+        : base($"The conductor rejected {operation}: {innerException.StatusCode} ({innerException.Status.Detail})", innerException)
     {
         Operation = operation;
         StatusCode = innerException.StatusCode;
-        Detail = innerException.Detail;
+        Detail = innerException.Status.Detail;
     }
 
     /// <summary>The rpc, e.g. <c>Handshake</c>.</summary>

@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AgentConductor.Worker.Conductor;

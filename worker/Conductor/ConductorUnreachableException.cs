@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Worker.Conductor;
 
@@ -30,5 +30,5 @@ internal sealed class ConductorUnreachableException : Exception
     public StatusCode LastStatus => InnerException is RpcException rpc ? rpc.StatusCode : StatusCode.Unavailable;
 
     private static string Describe(Exception exception)
-        => exception is RpcException rpc ? $"{rpc.StatusCode} ({rpc.Detail})" : exception.Message;
+        => exception is RpcException rpc ? $"{rpc.StatusCode} ({rpc.Status.Detail})" : exception.Message;
 }

@@ -28,7 +28,7 @@ internal static class LoadBenchmark
                 + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
             conductor = ConductorUnderLoad.Start(folder, settings, TimeSpan.FromMinutes(30) + settings.Warmup + settings.Duration);
             using var api = new HttpClient { BaseAddress = conductor.ApiAddress, Timeout = TimeSpan.FromMinutes(1) };
-            await conductor.WaitReadyAsync(api, TimeSpan.FromMinutes(1), cancellationToken);
+            await conductor.WaitReadyAsync(api, TimeSpan.FromMinutes(5), cancellationToken); // 10,000 routes on a busy machine: over a minute
 
             var setup = Stopwatch.StartNew();
             var jobIds = await LoadJobs.CreateAsync(api, settings.Workers, cancellationToken);
@@ -40,13 +40,18 @@ internal static class LoadBenchmark
                 $"setup: {settings.Workers} tickets posted in {created.TotalSeconds:F1} s, all launched by the dispatcher {launched.TotalSeconds:F1} s after the first; "
                 + $"conductor RSS {conductor.Memory.Rss / 1048576.0:F0} MiB");
 
+            using var metrics = ConductorMetrics.Start(conductor.Pid);
             workers.AddRange(jobIds.Select((id, i) => new SimulatedWorker(conductor.WorkerAddress, id, tokens[i], handlers[i % handlers.Length])));
+            var rssBefore = conductor.Memory.Rss;
             var handshakes = await HandshakeAllAsync(workers, settings, cancellationToken);
             var interval = handshakes.Interval;
+            var rssAfter = conductor.Memory.Rss;
             Console.WriteLine(
-                $"handshake: {settings.Workers} at once, all connected in {handshakes.Elapsed.TotalSeconds:F1} s; {handshakes.Latency}; conductor RSS {conductor.Memory.Rss / 1048576.0:F0} MiB");
+                $"handshake: {settings.Workers} at once, all connected in {handshakes.Elapsed.TotalSeconds:F1} s; {handshakes.Latency}; conductor RSS {rssAfter / 1048576.0:F0} MiB "
+                + $"({(rssAfter - rssBefore) / 1024.0 / settings.ConnectionCount:F1} KiB more per HTTP/2 connection)");
 
-            var load = await RunLoadAsync(conductor, workers, interval, settings, cancellationToken);
+            var load = await RunLoadAsync(conductor, metrics, workers, interval, settings, cancellationToken);
+            Describe(metrics, settings);
             var stored = StoredProgress.Read(conductor.DatabasePath);
             var byState = await LoadJobs.JobsByStateAsync(api, cancellationToken);
             var highWaterMark = conductor.Memory.HighWaterMark;
@@ -95,7 +100,7 @@ internal static class LoadBenchmark
     }
 
     private static async Task<LoadResult> RunLoadAsync(
-        ConductorUnderLoad conductor, List<SimulatedWorker> workers, TimeSpan interval, LoadSettings settings, CancellationToken cancellationToken)
+        ConductorUnderLoad conductor, ConductorMetrics metrics, List<SimulatedWorker> workers, TimeSpan interval, LoadSettings settings, CancellationToken cancellationToken)
     {
         static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
         conductor.Memory.Reset();
@@ -110,7 +115,9 @@ internal static class LoadBenchmark
         var heartbeats = workers.Select((w, i) => w.HeartbeatAsync(start + Ticks(interval * i / workers.Count), interval, recordFrom, stopAt, cancellationToken)).ToArray();
         var pacer = OfferProgressAsync(workers, settings.LinesPerSecond, start, stopAt, cancellationToken);
         var monitor = MonitorAsync(conductor, workers, start, stopAt, cancellationToken);
-        await Task.WhenAll([pacer, monitor, .. heartbeats]);
+        var recording = RecordAsync(metrics, recordFrom, cancellationToken);
+        await Task.WhenAll([pacer, monitor, recording, .. heartbeats]);
+        metrics.Record(false);
         var loadEnded = Stopwatch.GetTimestamp();
         var endedAt = TimeProvider.System.GetUtcNow();
         workers.ForEach(w => w.EndProgress());
@@ -124,6 +131,38 @@ internal static class LoadBenchmark
             Process.GetCurrentProcess().TotalProcessorTime - ownCpu,
             conductor.Memory.PeakRss,
             endedAt);
+    }
+
+    /// <summary>Keeps the conductor's metrics of the measured window only, like the heartbeat round trips.</summary>
+    private static async Task RecordAsync(ConductorMetrics metrics, long recordFrom, CancellationToken cancellationToken)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), recordFrom);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken);
+        }
+
+        metrics.Record(true);
+    }
+
+    /// <summary>The conductor's side of the measured window, from its own metrics.</summary>
+    private static void Describe(ConductorMetrics metrics, LoadSettings settings)
+    {
+        static string Median(IEnumerable<double> values) => values.Order().ToList() is { Count: > 0 } sorted ? $"{sorted[sorted.Count / 2]:F1}" : "-";
+        // PublishProgress streams last the whole load: a request is measured when it ends, after this window.
+        foreach (var rpc in new[] { "Heartbeat" })
+        {
+            var windows = metrics.Handling(rpc);
+            var count = windows.Sum(w => w.Count);
+            Console.WriteLine(
+                $"conductor handling time of {rpc} (http.server.request.duration, per-second windows): {count:N0} requests"
+                + (count == 0 ? "" : $", mean {windows.Sum(w => w.TotalMilliseconds) / count:F2} ms, p50 median {Median(windows.Select(w => w.P50))} ms, "
+                    + $"p99 median {Median(windows.Select(w => w.P99))} ms, p99 worst second {windows.Max(w => w.P99):F1} ms"));
+        }
+
+        var connections = metrics.Max("kestrel.active_connections") is { } active ? $"{active:N0}" : "-";
+        var queued = metrics.Max("kestrel.queued_requests") is { } waiting ? $"{waiting:N0}" : "-";
+        Console.WriteLine($"conductor Kestrel (max over the measured window): {connections} connections of {settings.ConnectionCount}, {queued} requests queued");
     }
 
     /// <summary>Queues each worker's due progress updates every 100 ms; worker i is offset by i/N of an update so they do not all send at once.</summary>

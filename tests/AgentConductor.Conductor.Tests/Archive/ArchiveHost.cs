@@ -47,10 +47,10 @@ internal static class ArchiveHost
     {
         var (jobId, token) = await host.LaunchTicketAsync(key, cancellationToken: cancellationToken);
         var bearer = ConductorHost.Bearer(token);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, bearer, cancellationToken);
-        await host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, Output(jobId), bearer, cancellationToken);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, bearer.WithCancellationToken(cancellationToken)).ResponseAsync;
+        await host.Worker.PublishAllAsync(Output(jobId), bearer.WithCancellationToken(cancellationToken));
         result.JobId = jobId;
-        await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, result, bearer, cancellationToken);
+        await host.Worker.ReportResultAsync(result, bearer.WithCancellationToken(cancellationToken)).ResponseAsync;
         return jobId;
     }
 

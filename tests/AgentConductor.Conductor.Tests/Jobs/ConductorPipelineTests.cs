@@ -30,20 +30,16 @@ public sealed class ConductorPipelineTests
         Assert.DoesNotContain(launch.Token, launch.ToString(), StringComparison.Ordinal);
         var auth = ConductorHost.Bearer(launch.Token);
 
-        var spec = (await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, auth, Ct)).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, auth.WithCancellationToken(Ct)).ResponseAsync).Job;
         var files = 0;
-        await foreach (var chunk in host.Channel.ServerStreaming(WorkerServiceMethods.DownloadTaskFiles, new DownloadTaskFilesRequest { JobId = jobId }, auth, Ct))
+        await foreach (var chunk in host.Worker.DownloadAllAsync(new DownloadTaskFilesRequest { JobId = jobId }, auth.WithCancellationToken(Ct)))
         {
             files += chunk.Header is null ? 0 : 1;
         }
 
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, auth, Ct);
+        await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, auth.WithCancellationToken(Ct)).ResponseAsync;
         Assert.Equal("running", host.State(jobId));
-        await host.Channel.UnaryAsync(
-            WorkerServiceMethods.ReportResult,
-            new ReportResultRequest { JobId = jobId, Status = ResultStatus.Succeeded, PullRequestUrl = "https://github.example/acme/app/pull/7", Branch = spec.BranchName, Summary = "Fixed it" },
-            auth,
-            Ct);
+        await host.Worker.ReportResultAsync(new ReportResultRequest { JobId = jobId, Status = ResultStatus.Succeeded, PullRequestUrl = "https://github.example/acme/app/pull/7", Branch = spec.BranchName, Summary = "Fixed it" }, auth.WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(spec.TaskFiles.Count, files);
         Assert.StartsWith($"agent/{jobId}/", spec.BranchName, StringComparison.Ordinal);
@@ -76,10 +72,10 @@ public sealed class ConductorPipelineTests
         var jobId = await PostTicketAsync(host, "PAY-1");
         var launch = await LaunchedAsync(host, jobId);
         var auth = ConductorHost.Bearer(launch.Token);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, auth, Ct);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, auth.WithCancellationToken(Ct)).ResponseAsync;
 
         using var response = await host.Http.PostAsync($"/v1/jobs/{jobId}/cancel?reason=wrong+repository", null, Ct);
-        var heartbeat = await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, auth, Ct);
+        var heartbeat = await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, auth.WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.True(heartbeat.CancelRequested);

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 
@@ -18,7 +18,7 @@ public sealed class DownloadTaskFilesTests
         File.WriteAllBytes(Path.Combine(templates.Path, "ticket", "data", "blob.bin"), big);
         await using var host = await ConductorHost.StartAsync([$"--TaskFiles:TemplateFolder={templates.Path}"], cancellationToken: Ct);
         var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
-        var spec = (await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync).Job;
 
         var received = await DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId }, token);
 
@@ -74,7 +74,7 @@ public sealed class DownloadTaskFilesTests
         var error = await Assert.ThrowsAsync<RpcException>(() => DownloadAsync(host, new DownloadTaskFilesRequest { JobId = jobId, Paths = { "TASK.md" } }, token));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-        Assert.Contains("symbolic link", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("symbolic link", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class DownloadTaskFilesTests
             }
         }
 
-        await foreach (var chunk in host.Channel.ServerStreaming(WorkerServiceMethods.DownloadTaskFiles, request, ConductorHost.Bearer(token), Ct))
+        await foreach (var chunk in host.Worker.DownloadAllAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)))
         {
             if (chunk.ChunkCase == TaskFileChunk.ChunkOneofCase.Header)
             {

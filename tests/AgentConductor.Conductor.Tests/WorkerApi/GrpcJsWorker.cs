@@ -22,7 +22,7 @@ internal static class GrpcJsWorker
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Tools };
         foreach (var argument in (string[])[
             Path.Combine(Tools, "grpc-interop-client.js"), "--proto", WorkerProto, "--address", $"{server.Host}:{server.Port}",
-            "--service", WorkerServiceMethods.ServiceName, "--method", method, "--kind", kind, "--metadata", $"authorization=Bearer {token}", .. arguments])
+            "--service", WorkerService.Descriptor.FullName, "--method", method, "--kind", kind, "--metadata", $"authorization=Bearer {token}", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,5 +1,5 @@
 using AgentConductor.Conductor.Jobs;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 
@@ -17,8 +17,7 @@ public sealed class HandshakeTests
             cancellationToken: Ct);
         var (jobId, token) = await host.LaunchTicketAsync("PAY-412", "Refund fails for EUR accounts!", cancellationToken: Ct);
 
-        var response = await host.Channel.UnaryAsync(
-            WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId, WorkerVersion = "1.2.3" }, ConductorHost.Bearer(token), Ct);
+        var response = await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId, WorkerVersion = "1.2.3" }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         var spec = response.Job;
         Assert.Equal(jobId, spec.JobId);
@@ -51,11 +50,11 @@ public sealed class HandshakeTests
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var request = new HandshakeRequest { JobId = jobId };
-        var first = await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, request, ConductorHost.Bearer(token), Ct);
+        var first = await host.Worker.HandshakeAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
         var events = host.Count("job_events", jobId);
         host.Execute("UPDATE tickets SET summary = 'Renamed meanwhile' WHERE key = 'PAY-1'");
 
-        var second = await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, request, ConductorHost.Bearer(token), Ct);
+        var second = await host.Worker.HandshakeAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(first.Job.BranchName, second.Job.BranchName);
         Assert.Equal(first.Job.TaskFiles, second.Job.TaskFiles);
@@ -70,7 +69,7 @@ public sealed class HandshakeTests
         var (jobId, token) = await host.LaunchTicketAsync("PAY-5", cancellationToken: Ct);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)));
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync));
 
         Assert.Single(responses.Select(r => r.Job).Distinct());
         Assert.Equal(1L, host.Scalar("SELECT count(*) FROM job_events WHERE job_id = @id AND to_state = 'connected'", ("@id", jobId)));
@@ -84,7 +83,7 @@ public sealed class HandshakeTests
             ["--Routing:Routes:0:Accounts:0=111122223333", "--Routing:Routes:0:CloneUrl=https://github.example/acme/orders.git", "--Routing:Routes:0:BaseBranch=develop"], cancellationToken: Ct);
         var (jobId, token) = await host.LaunchIncidentAsync("111122223333", "orders-api-5xx", cancellationToken: Ct);
 
-        var spec = (await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct)).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync).Job;
 
         var incidentId = host.Scalar("SELECT incident_id FROM jobs WHERE id = @id", ("@id", jobId))!.ToString();
         Assert.Equal(JobKind.Incident, spec.Kind);
@@ -102,11 +101,11 @@ public sealed class HandshakeTests
         var (jobId, token) = await host.LaunchTicketAsync("PAY-2", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Contains("No route for ticket job", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("project PAY", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("No route for ticket job", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("project PAY", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("launched", host.State(jobId));
     }
 
@@ -118,10 +117,10 @@ public sealed class HandshakeTests
         host.Write(w => Assert.True(w.TryMove(jobId, JobState.Launched, JobState.Lost, "test", ConductorHost.T0)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Contains("lost", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("lost", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,10 +133,10 @@ public sealed class HandshakeTests
         var (jobId, token) = await host.LaunchTicketAsync("PAY-4", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Contains("'data/db.md'", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("'data/db.md'", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("launched", host.State(jobId));
         Assert.Contains(host.Logs.Entries, e => e.EventName == "TaskFilesRefused");
     }

@@ -1,7 +1,7 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,8 +114,7 @@ public sealed class HeartbeatBoardTests
 
     private static HeartbeatFlusher Flusher(ConductorHost host) => host.Services.GetRequiredService<HeartbeatFlusher>();
 
-    private static Task<HeartbeatResponse> HeartbeatAsync(ConductorHost host, string jobId, string token, string step) => host.Channel.UnaryAsync(
-        WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent, CurrentStep = step }, ConductorHost.Bearer(token), Ct);
+    private static Task<HeartbeatResponse> HeartbeatAsync(ConductorHost host, string jobId, string token, string step) => host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent, CurrentStep = step }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
     /// <summary>A job its first working heartbeat ("agent turn 1") moved to running, so it is on the board.</summary>
     private static async Task<(string JobId, string Token)> RunningTicketAsync(ConductorHost host, string key = "PAY-1")

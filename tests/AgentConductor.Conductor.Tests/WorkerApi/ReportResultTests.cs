@@ -1,5 +1,5 @@
 using AgentConductor.TestSupport;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
@@ -17,7 +17,7 @@ public sealed class ReportResultTests
         var request = Succeeded(jobId);
         request.Summary = new string('s', 5000);
 
-        var response = await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, request, ConductorHost.Bearer(token), Ct);
+        var response = await host.Worker.ReportResultAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal("succeeded", response.JobState);
         Assert.Equal("succeeded", host.State(jobId));
@@ -40,10 +40,10 @@ public sealed class ReportResultTests
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, Succeeded(jobId), ConductorHost.Bearer(token), Ct);
+        await host.Worker.ReportResultAsync(Succeeded(jobId), ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
         var events = host.Count("job_events", jobId);
 
-        var again = await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, Succeeded(jobId), ConductorHost.Bearer(token), Ct);
+        var again = await host.Worker.ReportResultAsync(Succeeded(jobId), ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal("succeeded", again.JobState);
         Assert.Equal(events, host.Count("job_events", jobId));
@@ -54,10 +54,10 @@ public sealed class ReportResultTests
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, Succeeded(jobId), ConductorHost.Bearer(token), Ct);
+        await host.Worker.ReportResultAsync(Succeeded(jobId), ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
         var failed = new ReportResultRequest { JobId = jobId, Status = ResultStatus.Failed, Error = new ResultError { Code = "push_failed" } };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, failed, ConductorHost.Bearer(token), Ct));
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Worker.ReportResultAsync(failed, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("succeeded", host.State(jobId));
@@ -72,13 +72,9 @@ public sealed class ReportResultTests
     {
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Pushing }, ConductorHost.Bearer(token), Ct);
+        await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Pushing }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
-        var response = await host.Channel.UnaryAsync(
-            WorkerServiceMethods.ReportResult,
-            new ReportResultRequest { JobId = jobId, Status = status, Error = new ResultError { Code = "agent_failed", Message = "boom" } },
-            ConductorHost.Bearer(token),
-            Ct);
+        var response = await host.Worker.ReportResultAsync(new ReportResultRequest { JobId = jobId, Status = status, Error = new ResultError { Code = "agent_failed", Message = "boom" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(state, response.JobState);
         Assert.Equal(state, host.State(jobId));
@@ -92,7 +88,7 @@ public sealed class ReportResultTests
         var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.ReportResult, new ReportResultRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+            host.Worker.ReportResultAsync(new ReportResultRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("connected", host.State(jobId));

@@ -1,6 +1,6 @@
 using AgentConductor.TestSupport;
 using System.Text.Json;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
 
@@ -62,5 +62,18 @@ public sealed class WorkerApiGrpcJsTests
         Assert.Equal((int)StatusCode.Unauthenticated, result.GetProperty("code").GetInt32());
         Assert.Equal("launched", host.State(jobId));
         Assert.DoesNotContain(wrong, host.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handshake_OtherJobWithUnicodeId_GrpcJsSeesPermissionDeniedAndTheDecodedDetail()
+    {
+        await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
+        var (_, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
+        const string other = "jöb-✗ (100%)";
+
+        var result = await GrpcJsWorker.CallAsync(host.WorkerAddress, "Handshake", "unary", token, ["--request", JsonSerializer.Serialize(new { jobId = other })], Ct);
+
+        Assert.Equal((int)StatusCode.PermissionDenied, result.GetProperty("code").GetInt32());
+        Assert.Equal($"The job token is not valid for job '{other}'.", result.GetProperty("details").GetString());
     }
 }

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using AgentConductor.Proto.Grpc;
+using Grpc.Net.Client;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 
@@ -41,9 +41,10 @@ public sealed class WorkerApiTlsTests
                 },
             },
         };
-        using var channel = GrpcChannel.ForAddress(host.WorkerAddress, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpHandler = true });
+        using var channel = GrpcChannel.ForAddress(host.WorkerAddress, new GrpcChannelOptions { HttpHandler = handler });
+        var client = new WorkerService.WorkerServiceClient(channel);
 
-        var response = await channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct);
+        var response = await client.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal("https", host.WorkerAddress.Scheme);
         Assert.Equal("CN=127.0.0.1", negotiated);

@@ -2,7 +2,7 @@ using AgentConductor.TestSupport;
 using System.Security.Cryptography;
 using System.Text;
 using AgentConductor.Conductor.WorkerApi;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,7 +47,7 @@ public sealed class WorkerAuthTests
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, _) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Channel, rpc, jobId, default, Ct));
+        var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Worker, rpc, jobId, default, Ct));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -63,7 +63,7 @@ public sealed class WorkerAuthTests
         var headers = new Metadata { { "authorization", authorization } };
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, new CallOptions(headers), Ct));
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, new CallOptions(headers).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal("launched", host.State(jobId));
@@ -77,7 +77,7 @@ public sealed class WorkerAuthTests
         var (jobId, _) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
         var (_, otherToken) = await host.LaunchTicketAsync("PAY-2", cancellationToken: Ct);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Channel, rpc, jobId, ConductorHost.Bearer(otherToken), Ct));
+        var error = await Assert.ThrowsAsync<RpcException>(() => WorkerCalls.CallAsync(host.Worker, rpc, jobId, ConductorHost.Bearer(otherToken), Ct));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Equal("launched", host.State(jobId));
@@ -91,8 +91,8 @@ public sealed class WorkerAuthTests
         var second = host.Services.GetRequiredService<JobTokens>().Issue(jobId);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(first), Ct));
-        var response = await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(second), Ct);
+            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(first).WithCancellationToken(Ct)).ResponseAsync);
+        var response = await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(second).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal(jobId, response.Job.JobId);
@@ -107,13 +107,13 @@ public sealed class WorkerAuthTests
         var details = new List<string>();
         foreach (var (rpc, id, bearer) in new[] { ("Handshake", jobId, token), ("Handshake", otherJob, token), ("Heartbeat", otherJob, otherToken) })
         {
-            details.Add(await WorkerCalls.StatusDetailAsync(host.Channel, rpc, id, ConductorHost.Bearer(bearer), Ct));
+            details.Add(await WorkerCalls.StatusDetailAsync(host.Worker, rpc, id, ConductorHost.Bearer(bearer), Ct));
         }
 
         foreach (var rpc in Rpcs)
         {
-            details.Add(await WorkerCalls.StatusDetailAsync(host.Channel, rpc, jobId, ConductorHost.Bearer(token), Ct));
-            details.Add(await WorkerCalls.StatusDetailAsync(host.Channel, rpc, otherJob, ConductorHost.Bearer(token), Ct));
+            details.Add(await WorkerCalls.StatusDetailAsync(host.Worker, rpc, jobId, ConductorHost.Bearer(token), Ct));
+            details.Add(await WorkerCalls.StatusDetailAsync(host.Worker, rpc, otherJob, ConductorHost.Bearer(token), Ct));
         }
 
         Assert.Contains(host.Logs.Entries, e => e.EventName == "WorkerCallRejected");

@@ -1,4 +1,5 @@
-using AgentConductor.Proto.Grpc;
+using AgentConductor.TestSupport;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
@@ -6,27 +7,27 @@ namespace AgentConductor.Conductor.Tests.WorkerApi;
 /// <summary>Calls any WorkerService rpc by name with a minimal request, for tests that check every rpc the same way.</summary>
 internal static class WorkerCalls
 {
-    public static async Task CallAsync(GrpcChannel channel, string rpc, string jobId, CallOptions options, CancellationToken cancellationToken)
+    public static async Task CallAsync(WorkerService.WorkerServiceClient client, string rpc, string jobId, CallOptions options, CancellationToken cancellationToken)
     {
         switch (rpc)
         {
             case "Handshake":
-                await channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, options, cancellationToken);
+                await client.HandshakeAsync(new HandshakeRequest { JobId = jobId }, options.WithCancellationToken(cancellationToken)).ResponseAsync;
                 break;
             case "DownloadTaskFiles":
-                await foreach (var _ in channel.ServerStreaming(WorkerServiceMethods.DownloadTaskFiles, new DownloadTaskFilesRequest { JobId = jobId }, options, cancellationToken))
+                await foreach (var _ in client.DownloadAllAsync(new DownloadTaskFilesRequest { JobId = jobId }, options.WithCancellationToken(cancellationToken)))
                 {
                 }
 
                 break;
             case "Heartbeat":
-                await channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, options, cancellationToken);
+                await client.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, options.WithCancellationToken(cancellationToken)).ResponseAsync;
                 break;
             case "PublishProgress":
-                await channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, Updates(jobId), options, cancellationToken);
+                await client.PublishAllAsync(Updates(jobId), options.WithCancellationToken(cancellationToken));
                 break;
             case "ReportResult":
-                await channel.UnaryAsync(WorkerServiceMethods.ReportResult, new ReportResultRequest { JobId = jobId, Status = ResultStatus.NoChanges }, options, cancellationToken);
+                await client.ReportResultAsync(new ReportResultRequest { JobId = jobId, Status = ResultStatus.NoChanges }, options.WithCancellationToken(cancellationToken)).ResponseAsync;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null);
@@ -34,11 +35,11 @@ internal static class WorkerCalls
     }
 
     /// <summary>The status detail of the call ("" when it succeeded).</summary>
-    public static async Task<string> StatusDetailAsync(GrpcChannel channel, string rpc, string jobId, CallOptions options, CancellationToken cancellationToken)
+    public static async Task<string> StatusDetailAsync(WorkerService.WorkerServiceClient client, string rpc, string jobId, CallOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            await CallAsync(channel, rpc, jobId, options, cancellationToken);
+            await CallAsync(client, rpc, jobId, options, cancellationToken);
             return "";
         }
         catch (RpcException ex)

@@ -1,5 +1,5 @@
 using AgentConductor.Conductor.Storage;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using Google.Protobuf.WellKnownTypes;
@@ -19,11 +19,7 @@ public sealed class WorkerLifecycleTests
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         clock.Advance(TimeSpan.FromMinutes(3));
 
-        var response = await host.Channel.UnaryAsync(
-            WorkerServiceMethods.Heartbeat,
-            new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent, CurrentStep = "agent turn 3", SentAt = Timestamp.FromDateTimeOffset(ConductorHost.T0) },
-            ConductorHost.Bearer(token),
-            Ct);
+        var response = await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent, CurrentStep = "agent turn 3", SentAt = Timestamp.FromDateTimeOffset(ConductorHost.T0) }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.False(response.CancelRequested);
         Assert.Equal("running", host.State(jobId));
@@ -40,8 +36,8 @@ public sealed class WorkerLifecycleTests
         var request = new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent };
 
         // The first answer comes from the durable path (connected -> running), the second from the in-memory board.
-        var first = await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, request, ConductorHost.Bearer(token), Ct);
-        var second = await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, request, ConductorHost.Bearer(token), Ct);
+        var first = await host.Worker.HeartbeatAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
+        var second = await host.Worker.HeartbeatAsync(request, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal("running", host.State(jobId));
         Assert.Equal(TimeSpan.FromSeconds(45), first.NextHeartbeatInterval.ToTimeSpan());
@@ -54,7 +50,7 @@ public sealed class WorkerLifecycleTests
         await using var host = await ConductorHost.StartAsync(cancellationToken: Ct);
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
 
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, ConductorHost.Bearer(token), Ct);
+        await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.Preparing }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal("connected", host.State(jobId));
     }
@@ -66,8 +62,7 @@ public sealed class WorkerLifecycleTests
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         host.Execute("UPDATE jobs SET cancel_requested_at = 1, cancel_reason = 'ticket closed' WHERE id = @id", ("@id", jobId));
 
-        var response = await host.Channel.UnaryAsync(
-            WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, ConductorHost.Bearer(token), Ct);
+        var response = await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = WorkerPhase.RunningAgent }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.True(response.CancelRequested);
         Assert.Equal("ticket closed", response.CancelReason);
@@ -80,7 +75,7 @@ public sealed class WorkerLifecycleTests
         var (jobId, token) = await host.LaunchTicketAsync("PAY-1", cancellationToken: Ct);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId }, ConductorHost.Bearer(token), Ct));
+            host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
     }
@@ -99,8 +94,8 @@ public sealed class WorkerLifecycleTests
             new() { JobId = jobId, Progress = new ProgressEvent { TurnCompleted = new AgentTurnCompleted { Turn = 2, Usage = usage } } },
         ];
 
-        var first = await host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, WorkerCalls.Updates(jobId, updates), ConductorHost.Bearer(token), Ct);
-        var second = await host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, WorkerCalls.Updates(jobId), ConductorHost.Bearer(token), Ct);
+        var first = await host.Worker.PublishAllAsync(WorkerCalls.Updates(jobId, updates), ConductorHost.Bearer(token).WithCancellationToken(Ct));
+        var second = await host.Worker.PublishAllAsync(WorkerCalls.Updates(jobId), ConductorHost.Bearer(token).WithCancellationToken(Ct));
 
         Assert.Equal((4, 1), (first.AcceptedCount, second.AcceptedCount));
         Assert.Equal(5L, host.Count("job_logs", jobId));
@@ -125,7 +120,7 @@ public sealed class WorkerLifecycleTests
         var timersBefore = clock.PendingTimers;
         var endStream = new TaskCompletionSource();
 
-        var call = host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, QuietAfterThreeAsync(jobId, endStream.Task), ConductorHost.Bearer(token), Ct);
+        var call = host.Worker.PublishAllAsync(QuietAfterThreeAsync(jobId, endStream.Task), ConductorHost.Bearer(token).WithCancellationToken(Ct));
         await clock.WaitForTimersAsync(timersBefore + 1); // usually the receiver holding the three lines, waiting for more
         Assert.Equal(0L, host.Count("job_logs", jobId));
 
@@ -155,7 +150,7 @@ public sealed class WorkerLifecycleTests
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         var updates = WorkerCalls.Updates(jobId, new ProgressUpdate { JobId = jobId, Log = new() { Text = "a" } }, new ProgressUpdate { JobId = "other", Log = new() { Text = "b" } });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => host.Channel.ClientStreamingAsync(WorkerServiceMethods.PublishProgress, updates, ConductorHost.Bearer(token), Ct));
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Worker.PublishAllAsync(updates, ConductorHost.Bearer(token).WithCancellationToken(Ct)));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -173,7 +168,7 @@ public sealed class WorkerLifecycleTests
     internal static async Task<(string JobId, string Token)> ConnectedTicketAsync(ConductorHost host, string key = "PAY-1", CancellationToken cancellationToken = default)
     {
         var (jobId, token) = await host.LaunchTicketAsync(key, cancellationToken: cancellationToken);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token), cancellationToken);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, ConductorHost.Bearer(token).WithCancellationToken(cancellationToken)).ResponseAsync;
         return (jobId, token);
     }
 }

@@ -18,16 +18,8 @@ public sealed class WorkerTextTests
         var summary = VerbatimTextTests.WithNul(new string('s', 2000), "end");
         var message = VerbatimTextTests.WithNul(new string('e', 700), "middle");
 
-        await host.Channel.ClientStreamingAsync(
-            WorkerServiceMethods.PublishProgress,
-            WorkerCalls.Updates(jobId, new ProgressUpdate { JobId = jobId, Log = new LogLine { Stream = LogStream.Stdout, Text = line } }),
-            ConductorHost.Bearer(token),
-            Ct);
-        await host.Channel.UnaryAsync(
-            WorkerServiceMethods.ReportResult,
-            new ReportResultRequest { JobId = jobId, Status = ResultStatus.Failed, Summary = summary, Error = new ResultError { Code = "agent_failed", Message = message } },
-            ConductorHost.Bearer(token),
-            Ct);
+        await host.Worker.PublishAllAsync(WorkerCalls.Updates(jobId, new ProgressUpdate { JobId = jobId, Log = new LogLine { Stream = LogStream.Stdout, Text = line } }), ConductorHost.Bearer(token).WithCancellationToken(Ct));
+        await host.Worker.ReportResultAsync(new ReportResultRequest { JobId = jobId, Status = ResultStatus.Failed, Summary = summary, Error = new ResultError { Code = "agent_failed", Message = message } }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync;
 
         Assert.Equal(line, host.Scalar("SELECT text FROM job_logs WHERE job_id = @id", ("@id", jobId)));
         Assert.Equal(summary, host.Scalar("SELECT summary FROM job_results WHERE job_id = @id", ("@id", jobId)));

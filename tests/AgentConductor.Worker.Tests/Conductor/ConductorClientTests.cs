@@ -1,5 +1,5 @@
 using AgentConductor.TestSupport;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Tests.Fakes;

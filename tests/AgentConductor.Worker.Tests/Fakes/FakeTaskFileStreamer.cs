@@ -1,6 +1,6 @@
-using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AgentConductor.Worker.Tests.Fakes;
@@ -60,7 +60,7 @@ internal static class FakeTaskFileStreamer
 
             if (cut is not null)
             {
-                throw new RpcException(StatusCode.Unavailable, $"scripted cut in '{file.Path}' after {cut.AfterBytes} bytes");
+                throw new RpcException(new Status(StatusCode.Unavailable, $"scripted cut in '{file.Path}' after {cut.AfterBytes} bytes"));
             }
 
             if (file.AbortAfter is not null)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,12 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace AgentConductor.Worker.Tests.Fakes;
 
 /// <summary>
-/// A strict fake conductor: a real Kestrel h2c server on 127.0.0.1 serving WorkerService through the proto
-/// layer's <c>MapGrpc*</c>. Every call must carry <c>authorization: Bearer <see cref="Token"/></c>
+/// A strict fake conductor: a real Kestrel h2c server on 127.0.0.1 serving WorkerService with Grpc.AspNetCore (this class
+/// is the service). Every call must carry <c>authorization: Bearer <see cref="Token"/></c>
 /// (else UNAUTHENTICATED) and every request the job id <see cref="JobId"/> (else PERMISSION_DENIED).
 /// Calls can be scripted to fail; task files can be made to lie. Stops on dispose.
 /// </summary>
-internal sealed class FakeWorkerService : IAsyncDisposable
+internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyncDisposable
 {
     public const string JobId = "job-7f3a";
     public const string Token = "tok-5ecret-d0-not-log";
@@ -71,14 +71,10 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpcServer();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(service);
         var app = builder.Build();
-        app.MapGrpcUnary(WorkerServiceMethods.Handshake, service.HandshakeAsync);
-        app.MapGrpcServerStreaming(WorkerServiceMethods.DownloadTaskFiles, service.DownloadTaskFilesAsync);
-        app.MapGrpcUnary(WorkerServiceMethods.Heartbeat, service.HeartbeatAsync);
-        app.MapGrpcClientStreaming(WorkerServiceMethods.PublishProgress, service.PublishProgressAsync);
-        app.MapGrpcUnary(WorkerServiceMethods.ReportResult, service.ReportResultAsync);
-        app.MapGrpcUnimplemented();
+        app.MapGrpcService<FakeWorkerService>();
         await app.StartAsync(cancellationToken);
         service._app = app;
         service.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
@@ -121,7 +117,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         }
     }
 
-    private async Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, ServerCallContext context)
+    public override async Task<HandshakeResponse> Handshake(HandshakeRequest request, ServerCallContext context)
     {
         var first = Admit("Handshake", request.JobId, context) == 1;
         Handshakes.Enqueue(request);
@@ -138,7 +134,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         return new HandshakeResponse { Job = job };
     }
 
-    private Task DownloadTaskFilesAsync(DownloadTaskFilesRequest request, IServerStreamWriter<TaskFileChunk> responses, ServerCallContext context)
+    public override Task DownloadTaskFiles(DownloadTaskFilesRequest request, IServerStreamWriter<TaskFileChunk> responses, ServerCallContext context)
     {
         DownloadRequests.Enqueue(request);
         Admit("DownloadTaskFiles", request.JobId, context);
@@ -149,7 +145,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
     private List<FakeTaskFile> Select(IReadOnlyList<string> paths)
         => paths.Count == 0
             ? [.. Files]
-            : [.. paths.Select(p => Files.FirstOrDefault(f => f.Path == p) ?? throw new RpcException(StatusCode.NotFound, $"No task file '{p}'."))];
+            : [.. paths.Select(p => Files.FirstOrDefault(f => f.Path == p) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No task file '{p}'.")))];
 
     private StreamCut? TakeCut(FakeTaskFile file)
     {
@@ -162,13 +158,13 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         return scripted.Cut;
     }
 
-    private Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
+    public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         Admit("Heartbeat", request.JobId, context);
         return Task.FromResult(new HeartbeatResponse { CancelRequested = request.CurrentStep == "please cancel", CancelReason = request.CurrentStep });
     }
 
-    private async Task<PublishProgressResponse> PublishProgressAsync(IAsyncStreamReader<ProgressUpdate> requests, ServerCallContext context)
+    public override async Task<PublishProgressResponse> PublishProgress(IAsyncStreamReader<ProgressUpdate> requests, ServerCallContext context)
     {
         Admit("PublishProgress", JobId, context);
         var accepted = 0;
@@ -182,7 +178,7 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         return new PublishProgressResponse { AcceptedCount = accepted };
     }
 
-    private Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
+    public override Task<ReportResultResponse> ReportResult(ReportResultRequest request, ServerCallContext context)
     {
         Admit("ReportResult", request.JobId, context);
         Results.Enqueue(request);
@@ -195,19 +191,19 @@ internal sealed class FakeWorkerService : IAsyncDisposable
         var number = method is null ? 0 : _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
         if (context.RequestHeaders.GetValue("authorization") != $"Bearer {Token}")
         {
-            throw new RpcException(StatusCode.Unauthenticated, "missing or unknown job token");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or unknown job token"));
         }
 
         if (jobId != JobId)
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"the token is not for job '{jobId}'");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"the token is not for job '{jobId}'"));
         }
 
         if (method is not null && (_alwaysFail.TryGetValue(method, out var always)
             || _callFailures.TryGetValue((method, number), out always)
             || (_failures.TryGetValue(method, out var queue) && queue.TryDequeue(out always))))
         {
-            throw new RpcException(always, $"scripted {always}");
+            throw new RpcException(new Status(always, $"scripted {always}"));
         }
 
         return number;

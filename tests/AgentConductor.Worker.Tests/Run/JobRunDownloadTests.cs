@@ -1,4 +1,4 @@
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.Worker.Agent;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AgentConductor.Proto.Grpc;
+using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.Worker.Conductor;

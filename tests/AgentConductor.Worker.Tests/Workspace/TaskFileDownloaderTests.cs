@@ -126,7 +126,7 @@ public sealed class TaskFileDownloaderTests : IAsyncLifetime
 
         // Kestrel resets an aborted HTTP/2 stream with INTERNAL_ERROR, which gRPC maps to INTERNAL.
         Assert.True(
-            abortConnection ? ex is ConductorRejectedException { StatusCode: Proto.Grpc.StatusCode.Internal } : ex is TaskFileException { Error: TaskFileError.Truncated },
+            abortConnection ? ex is ConductorRejectedException { StatusCode: Grpc.Core.StatusCode.Internal } : ex is TaskFileException { Error: TaskFileError.Truncated },
             ex.ToString());
         Assert.Empty(Directory.GetFiles(Workspace, "*", SearchOption.AllDirectories));
     }

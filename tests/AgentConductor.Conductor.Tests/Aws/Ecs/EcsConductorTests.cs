@@ -46,16 +46,14 @@ public sealed class EcsConductorTests : IAsyncDisposable
         Assert.Equal((CallbackUrl, reported), (first.Environment["CONDUCTOR_URL"], first.Environment["JOB_ID"]));
         Assert.Equal(first.Arn, host.Scalar("SELECT launcher_ref FROM jobs WHERE id = @id", ("@id", reported)));
         var auth = ConductorHost.Bearer(first.Environment["JOB_TOKEN"]);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = reported }, auth, Ct);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = reported, Phase = WorkerPhase.RunningAgent }, auth, Ct);
-        await host.Channel.UnaryAsync(
-            WorkerServiceMethods.ReportResult, new ReportResultRequest { JobId = reported, Status = ResultStatus.Succeeded, Summary = "done" }, auth, Ct);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = reported }, auth.WithCancellationToken(Ct)).ResponseAsync;
+        await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = reported, Phase = WorkerPhase.RunningAgent }, auth.WithCancellationToken(Ct)).ResponseAsync;
+        await host.Worker.ReportResultAsync(new ReportResultRequest { JobId = reported, Status = ResultStatus.Succeeded, Summary = "done" }, auth.WithCancellationToken(Ct)).ResponseAsync;
         _ecs.Exit(first, 0);
 
         var crashed = await PostTicketAsync(host, "PAY-2"); // same repository: launched once the first job has ended
         var second = await LaunchedTaskAsync(host, crashed);
-        await host.Channel.UnaryAsync(
-            WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = crashed }, ConductorHost.Bearer(second.Environment["JOB_TOKEN"]), Ct);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = crashed }, ConductorHost.Bearer(second.Environment["JOB_TOKEN"]).WithCancellationToken(Ct)).ResponseAsync;
         _ecs.Exit(second, 20);
 
         await StateAsync(host, crashed, "failed");
@@ -104,7 +102,7 @@ public sealed class EcsConductorTests : IAsyncDisposable
         var jobId = await PostTicketAsync(host, "PAY-1");
         var task = await LaunchedTaskAsync(host, jobId);
         var auth = ConductorHost.Bearer(task.Environment["JOB_TOKEN"]);
-        await host.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = jobId }, auth, Ct);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, auth.WithCancellationToken(Ct)).ResponseAsync;
 
         using var response = await host.Http.PostAsync($"/v1/jobs/{jobId}/cancel?reason=wrong+ticket", null, Ct);
 
@@ -128,10 +126,9 @@ public sealed class EcsConductorTests : IAsyncDisposable
             workingTask = await LaunchedTaskAsync(before, working);
             vanishedTask = await LaunchedTaskAsync(before, vanished);
             var auth = ConductorHost.Bearer(workingTask.Environment["JOB_TOKEN"]);
-            await before.Channel.UnaryAsync(WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = working }, auth, Ct);
-            await before.Channel.UnaryAsync(WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = working, Phase = WorkerPhase.RunningAgent }, auth, Ct);
-            await before.Channel.UnaryAsync(
-                WorkerServiceMethods.Handshake, new HandshakeRequest { JobId = vanished }, ConductorHost.Bearer(vanishedTask.Environment["JOB_TOKEN"]), Ct);
+            await before.Worker.HandshakeAsync(new HandshakeRequest { JobId = working }, auth.WithCancellationToken(Ct)).ResponseAsync;
+            await before.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = working, Phase = WorkerPhase.RunningAgent }, auth.WithCancellationToken(Ct)).ResponseAsync;
+            await before.Worker.HandshakeAsync(new HandshakeRequest { JobId = vanished }, ConductorHost.Bearer(vanishedTask.Environment["JOB_TOKEN"]).WithCancellationToken(Ct)).ResponseAsync;
         }
 
         _ecs.Forget(vanishedTask); // stopped and forgotten while no conductor ran
