@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.WorkerApi;
 using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal static class ConductorApplication
         app.MapStatus();
         app.MapCancel();
         app.MapWorkerApi();
+        app.MapNotifications();
         app.MapGrpcUnimplemented();
         return app;
     }
