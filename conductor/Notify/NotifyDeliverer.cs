@@ -20,7 +20,7 @@ internal sealed partial class NotifyDeliverer(
     /// <summary>Makes one pass; returns how many deliveries it attempted (a full batch means more may be due).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var due = queue.Due(time.GetUtcNow(), options.Value.BatchSize);
+        var due = queue.Due(time.GetUtcNow(), StaleBefore(), options.Value.BatchSize);
         if (due.Count == 0)
         {
             return 0;
@@ -66,12 +66,12 @@ internal sealed partial class NotifyDeliverer(
             return true;
         }
 
-        if (!queue.Claim(delivery, time.GetUtcNow()))
+        var notifyEvent = NotifyJson.Deserialize(body);
+        if (!queue.Claim(delivery, time.GetUtcNow(), StaleBefore()))
         {
             return true;
         }
 
-        var notifyEvent = NotifyJson.Deserialize(body);
         var attempt = delivery.Attempts + 1;
         DeliveryOutcome outcome;
         try
@@ -90,6 +90,12 @@ internal sealed partial class NotifyDeliverer(
 
         return Settle(delivery, notifyEvent, attempt, outcome with { Message = mask.Apply(outcome.Message) });
     }
+
+    /// <summary>
+    /// An attempt makes at most three requests, each cut off after <c>Notify:RequestTimeout</c>: a claim much older than
+    /// that belongs to an attempt that could not record its outcome (a database error), and is taken again.
+    /// </summary>
+    private DateTimeOffset StaleBefore() => time.GetUtcNow() - (options.Value.RequestTimeout * 4 + TimeSpan.FromMinutes(1));
 
     private bool Settle(PendingDelivery delivery, NotifyEvent notifyEvent, int attempt, DeliveryOutcome outcome)
     {

@@ -10,18 +10,21 @@ internal sealed class NotifyQueue(ConductorDatabase database)
 {
     private const string Row = "event_id = @event AND destination = @destination AND state = 'pending'";
 
-    /// <summary>Pending, unclaimed deliveries due by <paramref name="now"/>, in the order their events committed.</summary>
-    public IReadOnlyList<PendingDelivery> Due(DateTimeOffset now, int limit)
+    /// <summary>
+    /// Pending deliveries due by <paramref name="now"/>, in the order their events committed: unclaimed ones, and those
+    /// claimed before <paramref name="staleBefore"/> (an attempt that never recorded its outcome, say after a database error).
+    /// </summary>
+    public IReadOnlyList<PendingDelivery> Due(DateTimeOffset now, DateTimeOffset staleBefore, int limit)
     {
         using var connection = database.OpenConnection();
         using var db = new Statements(connection);
         using var reader = db.Query(
             """
             SELECT d.event_id, d.destination, d.attempts FROM notify_deliveries d JOIN notify_events e ON e.id = d.event_id
-            WHERE d.state = 'pending' AND d.claimed_at IS NULL AND d.due_at <= @now
+            WHERE d.state = 'pending' AND d.due_at <= @now AND (d.claimed_at IS NULL OR d.claimed_at < @stale)
             ORDER BY e.seq, d.destination LIMIT @limit
             """,
-            ("@now", UnixTime.ToMs(now)), ("@limit", limit));
+            ("@now", UnixTime.ToMs(now)), ("@stale", UnixTime.ToMs(staleBefore)), ("@limit", limit));
         var due = new List<PendingDelivery>();
         while (reader.Read())
         {
@@ -32,9 +35,9 @@ internal sealed class NotifyQueue(ConductorDatabase database)
     }
 
     /// <summary>Counts the attempt and marks it in flight; false when the row was settled or claimed meanwhile.</summary>
-    public bool Claim(PendingDelivery delivery, DateTimeOffset now) => Execute(
-        $"UPDATE notify_deliveries SET attempts = attempts + 1, claimed_at = @now WHERE {Row} AND claimed_at IS NULL",
-        ("@now", UnixTime.ToMs(now)), ("@event", delivery.EventId), ("@destination", delivery.Destination));
+    public bool Claim(PendingDelivery delivery, DateTimeOffset now, DateTimeOffset staleBefore) => Execute(
+        $"UPDATE notify_deliveries SET attempts = attempts + 1, claimed_at = @now WHERE {Row} AND (claimed_at IS NULL OR claimed_at < @stale)",
+        ("@now", UnixTime.ToMs(now)), ("@stale", UnixTime.ToMs(staleBefore)), ("@event", delivery.EventId), ("@destination", delivery.Destination));
 
     public bool Delivered(PendingDelivery delivery, DateTimeOffset now, int? status, string? detail) => Execute(
         $"UPDATE notify_deliveries SET state = 'delivered', claimed_at = NULL, finished_at = @now, last_status = @status, detail = CAST(@detail AS TEXT) WHERE {Row}",

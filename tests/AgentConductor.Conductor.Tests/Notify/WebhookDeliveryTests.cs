@@ -198,6 +198,26 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Pass_ClaimThatNeverRecordedAnOutcome_IsTakenAgainOnceStale()
+    {
+        var time = new FakeTimeProvider(ConductorHost.T0.AddMinutes(10));
+        await using var receiver = await WebhookReceiver.StartAsync(NotifyHost.Secret, time);
+        await using var host = await NotifyHost.StartAsync(Ct, receiver, time: time, settings: ["--Notify:Webhooks:0:Events:0=job.launching"]);
+        await host.LaunchTicketAsync("PAY-17", cancellationToken: Ct);
+        // As an attempt whose outcome could not be written (the database refused) leaves its row: claimed, in flight.
+        host.Execute("UPDATE notify_deliveries SET attempts = 1, claimed_at = @at", ("@at", UnixTime.ToMs(time.GetUtcNow())));
+
+        Assert.Equal(0, await host.PassAsync(Ct));
+        time.Advance(TimeSpan.FromSeconds(10 * 4) + TimeSpan.FromMinutes(1)); // 4 x Notify:RequestTimeout + 1 min
+        Assert.Equal(0, await host.PassAsync(Ct));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, await host.PassAsync(Ct));
+
+        Assert.Equal("delivered", host.Scalar("SELECT state FROM notify_deliveries"));
+        Assert.Equal(2, Assert.Single(receiver.Received).Attempt);
+    }
+
+    [Fact]
     public async Task DeliveryLoop_ReceiverDown_JobsRunToTheEndAndTheFailuresShowInTheApi()
     {
         await using var receiver = await WebhookReceiver.StartAsync(NotifyHost.Secret);
