@@ -294,6 +294,40 @@ public sealed class JiraNotifyTests
     }
 
     [Fact]
+    public async Task Lost_SaysWhetherTheJobIsTriedAgain_NoChanges_SaysNoPullRequest()
+    {
+        await using var jira = await FakeJiraServer.StartAsync(NotifyHost.JiraUser, NotifyHost.JiraToken);
+        jira.AddIssue("PAY-46");
+        jira.AddIssue("PAY-47");
+        jira.AddIssue("PAY-48");
+        await using var host = await NotifyHost.StartAsync(Ct, jira: jira);
+        var (retried, _) = await host.LaunchTicketAsync("PAY-46", cancellationToken: Ct);
+        host.Write(w =>
+        {
+            // As the reconciler loses a job and tries it again: both moves in one transaction.
+            w.TryMove(retried, JobState.Launched, JobState.Lost, "no handshake within Reconcile:HandshakeTimeout (00:10:00)", ConductorHost.T0.AddMinutes(10));
+            w.TryMove(retried, JobState.Lost, JobState.Pending, "retry: attempt 2 of 2 (the worker was lost before it ran)", ConductorHost.T0.AddMinutes(10));
+        });
+        var gone = await NotifyHost.RunTicketAsync(host, "PAY-47", Ct);
+        host.Write(w => w.TryMove(gone, JobState.Running, JobState.Lost, "no heartbeat within Reconcile:HeartbeatTimeout (00:02:00)", ConductorHost.T0.AddMinutes(10)));
+        var unchanged = await NotifyHost.RunTicketAsync(host, "PAY-48", Ct);
+        await NotifyHost.FinishAsync(host, unchanged, NotifyHost.Succeeded(pullRequestUrl: null) with { Target = JobState.NoChanges, Key = new("no_changes", null, null, null) });
+
+        await host.DrainAsync(Ct);
+
+        jira.AssertNoFailures();
+        Assert.StartsWith(
+            "The worker running this job was lost: no handshake within Reconcile:HandshakeTimeout (00:10:00). The job is tried again.\n",
+            Assert.Single(jira.Comments("PAY-46")).Text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "The worker running this job was lost: no heartbeat within Reconcile:HeartbeatTimeout (00:02:00). The job is not tried again.\n",
+            jira.Comments("PAY-47")[^1].Text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "The agent finished without changes, so no pull request was opened.\nTokens: 1,200 input (300 cached), 80 output.\n",
+            jira.Comments("PAY-48")[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FakeJira_RefusesWhatJiraWould()
     {
         await using var jira = await FakeJiraServer.StartAsync(NotifyHost.JiraUser, NotifyHost.JiraToken);
