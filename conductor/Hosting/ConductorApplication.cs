@@ -1,5 +1,6 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Dashboard;
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ internal static class ConductorApplication
         app.MapDashboard();
         app.MapCancel();
         app.MapWorkerApi();
+        app.MapNotifications();
         return app;
     }
 }

@@ -8,6 +8,7 @@ using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Launching.Docker;
 using AgentConductor.Conductor.Launching.Local;
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
@@ -52,6 +53,7 @@ internal static class ConductorHostExtensions
         builder.AddJobsEngine();
         builder.AddSqsIntake();
         builder.AddArchive();
+        builder.AddNotify();
         return builder;
     }
 

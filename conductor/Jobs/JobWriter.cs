@@ -1,10 +1,12 @@
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Storage;
 
 namespace AgentConductor.Conductor.Jobs;
 
 /// <summary>
 /// Writes job rows inside the caller's transaction. Every state change is a conditional update
-/// (<c>WHERE state = @from</c>) checked against <see cref="JobStates"/> and appends a <c>job_events</c> row.
+/// (<c>WHERE state = @from</c>) checked against <see cref="JobStates"/> and appends a <c>job_events</c> row, and the
+/// notifications of the change (<see cref="NotifyOutbox"/>) in the same transaction.
 /// </summary>
 internal sealed class JobWriter(Statements db)
 {
@@ -44,9 +46,15 @@ internal sealed class JobWriter(Statements db)
         return true;
     }
 
-    private void AppendEvent(string jobId, long atMs, JobState? from, JobState to, string reason, long? eventId) =>
-        db.Execute(
-            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, event_id) VALUES (@job, @at, @from, @to, CAST(@reason AS TEXT), @event)",
+    /// <summary>Records that the job's run was stopped at its spending cap: no state change, but a notification (<c>job.budget_stopped</c>).</summary>
+    public void RecordBudgetStop(string jobId, string reason, DateTimeOffset at) => NotifyOutbox.BudgetStopped(db, jobId, reason, UnixTime.ToMs(at));
+
+    private void AppendEvent(string jobId, long atMs, JobState? from, JobState to, string reason, long? eventId)
+    {
+        var jobEventId = db.QueryLong(
+            "INSERT INTO job_events (job_id, at, from_state, to_state, reason, event_id) VALUES (@job, @at, @from, @to, CAST(@reason AS TEXT), @event) RETURNING id",
             ("@job", jobId), ("@at", atMs), ("@from", from is { } f ? JobStates.ToName(f) : null),
-            ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId));
+            ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId))!.Value;
+        NotifyOutbox.StateChanged(db, jobId, jobEventId, from, to, reason, atMs);
+    }
 }

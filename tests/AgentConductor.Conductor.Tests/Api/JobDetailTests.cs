@@ -61,8 +61,7 @@ public sealed class JobDetailTests
         var (jobId, token) = await WorkerLifecycleTests.ConnectedTicketAsync(host, "PAY-2", Ct);
         clock.Advance(TimeSpan.FromMinutes(5));
 
-        await host.Channel.UnaryAsync(
-            WorkerServiceMethods.ReportResult,
+        await host.Worker.ReportResultAsync(
             new ReportResultRequest
             {
                 JobId = jobId, Status = ResultStatus.Succeeded, PullRequestUrl = "https://github.example/acme/app/pull/7", Branch = $"agent/{jobId}/fix",
@@ -70,8 +69,7 @@ public sealed class JobDetailTests
                 Usage = new TokenUsage { InputTokens = 5000, OutputTokens = 700 },
                 StartedAt = Timestamp.FromDateTimeOffset(T0), FinishedAt = Timestamp.FromDateTimeOffset(T0.AddMinutes(5)),
             },
-            ConductorHost.Bearer(token),
-            Ct);
+            ConductorHost.Bearer(token).WithCancellationToken(Ct));
         clock.Advance(TimeSpan.FromMinutes(10));
 
         using var detail = await GetAsync(host, $"/v1/jobs/{jobId}");
@@ -187,6 +185,6 @@ public sealed class JobDetailTests
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
     }
 
-    private static Task<HeartbeatResponse> HeartbeatAsync(ConductorHost host, string jobId, string token, WorkerPhase phase, string step) => host.Channel.UnaryAsync(
-        WorkerServiceMethods.Heartbeat, new HeartbeatRequest { JobId = jobId, Phase = phase, CurrentStep = step }, ConductorHost.Bearer(token), Ct);
+    private static async Task<HeartbeatResponse> HeartbeatAsync(ConductorHost host, string jobId, string token, WorkerPhase phase, string step) =>
+        await host.Worker.HeartbeatAsync(new HeartbeatRequest { JobId = jobId, Phase = phase, CurrentStep = step }, ConductorHost.Bearer(token).WithCancellationToken(Ct));
 }

@@ -1,0 +1,26 @@
+using AgentConductor.Conductor.Jobs;
+
+namespace AgentConductor.Conductor.Notify;
+
+/// <summary>
+/// The event types notifications carry: <c>job.&lt;state&gt;</c> for every state a job enters (its first one included),
+/// and <c>job.budget_stopped</c> when a run is stopped at its spending cap.
+/// </summary>
+internal static class NotifyEventTypes
+{
+    public const string BudgetStopped = "job.budget_stopped";
+
+    public static IReadOnlyList<string> All { get; } =
+        [.. Enum.GetValues<JobState>().Select(ForState), BudgetStopped];
+
+    /// <summary>What Jira comments on unless <c>Jira:CommentOn</c> says otherwise: the start, every end, and budget stops.</summary>
+    public static IReadOnlyList<string> JiraDefaults { get; } =
+    [
+        ForState(JobState.Running), ForState(JobState.Succeeded), ForState(JobState.NoChanges), ForState(JobState.Failed),
+        ForState(JobState.TimedOut), ForState(JobState.Cancelled), ForState(JobState.Lost), BudgetStopped,
+    ];
+
+    public static string ForState(JobState state) => "job." + JobStates.ToName(state);
+
+    public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
+}
