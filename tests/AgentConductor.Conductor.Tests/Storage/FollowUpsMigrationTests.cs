@@ -1,0 +1,106 @@
+using AgentConductor.Conductor.Storage;
+using AgentConductor.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace AgentConductor.Conductor.Tests.Storage;
+
+/// <summary>Migration 7 rebuilds events and jobs (new kinds): a database written by version 6 keeps every row and reference.</summary>
+public sealed class FollowUpsMigrationTests
+{
+    [Fact]
+    public void Open_Version6DatabaseWithJobs_KeepsEveryRowAndEnforcesTheNewChecks()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("v6.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            foreach (var migration in SchemaMigrator.Migrations.Where(m => m.Version <= 6))
+            {
+                Execute(old, migration.Sql + $"\nPRAGMA user_version = {migration.Version};");
+            }
+
+            Execute(old, """
+                PRAGMA foreign_keys = ON;
+                INSERT INTO events (id, message_id, received_at, kind, format, ticket_key, outcome, body, body_bytes) VALUES (1, 'm1', 1000, 'ticket', 'jira-webhook', 'PAY-1', 'created', '{}', x'00ff');
+                INSERT INTO tickets (key, project_key, first_event_id, last_event_id, first_seen_at, last_seen_at) VALUES ('PAY-1', 'PAY', 1, 1, 1000, 1000);
+                INSERT INTO jobs (id, kind, state, attempt, ticket_key, project_key, decided_by_event_id, created_at, updated_at, token_hash, branch, repository, input_tokens)
+                    VALUES ('j1', 'ticket', 'succeeded', 2, 'PAY-1', 'PAY', 1, 1000, 2000, x'0102', 'agent/j1/fix', 'https://github.com/acme/pay', 77);
+                INSERT INTO job_events (job_id, at, to_state, event_id) VALUES ('j1', 1000, 'pending', 1);
+                INSERT INTO job_results (job_id, status, pull_request_url, branch, reported_at) VALUES ('j1', 'succeeded', 'https://github.com/acme/pay/pull/7', 'agent/j1/fix', 2000);
+                """);
+        }
+
+        var database = ConductorDatabase.Open(new StorageOptions { DatabasePath = path });
+
+        using var connection = database.OpenConnection();
+        Assert.Equal(SchemaMigrator.LatestVersion, SchemaMigrator.ReadVersion(connection));
+        Assert.Equal("m1|ticket|2|2|PAY-1|77|agent/j1/fix|https://github.com/acme/pay", Query(connection,
+            """
+            SELECT e.message_id || '|' || e.kind || '|' || length(e.body_bytes) || '|' || j.attempt || '|' || j.ticket_key || '|' || j.input_tokens
+                || '|' || j.branch || '|' || j.repository
+            FROM jobs j JOIN events e ON e.id = j.decided_by_event_id
+            """));
+        Assert.Equal("1", Query(connection, "PRAGMA foreign_keys"));
+        Assert.Equal("0", Query(connection, "SELECT count(*) FROM pragma_foreign_key_check"));
+        foreach (var index in new[] { "events_by_received", "jobs_by_state", "jobs_by_token_hash", "jobs_by_repository", "job_results_by_pull_request" })
+        {
+            Assert.Equal(index, Query(connection, $"SELECT name FROM sqlite_master WHERE type = 'index' AND name = '{index}'"));
+        }
+
+        // The references still hold and are enforced, and the new kinds and their constraints apply.
+        Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO job_events (job_id, at, to_state) VALUES ('nope', 1, 'pending')"));
+        Execute(connection, "INSERT INTO events (id, message_id, received_at, kind, body) VALUES (2, 'github-delivery:d1', 3000, 'github', '{}')");
+        Execute(connection, """
+            INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at, parent_job_id, followup_seq, pull_request_url)
+            VALUES ('f1', 'followup', 'pending', 2, 3000, 3000, 'j1', 1, 'https://github.com/acme/pay/pull/7')
+            """);
+        Assert.Equal("1", Query(connection, "SELECT attempt FROM jobs WHERE id = 'f1'"));
+        Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at) VALUES ('f2', 'followup', 'pending', 2, 1, 1)"));
+        Assert.Throws<SqliteException>(() => Execute(connection, """
+            INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at, parent_job_id, followup_seq, pull_request_url)
+            VALUES ('f3', 'followup', 'pending', 2, 3000, 3000, 'j1', 1, 'https://github.com/acme/pay/pull/7')
+            """));
+        Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO events (id, message_id, received_at, kind, body) VALUES (3, 'x', 1, 'email', '{}')"));
+    }
+
+    [Fact]
+    public void Migrate_ThatWouldBreakAReference_IsRefusedAndRolledBack()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("broken.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False;Foreign Keys=False"))
+        {
+            old.Open();
+            foreach (var migration in SchemaMigrator.Migrations.Where(m => m.Version <= 6))
+            {
+                Execute(old, migration.Sql + $"\nPRAGMA user_version = {migration.Version};");
+            }
+
+            // Written with foreign keys off: a job event of a job that does not exist.
+            Execute(old, "INSERT INTO job_events (job_id, at, to_state) VALUES ('ghost', 1, 'pending')");
+        }
+
+        var error = Assert.Throws<StorageException>(() => ConductorDatabase.Open(new StorageOptions { DatabasePath = path }));
+
+        Assert.Contains("Migration 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("job_events", error.Message, StringComparison.Ordinal);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        Assert.Equal(6, SchemaMigrator.ReadVersion(connection));
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string? Query(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
