@@ -39,9 +39,9 @@ internal static class StatusEndpoints
             return Results.Json(new { jobs = queries.Jobs(state, Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit)) });
         });
 
-        endpoints.MapGet("/v1/jobs/{id}", (StatusQueries queries, string id) =>
+        endpoints.MapGet("/v1/jobs/{id}", (StatusQueries queries, LineageQueries lineage, string id) =>
             queries.Job(id) is { } job
-                ? Results.Json(new { job, events = queries.JobEvents(id) })
+                ? Results.Json(new { job, events = queries.JobEvents(id), lineage = lineage.For(id) })
                 : Results.Json(new { error = $"no job {id}" }, statusCode: StatusCodes.Status404NotFound));
 
         endpoints.MapGet("/v1/incidents", (StatusQueries queries, int? limit) =>
