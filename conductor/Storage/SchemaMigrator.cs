@@ -31,9 +31,9 @@ internal static partial class SchemaMigrator
                 $"(up to {LatestVersion}). It was written by a newer conductor: run that version, or restore a backup.");
         }
 
-        // A migration that rebuilds a table (SQLite cannot change a CHECK constraint in place) must run with foreign keys
-        // off, and the pragma is ignored inside a transaction; so they are off for every migration and checked before
-        // each commit instead.
+        // A migration that rebuilds a table (SQLite cannot change a CHECK constraint in place; see TableRebuild) must run
+        // with foreign keys off, and the pragma is ignored inside a transaction; so they are off for every migration and
+        // checked before each commit instead.
         Execute(connection, null, "PRAGMA foreign_keys = OFF");
         try
         {
@@ -41,6 +41,11 @@ internal static partial class SchemaMigrator
             {
                 using var transaction = connection.BeginTransaction();
                 Execute(connection, transaction, migration.Sql + $"\nPRAGMA user_version = {migration.Version};");
+                if (MigrationSteps.ByName.TryGetValue(migration.Name, out var step))
+                {
+                    step(connection, transaction);
+                }
+
                 CheckForeignKeys(connection, transaction, migration);
                 transaction.Commit();
             }

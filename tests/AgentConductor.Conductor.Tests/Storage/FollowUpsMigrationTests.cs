@@ -4,7 +4,10 @@ using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.Tests.Storage;
 
-/// <summary>Migration 7 rebuilds events and jobs (new kinds): a database written by version 6 keeps every row and reference.</summary>
+/// <summary>
+/// The follow-ups migration widens the kinds of events and jobs by rebuilding both tables from their stored definitions:
+/// a database written before keeps every row, column, index and reference, whatever other migrations added.
+/// </summary>
 public sealed class FollowUpsMigrationTests
 {
     [Fact]
@@ -28,6 +31,10 @@ public sealed class FollowUpsMigrationTests
                     VALUES ('j1', 'ticket', 'succeeded', 2, 'PAY-1', 'PAY', 1, 1000, 2000, x'0102', 'agent/j1/fix', 'https://github.com/acme/pay', 77);
                 INSERT INTO job_events (job_id, at, to_state, event_id) VALUES ('j1', 1000, 'pending', 1);
                 INSERT INTO job_results (job_id, status, pull_request_url, branch, reported_at) VALUES ('j1', 'succeeded', 'https://github.com/acme/pay/pull/7', 'agent/j1/fix', 2000);
+                -- As another branch's migration ordered before this one would: a column and an index of its own.
+                ALTER TABLE jobs ADD COLUMN cache_write_input_tokens INTEGER NOT NULL DEFAULT 0;
+                UPDATE jobs SET cache_write_input_tokens = 5;
+                CREATE INDEX jobs_by_cache_writes ON jobs (cache_write_input_tokens);
                 """);
         }
 
@@ -35,15 +42,15 @@ public sealed class FollowUpsMigrationTests
 
         using var connection = database.OpenConnection();
         Assert.Equal(SchemaMigrator.LatestVersion, SchemaMigrator.ReadVersion(connection));
-        Assert.Equal("m1|ticket|2|2|PAY-1|77|agent/j1/fix|https://github.com/acme/pay", Query(connection,
+        Assert.Equal("m1|ticket|2|2|PAY-1|77|agent/j1/fix|https://github.com/acme/pay|5", Query(connection,
             """
             SELECT e.message_id || '|' || e.kind || '|' || length(e.body_bytes) || '|' || j.attempt || '|' || j.ticket_key || '|' || j.input_tokens
-                || '|' || j.branch || '|' || j.repository
+                || '|' || j.branch || '|' || j.repository || '|' || j.cache_write_input_tokens
             FROM jobs j JOIN events e ON e.id = j.decided_by_event_id
             """));
         Assert.Equal("1", Query(connection, "PRAGMA foreign_keys"));
         Assert.Equal("0", Query(connection, "SELECT count(*) FROM pragma_foreign_key_check"));
-        foreach (var index in new[] { "events_by_received", "jobs_by_state", "jobs_by_token_hash", "jobs_by_repository", "job_results_by_pull_request" })
+        foreach (var index in new[] { "events_by_received", "jobs_by_state", "jobs_by_token_hash", "jobs_by_repository", "jobs_by_cache_writes", "jobs_followups", "job_results_by_pull_request" })
         {
             Assert.Equal(index, Query(connection, $"SELECT name FROM sqlite_master WHERE type = 'index' AND name = '{index}'"));
         }
@@ -55,7 +62,6 @@ public sealed class FollowUpsMigrationTests
             INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at, parent_job_id, followup_seq, pull_request_url)
             VALUES ('f1', 'followup', 'pending', 2, 3000, 3000, 'j1', 1, 'https://github.com/acme/pay/pull/7')
             """);
-        Assert.Equal("1", Query(connection, "SELECT attempt FROM jobs WHERE id = 'f1'"));
         Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at) VALUES ('f2', 'followup', 'pending', 2, 1, 1)"));
         Assert.Throws<SqliteException>(() => Execute(connection, """
             INSERT INTO jobs (id, kind, state, decided_by_event_id, created_at, updated_at, parent_job_id, followup_seq, pull_request_url)
@@ -83,11 +89,25 @@ public sealed class FollowUpsMigrationTests
 
         var error = Assert.Throws<StorageException>(() => ConductorDatabase.Open(new StorageOptions { DatabasePath = path }));
 
-        Assert.Contains("Migration 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(follow_ups) would leave broken references", error.Message, StringComparison.Ordinal);
         Assert.Contains("job_events", error.Message, StringComparison.Ordinal);
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         Assert.Equal(6, SchemaMigrator.ReadVersion(connection));
+    }
+
+    [Fact]
+    public void Rebuild_DefinitionWithoutTheTextToChange_IsRefusedNamingTheTable()
+    {
+        using var directory = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={directory.File("t.db")};Pooling=False");
+        connection.Open();
+        Execute(connection, "CREATE TABLE things (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a')))");
+        using var transaction = connection.BeginTransaction();
+
+        var error = Assert.Throws<StorageException>(() => TableRebuild.Replace(connection, transaction, "things", ("CHECK (kind IN ('b'))", "CHECK (kind IN ('b', 'c'))")));
+
+        Assert.Contains("Cannot rebuild table things", error.Message, StringComparison.Ordinal);
     }
 
     private static void Execute(SqliteConnection connection, string sql)
