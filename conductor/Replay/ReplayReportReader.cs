@@ -7,12 +7,10 @@ namespace AgentConductor.Conductor.Replay;
 /// <summary>Reads decisions (one per job, in creation order), live incidents, rejections and GitHub deliveries from a conductor database.</summary>
 internal static class ReplayReportReader
 {
-    /// <summary>The first schema with follow-ups; older databases (replay inputs) are read without them.</summary>
-    private const int FollowUpsSchema = 7;
-
     public static ReplayReport Read(SqliteConnection connection, int duplicates)
     {
-        var followUps = SchemaMigrator.ReadVersion(connection) >= FollowUpsSchema;
+        // Databases from before follow-ups (replay inputs) are read without them.
+        var followUps = HasTable(connection, "github_deliveries");
         var decisions = new List<ReportedDecision>();
         var jobs = new List<ReportedJob>();
         using (var command = connection.CreateCommand())
@@ -75,6 +73,14 @@ internal static class ReplayReportReader
         }
 
         return new ReplayReport(decisions, incidents, rejected, jobs, duplicates) { Deliveries = followUps ? ReadDeliveries(connection) : [] };
+    }
+
+    private static bool HasTable(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = @name";
+        command.Parameters.AddWithValue("@name", name);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     private static List<ReportedDelivery> ReadDeliveries(SqliteConnection connection)
