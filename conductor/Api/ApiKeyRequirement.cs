@@ -31,7 +31,9 @@ internal static class ApiKeyRequirement
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Key));
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/v1") && !Authorized(context.Request.Headers.Authorization.ToString(), expected))
+            // GitHub cannot send the key; its deliveries are authenticated by their signature instead.
+            if (context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.Equals(GitHubWebhookEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+                && !Authorized(context.Request.Headers.Authorization.ToString(), expected))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";

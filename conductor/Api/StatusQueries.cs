@@ -66,7 +66,7 @@ internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispa
         return new JobDetailView(
             job,
             details?.Ticket is { } ticket ? TicketView.From(ticket) : null,
-            details is { IsTicket: false } ? [.. details.Alarms.Select(AlarmView.From)] : null,
+            details is { Kind: JobKinds.Incident } ? [.. details.Alarms.Select(AlarmView.From)] : null,
             ReadResult(db, id),
             ReadEvents(db, id));
     }

@@ -20,6 +20,7 @@ internal static class ConductorApplication
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();
         app.MapEvents();
+        app.MapGitHubWebhook();
         app.MapStatus();
         app.MapLogs();
         app.MapDashboard();

@@ -33,17 +33,21 @@ internal static class ConductorHostExtensions
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
 
+        services.AddFollowUps();
+
         services.TryAddSingleton(sp => ConductorDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton(sp => new Scheduler(
             sp.GetRequiredService<ConductorDatabase>(),
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
-            sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
+            sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
+            sp.GetRequiredService<FollowUpSettings>()));
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<StartupWarnings>();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<StatusQueries>();
+        services.TryAddSingleton<LineageQueries>();
 
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ShutdownGate>();

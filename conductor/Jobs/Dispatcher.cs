@@ -10,6 +10,7 @@ namespace AgentConductor.Conductor.Jobs;
 /// A launch is <c>pending -> launching</c> (a conditional update, so two dispatchers never launch one job), a fresh
 /// token, the launcher call, then <c>launching -> launched</c>. The first pass after startup relaunches jobs left in
 /// <c>launching</c> by a crash; a worker that did start then is replaced by the launcher, so a job never has two.
+/// A follow-up is routed to its parent's repository and branch (stored with it), never through the configured routes.
 /// </summary>
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
@@ -32,7 +33,7 @@ internal sealed partial class Dispatcher(
             _recovered = true;
         }
 
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gateClosed: false);
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, time.GetUtcNow(), gateClosed: false);
         foreach (var step in plan)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -53,7 +54,7 @@ internal sealed partial class Dispatcher(
     /// <summary>Pending jobs in queue order with why each waits (the same rules a pass applies).</summary>
     public IReadOnlyList<QueuePosition> QueuePositions()
     {
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gate.IsClosed);
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, time.GetUtcNow(), gate.IsClosed);
         var position = 0;
         return [.. plan.Where(s => s.Reason != WaitReason.NoRoute).Select(s => new QueuePosition(s.Job.Id, ++position, s.Reason, s.Detail))];
     }
@@ -63,7 +64,7 @@ internal sealed partial class Dispatcher(
         var launched = 0;
         foreach (var job in store.InStates(JobState.Launching))
         {
-            if (router.Route(job) is not { } route)
+            if (Route(job) is not { } route)
             {
                 store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow());
                 continue;
@@ -79,12 +80,33 @@ internal sealed partial class Dispatcher(
         return launched;
     }
 
+    /// <summary>
+    /// A follow-up's route is its parent's (the clone URL and base branch it launched with); a parent launched before they
+    /// were recorded gives the base branch of its route today.
+    /// </summary>
+    private JobRoute? Route(JobRecord job)
+    {
+        if (!job.IsFollowUp)
+        {
+            return router.Route(job);
+        }
+
+        if (job.CloneUrl is not { } cloneUrl)
+        {
+            return null;
+        }
+
+        var baseBranch = job.BaseBranch ?? (job.ParentJobId is { } parent && store.Find(parent) is { } parentJob ? router.Route(parentJob)?.BaseBranch : null);
+        return new JobRoute(cloneUrl, baseBranch ?? "");
+    }
+
     private async Task<bool> LaunchAsync(DispatchStep step, CancellationToken cancellationToken)
     {
         var job = step.Job with { LaunchAttempts = step.Job.LaunchAttempts + 1, Repository = step.Repository };
         var moved = store.Move(
             job.Id, JobState.Pending, JobState.Launching, $"launch {job.LaunchAttempts} of attempt {job.Attempt}", time.GetUtcNow(),
-            "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository", ("@attempts", job.LaunchAttempts), ("@repository", job.Repository));
+            "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository, clone_url = @clone, base_branch = @base",
+            ("@attempts", job.LaunchAttempts), ("@repository", job.Repository), ("@clone", step.Route!.CloneUrl), ("@base", step.Route.BaseBranch));
         return moved && await StartWorkerAsync(job, step.Route!, cancellationToken);
     }
 
@@ -97,7 +119,7 @@ internal sealed partial class Dispatcher(
             var request = new LaunchRequest(job.Id, job.Attempt, token, callbackAddress.Resolve(), route.CloneUrl, route.BaseBranch)
             {
                 Kind = job.Kind,
-                Subject = job.Kind == "ticket" ? job.TicketKey : job.Account,
+                Subject = job.Kind switch { JobKinds.Ticket => job.TicketKey, JobKinds.FollowUp => job.ParentJobId, _ => job.Account },
             };
             worker = await launcher.LaunchAsync(request, cancellationToken);
         }

@@ -14,13 +14,19 @@ internal sealed class JobWriter(Statements db)
     {
         var id = JobIds.New(at);
         var atMs = UnixTime.ToMs(at);
+        var followUp = seed.FollowUp;
         db.Execute(
             """
-            INSERT INTO jobs (id, kind, state, attempt, ticket_key, incident_id, account, project_key, decided_by_event_id, created_at, updated_at)
-            VALUES (@id, @kind, 'pending', 1, @ticket, @incident, @account, @project, @event, @at, @at)
+            INSERT INTO jobs (id, kind, state, attempt, ticket_key, incident_id, account, project_key, decided_by_event_id, created_at, updated_at,
+                              parent_job_id, followup_seq, pull_request_url, pull_request_number, branch, clone_url, base_branch, coalesce_until)
+            VALUES (@id, @kind, 'pending', 1, @ticket, @incident, @account, @project, @event, @at, @at,
+                    @parent, @seq, CAST(@pr AS TEXT), @number, CAST(@branch AS TEXT), CAST(@clone AS TEXT), CAST(@base AS TEXT), @until)
             """,
             ("@id", id), ("@kind", seed.Kind), ("@ticket", seed.TicketKey), ("@incident", seed.IncidentId),
-            ("@account", seed.Account), ("@project", seed.ProjectKey), ("@event", eventId), ("@at", atMs));
+            ("@account", seed.Account), ("@project", seed.ProjectKey), ("@event", eventId), ("@at", atMs),
+            ("@parent", followUp?.ParentJobId), ("@seq", followUp?.Sequence), ("@pr", followUp?.PullRequestUrl), ("@number", followUp?.PullRequestNumber),
+            ("@branch", followUp?.Branch), ("@clone", followUp?.CloneUrl), ("@base", followUp?.BaseBranch),
+            ("@until", followUp is null ? null : UnixTime.ToMs(followUp.CoalesceUntil)));
         AppendEvent(id, atMs, null, JobState.Pending, seed.Reason, eventId);
         return id;
     }

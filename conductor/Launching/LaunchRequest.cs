@@ -7,10 +7,10 @@ namespace AgentConductor.Conductor.Launching;
 /// </summary>
 internal sealed record LaunchRequest(string JobId, int Attempt, string Token, string ConductorUrl, string CloneUrl, string BaseBranch)
 {
-    /// <summary><c>ticket</c> or <c>incident</c>.</summary>
+    /// <summary><c>ticket</c>, <c>incident</c> or <c>followup</c>.</summary>
     public string Kind { get; init; } = "ticket";
 
-    /// <summary>The ticket key of a ticket job, the AWS account of an incident job.</summary>
+    /// <summary>The ticket key of a ticket job, the AWS account of an incident job, the parent job of a follow-up.</summary>
     public string? Subject { get; init; }
 
     /// <summary>The variables every launcher sets in a worker's environment (the worker reads its job from them).</summary>

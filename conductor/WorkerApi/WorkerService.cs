@@ -43,6 +43,13 @@ internal sealed partial class WorkerService(
         }
 
         var details = store.ReadDetails(job.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {job.Id} does not exist."));
+        if (details.Kind == JobKinds.FollowUp)
+        {
+            // The job spec cannot yet tell a worker to check out the pull request's branch and reply on it; run as a ticket,
+            // a follow-up would push over that branch. Refused until the worker side of follow-ups lands.
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is a follow-up, which this conductor does not serve to workers yet."));
+        }
+
         var route = routes.Find(details.RouteSubject)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing."));
         var branch = job.Branch ?? BranchNames.For(job.Id, details.Title, details.Kind);

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,9 @@ internal sealed class JobsHarness : IDisposable
     private readonly TempDirectory _directory = new();
     private int _messages;
 
-    public JobsHarness(DispatchOptions? dispatch = null, ReconcileOptions? reconcile = null)
+    public JobsHarness(DispatchOptions? dispatch = null, ReconcileOptions? reconcile = null, FollowUpSettings? followUps = null)
     {
+        Scheduler = new SchedulerHarness(followUps: followUps);
         DispatchOptions = dispatch ?? new DispatchOptions();
         ReconcileOptions = reconcile ?? new ReconcileOptions();
         Store = new JobStore(Scheduler.Database);
@@ -29,7 +31,7 @@ internal sealed class JobsHarness : IDisposable
 
     public FakeTimeProvider Time { get; } = new();
 
-    public SchedulerHarness Scheduler { get; } = new();
+    public SchedulerHarness Scheduler { get; }
 
     public FakeLauncher Launcher { get; } = new();
 
