@@ -4,9 +4,11 @@ namespace AgentConductor.Conductor.Api;
 
 /// <summary>
 /// <c>GET /v1/jobs/{id}</c>: the job (the same shape as in the list), what it is about (the ticket, or the incident's
-/// alarms), the result its worker reported, and its audit trail. Ticket, alarm and result text is untrusted.
+/// alarms), the result its worker reported, its audit trail, and what all the jobs of its ticket or incident cost.
+/// Ticket, alarm and result text is untrusted.
 /// </summary>
-internal sealed record JobDetailView(JobView Job, TicketView? Ticket, IReadOnlyList<AlarmView>? Alarms, ResultView? Result, IReadOnlyList<JobEventView> Events);
+internal sealed record JobDetailView(
+    JobView Job, TicketView? Ticket, IReadOnlyList<AlarmView>? Alarms, ResultView? Result, IReadOnlyList<JobEventView> Events, Costs.SubjectCostView? SubjectCost);
 
 internal sealed record TicketView(
     string Key, string ProjectKey, string? Summary, string? Description, IReadOnlyList<string> Labels, IReadOnlyList<string> Components,

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.WorkerApi;
@@ -21,6 +22,7 @@ internal static class ConductorApplication
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();
+        app.MapCosts();
         app.MapLogs();
         app.MapDashboard();
         app.MapCancel();
