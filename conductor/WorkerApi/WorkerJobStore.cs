@@ -151,7 +151,8 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
 
         if (result.Target == JobState.BudgetExceeded)
         {
-            jobs.RecordBudgetStop(jobId, result.ErrorMessage ?? "the worker stopped the run at the job's budget", at);
+            var stop = TaskFiles.UntrustedText.Inline(result.ErrorMessage, 500);
+            jobs.RecordBudgetStop(jobId, stop.Length > 0 ? stop : "the worker stopped the run at the job's budget", at);
         }
 
         if (!jobs.TryMove(jobId, from, result.Target, reason, at))
