@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.WorkerApi;
@@ -22,6 +23,7 @@ internal static class ConductorApplication
         app.MapEvents();
         app.MapGitHubWebhook();
         app.MapStatus();
+        app.MapCosts();
         app.MapLogs();
         app.MapDashboard();
         app.MapCancel();

@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
@@ -54,6 +55,7 @@ internal static class ConductorHostExtensions
         services.AddHostedService<ShutdownGateService>();
 
         AddWorkerApi(services);
+        services.AddCosts();
         builder.AddJobsEngine();
         builder.AddSqsIntake();
         builder.AddArchive();

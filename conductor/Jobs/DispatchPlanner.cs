@@ -1,16 +1,21 @@
+using AgentConductor.Conductor.Costs;
+
 namespace AgentConductor.Conductor.Jobs;
 
 /// <summary>
 /// Decides, without side effects, what a dispatch pass does with each pending job, in creation order: jobs without
 /// a route fail; jobs in backoff, follow-ups still collecting triggers or behind an earlier follow-up of their pull
-/// request, jobs over a cap or whose repository is claimed wait; the rest launch, each one counted against the caps
-/// and claiming its repository for the jobs after it. The same plan gives queue positions.
+/// request, jobs under a daily budget that today's spend has reached, over a cap or whose repository is claimed wait;
+/// the rest launch, each one counted against the caps and claiming its repository for the jobs after it. The same plan
+/// gives queue positions.
 /// </summary>
 internal static class DispatchPlanner
 {
     public static List<DispatchStep> Plan(
-        IReadOnlyList<JobRecord> active, IReadOnlyList<JobRecord> pending, Func<JobRecord, JobRoute?> route, DispatchOptions options, DateTimeOffset now, bool gateClosed)
+        IReadOnlyList<JobRecord> active, IReadOnlyList<JobRecord> pending, Func<JobRecord, JobRoute?> route, DispatchOptions options, DateTimeOffset now, bool gateClosed,
+        DailyBudgetCheck? budgets = null)
     {
+        budgets ??= DailyBudgetCheck.None;
         var total = active.Count;
         var perAccount = CountBy(active, j => j.Account);
         var perProject = CountBy(active, j => j.ProjectKey);
@@ -65,7 +70,7 @@ internal static class DispatchPlanner
             }
 
             var repository = RepositoryUrl.Normalise(target.CloneUrl);
-            var wait = WaitFor(job, repository, now, options, total, perAccount, perProject, claims);
+            var wait = WaitFor(job, repository, now, options, budgets, total, perAccount, perProject, claims);
             if (wait is not null)
             {
                 steps.Add(wait);
@@ -83,12 +88,17 @@ internal static class DispatchPlanner
     }
 
     private static DispatchStep? WaitFor(
-        JobRecord job, string repository, DateTimeOffset now, DispatchOptions options, int total,
+        JobRecord job, string repository, DateTimeOffset now, DispatchOptions options, DailyBudgetCheck budgets, int total,
         Dictionary<string, int> perAccount, Dictionary<string, int> perProject, Dictionary<string, string> claims)
     {
         if (job.NextLaunchAt is { } next && next > now)
         {
             return new DispatchStep(job, WaitReason.Backoff, $"launch retry at {next:O}");
+        }
+
+        if (budgets.Holds(job) is { } budget)
+        {
+            return new DispatchStep(job, WaitReason.Budget, budget);
         }
 
         if (total >= options.MaxActive)

@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
@@ -11,10 +12,13 @@ namespace AgentConductor.Conductor.Jobs;
 /// token, the launcher call, then <c>launching -> launched</c>. The first pass after startup relaunches jobs left in
 /// <c>launching</c> by a crash; a worker that did start then is replaced by the launcher, so a job never has two.
 /// A follow-up is routed to its parent's repository and branch (stored with it), never through the configured routes.
+/// Daily budgets hold jobs like caps do (<see cref="DailyBudgets"/>); a launched job gets its prices and per-job caps
+/// fixed on its row (<see cref="JobPricer"/>), which its worker's spec repeats.
 /// </summary>
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
-    IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, TimeProvider time, ILogger<Dispatcher> logger)
+    IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, DailyBudgets budgets, JobPricer pricer,
+    TimeProvider time, ILogger<Dispatcher> logger)
 {
     private bool _recovered;
 
@@ -33,7 +37,8 @@ internal sealed partial class Dispatcher(
             _recovered = true;
         }
 
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, time.GetUtcNow(), gateClosed: false);
+        var now = time.GetUtcNow();
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, now, gateClosed: false, budgets.For(now));
         foreach (var step in plan)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -54,7 +59,8 @@ internal sealed partial class Dispatcher(
     /// <summary>Pending jobs in queue order with why each waits (the same rules a pass applies).</summary>
     public IReadOnlyList<QueuePosition> QueuePositions()
     {
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, time.GetUtcNow(), gate.IsClosed);
+        var now = time.GetUtcNow();
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, now, gate.IsClosed, budgets.For(now));
         var position = 0;
         return [.. plan.Where(s => s.Reason != WaitReason.NoRoute).Select(s => new QueuePosition(s.Job.Id, ++position, s.Reason, s.Detail))];
     }
@@ -142,7 +148,7 @@ internal sealed partial class Dispatcher(
         var now = time.GetUtcNow();
         var subject = job.Describe();
         if (store.Move(job.Id, JobState.Launching, JobState.Launched, $"launched as {worker.Reference}", now,
-            "launcher_ref = @ref, launched_at = @at", ("@ref", worker.Reference), ("@at", UnixTime.ToMs(now))))
+            $"launcher_ref = @ref, launched_at = @at, {JobPricing.SetColumns}", [("@ref", worker.Reference), ("@at", UnixTime.ToMs(now)), .. pricer.For(worker).Parameters()]))
         {
             Log.Launched(logger, job.Id, worker.Reference, subject);
             return true;

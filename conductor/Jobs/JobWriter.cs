@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Storage;
 
@@ -6,7 +7,8 @@ namespace AgentConductor.Conductor.Jobs;
 /// <summary>
 /// Writes job rows inside the caller's transaction. Every state change is a conditional update
 /// (<c>WHERE state = @from</c>) checked against <see cref="JobStates"/> and appends a <c>job_events</c> row, and the
-/// notifications of the change (<see cref="NotifyOutbox"/>) in the same transaction.
+/// notifications of the change (<see cref="NotifyOutbox"/>) in the same transaction. A move that ends a launched
+/// attempt also records its worker's time (<see cref="JobSpend.EndAttempt"/>), so every way to end a job counts it.
 /// </summary>
 internal sealed class JobWriter(Statements db)
 {
@@ -48,12 +50,32 @@ internal sealed class JobWriter(Statements db)
             return false;
         }
 
+        if (JobStates.HasWorker(from) && JobStates.IsTerminal(to))
+        {
+            JobSpend.EndAttempt(db, jobId, at);
+        }
+
         AppendEvent(jobId, atMs, from, to, reason, eventId);
         return true;
     }
 
-    /// <summary>Records that the job's run was stopped at its spending cap: no state change, but a notification (<c>job.budget_stopped</c>).</summary>
-    public void RecordBudgetStop(string jobId, string reason, DateTimeOffset at) => NotifyOutbox.BudgetStopped(db, jobId, reason, UnixTime.ToMs(at));
+    /// <summary>
+    /// Records that the job's run was stopped at its spending cap: no state change, but the stop on the job and a notification
+    /// (<c>job.budget_stopped</c>). Only the first stop of a job is recorded; false for a repeat.
+    /// </summary>
+    public bool RecordBudgetStop(string jobId, string reason, DateTimeOffset at)
+    {
+        var atMs = UnixTime.ToMs(at);
+        if (db.Execute(
+            "UPDATE jobs SET budget_stopped_at = @at, budget_stop_reason = CAST(@reason AS TEXT) WHERE id = @id AND budget_stopped_at IS NULL",
+            ("@at", atMs), ("@reason", reason), ("@id", jobId)) == 0)
+        {
+            return false;
+        }
+
+        NotifyOutbox.BudgetStopped(db, jobId, reason, atMs);
+        return true;
+    }
 
     private void AppendEvent(string jobId, long atMs, JobState? from, JobState to, string reason, long? eventId)
     {

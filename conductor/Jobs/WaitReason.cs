@@ -17,4 +17,7 @@ internal enum WaitReason
     MaxActivePerProject,
     RepositoryClaimed,
     NoRoute,
+
+    /// <summary>A daily spending cap (<c>Budget:DailyCost*</c>) is reached for today (UTC).</summary>
+    Budget,
 }

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.TaskFiles;
 using Grpc.Core;
@@ -23,6 +24,7 @@ internal sealed partial class WorkerService(
     ProgressReceiver progress,
     IOptions<AgentOptions> agent,
     IOptions<WorkerApiOptions> options,
+    IOptions<NotifyOptions> notify,
     TimeProvider timeProvider,
     ILogger<WorkerService> logger) : Proto.V1.WorkerService.WorkerServiceBase
 {
@@ -72,7 +74,9 @@ internal sealed partial class WorkerService(
         }
 
         Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
-        return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
+        var spec = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files);
+        JobSpecFactory.AddBudget(spec, store.ReadPricing(job.Id), NotifyEventReader.Links(notify.Value.PublicUrl, job.Id)?.Job);
+        return new HandshakeResponse { Job = spec };
     }
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)

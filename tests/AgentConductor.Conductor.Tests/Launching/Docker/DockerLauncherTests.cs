@@ -53,6 +53,7 @@ public sealed class DockerLauncherTests : IDisposable
         var worker = await launcher.LaunchAsync(Request("01job", attempt: 1) with { Kind = "incident", Subject = "111122223333" }, Ct);
 
         Assert.Equal(Name, worker.Reference);
+        Assert.Equal(new WorkerSize(1.5m, 0.5m), worker.Size); // what its compute is priced by: --cpus and --memory
         _docker.AssertAllCalled();
         Assert.Equal(1, _log.Count("WorkerContainerStarted"));
         Assert.Contains(_log.Entries, e => e.Message.Contains("(4f2a9c0e11aa)", StringComparison.Ordinal));
