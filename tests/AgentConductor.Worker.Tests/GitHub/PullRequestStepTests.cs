@@ -3,7 +3,6 @@ using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.FakeGitHub;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
-using AgentConductor.Worker.Git;
 using AgentConductor.Worker.Run;
 using AgentConductor.Worker.Tests.Fakes;
 
@@ -86,33 +85,14 @@ public sealed class PullRequestStepTests : IAsyncLifetime
         var settings = new WorkerSettings(
             _conductor.Address, FakeWorkerService.JobId, FakeWorkerService.Token, GitHubHarness.Token, null, _temp.File("work"), _github.Options.ApiBaseUrl, false);
         using var client = ConductorClients.Create(_conductor.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new PushingGit(), new SucceedingAgent(), _github.Publisher, TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, FakeGitWorkspace.Pushing(Head), new SucceedingAgent(), _github.Publisher, FakeGitWorkspace.Safety(FakeWorkerService.Token, GitHubHarness.Token), TimeProvider.System, new ListLogger<JobRun>());
         return await run.RunAsync(cancellationToken);
     }
 
     private sealed class SucceedingAgent : IAgentRunner
     {
         public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken) =>
-            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], [], false, TimeSpan.Zero));
+            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], false, TimeSpan.Zero));
     }
 
-    // A clone, a commit and a push that all succeed: the branch is on the remote before the pull request step.
-    private sealed class PushingGit : IGitWorkspace
-    {
-        public Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken)
-        {
-            Directory.CreateDirectory(directory);
-            return Task.CompletedTask;
-        }
-
-        public Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(Head);
-
-        public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(true);
-
-        public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) => Task.FromResult(Head);
-
-        public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => Task.FromResult(Head);
-    }
 }
