@@ -68,7 +68,11 @@ internal sealed class AgentAccount
         return SeparateAs(user);
     }
 
-    /// <summary>Hands <paramref name="path"/> and everything under it to the agent's user (symbolic links themselves, never their targets).</summary>
+    /// <summary>
+    /// Hands <paramref name="path"/> and everything under it to the agent's user (symbolic links themselves, never their
+    /// targets). Children first: a root worker without <c>CAP_DAC_READ_SEARCH</c> (the container) cannot list a folder
+    /// once it is the agent's.
+    /// </summary>
     public void GiveToAgent(string path)
     {
         if (User is not { } user)
@@ -76,7 +80,6 @@ internal sealed class AgentAccount
             return;
         }
 
-        Chown(path, user.Uid, user.Gid);
         if (new DirectoryInfo(path) is { Exists: true, LinkTarget: null } directory)
         {
             foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false }))
@@ -91,6 +94,8 @@ internal sealed class AgentAccount
                 }
             }
         }
+
+        Chown(path, user.Uid, user.Gid);
     }
 
     /// <summary>

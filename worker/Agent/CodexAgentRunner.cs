@@ -44,7 +44,18 @@ internal sealed partial class CodexAgentRunner(
             return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
         }
 
-        var folder = AgentRunFolder.Create(request.StateDirectory, account);
+        AgentRunFolder folder;
+        try
+        {
+            folder = AgentRunFolder.Create(request.StateDirectory, account);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = $"could not prepare the agent's folder in {request.StateDirectory}: {e.Message}";
+            Log.AgentNotStarted(logger, request.JobId, reason);
+            return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
+        }
+
         await using var proxy = await proxies.StartAsync(CodexCommand.Upstream(settings, request), request.ModelKey, cancellationToken);
         secretMasker.AddValue(proxy.Token);
         var environment = AgentEnvironment.Build(
