@@ -122,7 +122,10 @@ internal sealed partial class ModelProxyForwarder(ModelProxyTarget target, Model
         }
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var events = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? new ServerSentEventUsage() : null;
+        // Codex streams; an answer the agent asked for without a stream is counted too (a budget must not be dodged that way).
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var events = mediaType == "text/event-stream" ? new ServerSentEventUsage() : null;
+        var json = mediaType == "application/json" && response.IsSuccessStatusCode ? new JsonAnswerUsage() : null;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -138,22 +141,23 @@ internal sealed partial class ModelProxyForwarder(ModelProxyTarget target, Model
                 {
                     Log.UpstreamBroke(logger, ex.Message);
                     context.Abort(); // the agent sees its stream cut, as it would without the proxy
-                    return (status, events?.Usage ?? default, "the model API broke off the answer");
+                    return (status, events?.Usage ?? json?.Usage ?? default, "the model API broke off the answer");
                 }
 
                 if (read == 0)
                 {
-                    return (status, events?.Usage ?? default, "completed");
+                    return (status, events?.Usage ?? json?.Usage ?? default, "completed");
                 }
 
                 events?.Feed(buffer.AsSpan(0, read));
+                json?.Feed(buffer.AsSpan(0, read));
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
                 await context.Response.Body.FlushAsync(aborted);
             }
         }
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
-            return (status, events?.Usage ?? default, "the agent went away during the answer");
+            return (status, events?.Usage ?? json?.Usage ?? default, "the agent went away during the answer");
         }
         finally
         {

@@ -164,6 +164,26 @@ public sealed class ModelProxyServerTests : IAsyncDisposable
         await Eventually.ValueAsync(() => _logger.Entries.Any(e => e.EventName == "ModelProxyUpstreamBroke") ? "logged" : null, Ct);
     }
 
+    [Fact]
+    public async Task Post_AnswerWithoutAStream_ItsUsageIsCountedToo()
+    {
+        await using var model = await ModelAsync(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(
+                "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"usage\":{\"input_tokens\":70,\"input_tokens_details\":{\"cached_tokens\":7}," +
+                "\"output_tokens\":30,\"output_tokens_details\":{\"reasoning_tokens\":3}}}");
+        });
+        _factory = new ModelProxyFactory(new AdmitEveryModelRequest(), TimeProvider.System, _logger);
+        await using var proxy = await _factory.StartAsync(new Uri(model.Urls.Single() + "/v1"), Key, Ct);
+
+        using var response = await PostAsync(proxy, proxy.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"input_tokens\":70", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(new ModelTokenCounts(70, 7, 0, 30, 3), proxy.Usage.Total);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _factory?.Dispose();
@@ -209,20 +229,22 @@ public sealed class ModelProxyServerTests : IAsyncDisposable
     }
 
     // A model API that starts an event stream and drops the connection once told to.
-    private static async Task<WebApplication> BreakingModelAsync(Task breakOff)
+    private static Task<WebApplication> BreakingModelAsync(Task breakOff) => ModelAsync(async context =>
+    {
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.WriteAsync("event: response.created\ndata: {\"type\":\"response.created\"}\n\n");
+        await context.Response.Body.FlushAsync();
+        await breakOff;
+        context.Abort();
+    });
+
+    private static async Task<WebApplication> ModelAsync(RequestDelegate answer)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        app.Run(async context =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("event: response.created\ndata: {\"type\":\"response.created\"}\n\n");
-            await context.Response.Body.FlushAsync();
-            await breakOff;
-            context.Abort();
-        });
+        app.Run(answer);
         await app.StartAsync(Ct);
         return app;
     }
