@@ -47,6 +47,7 @@ plant() {
   for name in fsmonitor clean smudge ssh askpass credential textconv diff-external pager editor gpg pack-objects-hook \
               pre-commit prepare-commit-msg commit-msg post-commit pre-push reference-transaction post-checkout post-rewrite post-index-change; do
     pass=""; case "$name" in clean|smudge|textconv|pager) pass="cat" ;; esac
+    # shellcheck disable=SC2016 # the spy expands these when it runs, not now
     printf '#!/bin/sh\n{ echo name=%s; echo uid=$(id -u); env; cat /proc/$PPID/environ 2>/dev/null | tr "\\0" "\\n"; } > "%s/ran-%s-$$" 2>/dev/null\n%s\nexit 0\n' \
       "$name" "$markers" "$name" "$pass" > "$markers/spies/$name"
     chmod 755 "$markers/spies/$name"
@@ -75,6 +76,7 @@ plant() {
   git config include.path "$markers/included.config"
   echo '* filter=evil diff=evil' > .gitattributes
   # A daemon that outlives the agent, waiting for the worker's secrets to show up somewhere.
+  # shellcheck disable=SC2016 # expanded by the daemon's own shell
   setsid sh -c 'echo $$ > "$1/daemon.pid"; while :; do for p in /proc/[0-9]*; do cat "$p/environ" 2>/dev/null | tr "\0" "\n" | grep -E "TOKEN|KEY|zq-canary" >> "$1/daemon-saw" 2>/dev/null; done; sleep 0.2; done' sh "$markers" \
     </dev/null >/dev/null 2>&1 &
   section "planted"; git config --list --show-origin | grep -v '^file:/etc' ; ls -la .git/hooks

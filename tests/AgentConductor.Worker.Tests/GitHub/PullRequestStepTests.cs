@@ -80,19 +80,46 @@ public sealed class PullRequestStepTests : IAsyncLifetime
         Assert.Single(_github.Server.Requests);
     }
 
-    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    [Fact]
+    public async Task RunAsync_AgentTextCarriesSecrets_MaskedInThePullRequestTheResultAndTheProgress()
+    {
+        const string AwsKeyId = "AKIAIOSFODNN7EXAMPLE";
+        var leaky = $"Fixed it. Token {GitHubHarness.Token}, job {FakeWorkerService.Token}, key id {AwsKeyId}";
+
+        var exitCode = await RunAsync(Ct, new SucceedingAgent(leaky));
+
+        Assert.Equal(WorkerExitCodes.Succeeded, exitCode);
+        var pullRequest = Assert.Single(_github.Server.PullRequests);
+        var result = Assert.Single(_conductor.Results);
+        var progress = string.Join('\n', _conductor.ProgressUpdates.Select(u => u.ToString()));
+        Assert.Contains("Fixed it. Token ***, job ***, key id ***", pullRequest.Body, StringComparison.Ordinal);
+        Assert.Contains("Fixed it. Token ***, job ***, key id ***", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("agent says: Fixed it. Token ***", progress, StringComparison.Ordinal);
+        foreach (var secret in new[] { GitHubHarness.Token, FakeWorkerService.Token, AwsKeyId })
+        {
+            Assert.DoesNotContain(secret, pullRequest.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, result.Summary, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, progress, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken, IAgentRunner? agent = null)
     {
         var settings = new WorkerSettings(
             _conductor.Address, FakeWorkerService.JobId, FakeWorkerService.Token, GitHubHarness.Token, null, _temp.File("work"), _github.Options.ApiBaseUrl, false);
         using var client = ConductorClients.Create(_conductor.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, FakeGitWorkspace.Pushing(Head), new SucceedingAgent(), _github.Publisher, FakeGitWorkspace.Safety(FakeWorkerService.Token, GitHubHarness.Token), TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, FakeGitWorkspace.Pushing(Head), agent ?? new SucceedingAgent("Fixed it"), _github.Publisher, FakeGitWorkspace.Safety(FakeWorkerService.Token, GitHubHarness.Token), TimeProvider.System, new ListLogger<JobRun>());
         return await run.RunAsync(cancellationToken);
     }
 
-    private sealed class SucceedingAgent : IAgentRunner
+    // An agent that says what it was told to say, as its summary and as a progress line: unmasked, as a careless runner would.
+    private sealed class SucceedingAgent(string summary) : IAgentRunner
     {
-        public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken) =>
-            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], false, TimeSpan.Zero));
+        public async Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken)
+        {
+            await onProgress(AgentConductor.Worker.Agent.ProgressUpdates.Log(request.JobId, LogStream.Stdout, "agent says: " + summary, DateTimeOffset.UnixEpoch));
+            return new AgentRunResult(AgentOutcome.Succeeded, summary, new TokenUsage(), null, 0, [], false, TimeSpan.Zero);
+        }
     }
 
 }
