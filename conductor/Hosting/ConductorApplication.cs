@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.WorkerApi;
 using AgentConductor.Proto.Grpc;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ internal static class ConductorApplication
         builder.AddConductor();
         builder.AddConductorListeners();
         configure?.Invoke(builder);
+        builder.Services.MaskResolvedAwsCredentials();
         var app = builder.Build();
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();

@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
+using AgentConductor.Conductor.GitHub;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
@@ -10,6 +11,7 @@ using AgentConductor.Conductor.Launching.Docker;
 using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.TaskFiles;
@@ -27,6 +29,7 @@ internal static class ConductorHostExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        builder.AddSecrets();
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -49,6 +52,7 @@ internal static class ConductorHostExtensions
         services.AddHostedService<ShutdownGateService>();
 
         AddWorkerApi(services);
+        builder.AddGitHubApp();
         builder.AddJobsEngine();
         builder.AddSqsIntake();
         builder.AddArchive();
@@ -70,6 +74,7 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<IJobRouter, ConfiguredJobRouter>();
         services.TryAddSingleton<IWorkerCallbackAddress, WorkerCallbackAddress>();
         services.TryAddSingleton<TaskFileAssembler>();
+        services.TryAddSingleton<HandshakeGitHubToken>();
         services.TryAddSingleton<GroupCommitWriter>();
         services.TryAddSingleton<WorkerJobStore>();
         services.TryAddSingleton<WorkerAuthenticator>();

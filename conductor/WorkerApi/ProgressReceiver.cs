@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.TaskFiles;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
@@ -11,11 +12,13 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// write (sooner when the stream goes quiet, see <see cref="WorkerApiOptions.ProgressFlushInterval"/>), and sums the
 /// token usage of completed turns onto the job. A stream lasts as long as the worker runs, so when the conductor stops it
 /// ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its whole shutdown
-/// timeout for streams that never end. The worker opens a new stream to the next conductor.
+/// timeout for streams that never end. The worker opens a new stream to the next conductor. Every line and event is
+/// masked with <see cref="SecretRegistry"/> before it is cut to size and stored.
 /// </summary>
 internal sealed partial class ProgressReceiver(
     WorkerAuthenticator authenticator,
     WorkerJobStore store,
+    SecretRegistry secrets,
     IOptions<WorkerApiOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -131,7 +134,7 @@ internal sealed partial class ProgressReceiver(
         var limit = options.Value.MaxLogLineBytes;
         if (update.UpdateCase == ProgressUpdate.UpdateOneofCase.Log)
         {
-            var (text, truncated) = Utf8Text.Cut(update.Log.Text, limit);
+            var (text, truncated) = Utf8Text.Cut(secrets.Mask(update.Log.Text), limit);
             return new LogRow(StreamName(update.Log.Stream), text, truncated, update.Log.Timestamp?.ToDateTimeOffset());
         }
 
@@ -142,7 +145,7 @@ internal sealed partial class ProgressReceiver(
                 usage += TokenCounts.From(progress.TurnCompleted.Usage);
             }
 
-            var (json, truncated) = Utf8Text.Cut(JsonFormatter.Default.Format(progress), limit);
+            var (json, truncated) = Utf8Text.Cut(secrets.Mask(JsonFormatter.Default.Format(progress)), limit);
             return new LogRow("progress", json, truncated, progress.Timestamp?.ToDateTimeOffset());
         }
 

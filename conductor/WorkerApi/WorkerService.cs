@@ -1,5 +1,6 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Routing;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.TaskFiles;
 using AgentConductor.Proto.Grpc;
 using AgentConductor.Proto.V1;
@@ -15,6 +16,8 @@ internal sealed partial class WorkerService(
     HeartbeatBoard board,
     RouteTable routes,
     TaskFileAssembler taskFiles,
+    HandshakeGitHubToken gitHubTokens,
+    SecretRegistry secrets,
     IOptions<AgentOptions> agent,
     IOptions<WorkerApiOptions> options,
     TimeProvider timeProvider,
@@ -45,6 +48,7 @@ internal sealed partial class WorkerService(
             throw new RpcException(StatusCode.FailedPrecondition, $"The task files of job {job.Id} cannot be served: {ex.Message}");
         }
 
+        var gitHubToken = await gitHubTokens.MintAsync(job, route, context.CancellationToken);
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
         if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, job.Attempt, version, branch, timeProvider.GetUtcNow()))
         {
@@ -53,7 +57,7 @@ internal sealed partial class WorkerService(
         }
 
         Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
-        return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
+        return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files, gitHubToken) };
     }
 
     public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, ServerCallContext context)
@@ -113,7 +117,7 @@ internal sealed partial class WorkerService(
     public async Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
-        var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
+        var result = WorkerResults.From(request, options.Value.MaxSummaryBytes, secrets)
             ?? throw new RpcException(StatusCode.InvalidArgument, "ReportResultRequest.status must be set.");
         for (var attempt = 0; attempt < 3; attempt++, job = store.Find(job.Id)!)
         {
