@@ -12,6 +12,7 @@ namespace AgentConductor.Worker.Run;
 /// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
 /// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
 /// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
+/// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>.
 /// </summary>
 internal sealed partial class JobRun(
     WorkerSettings settings,
@@ -20,7 +21,8 @@ internal sealed partial class JobRun(
     IAgentRunner agent,
     PullRequestPublisher? publisher,
     TimeProvider time,
-    ILogger<JobRun> logger)
+    ILogger<JobRun> logger,
+    GitHubCredential? gitHub = null)
 {
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
@@ -48,13 +50,20 @@ internal sealed partial class JobRun(
             return WorkerExitCodes.ConductorRejected;
         }
 
+        if (spec.GithubToken is { Token.Length: > 0 } minted && gitHub is not null)
+        {
+            var expiresAt = minted.ExpiresAt?.ToDateTimeOffset();
+            gitHub.Use(minted.Token, expiresAt, fromConductor: true);
+            LogGitHubTokenFromConductor(logger, minted.Repository, expiresAt);
+        }
+
         await using var heartbeat = new HeartbeatLoop(conductor, time, logger);
         await using var progress = new ProgressPump(conductor, time, logger);
         heartbeat.Start(spec.HeartbeatInterval?.ToTimeSpan() ?? TimeSpan.Zero);
         progress.Start();
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, time, logger).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, time, logger, gitHub).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };
@@ -111,6 +120,9 @@ internal sealed partial class JobRun(
 
     [LoggerMessage(EventId = 1010, EventName = "WorkDirectoryUnderTemp", Level = LogLevel.Warning, Message = "The work folder {WorkDirectory} is under the temp dir: Codex will not create its helper binaries there (set WORK_DIR elsewhere)")]
     private static partial void LogWorkDirectoryUnderTemp(ILogger logger, string workDirectory);
+
+    [LoggerMessage(EventId = 1011, EventName = "GitHubTokenFromConductor", Level = LogLevel.Information, Message = "Using the conductor's GitHub token for {Repository} (expires at {ExpiresAt})")]
+    private static partial void LogGitHubTokenFromConductor(ILogger logger, string repository, DateTimeOffset? expiresAt);
 
     [LoggerMessage(EventId = 1000, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
     private static partial void LogConductorProblem(ILogger logger, string reason);

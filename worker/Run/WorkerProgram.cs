@@ -21,10 +21,8 @@ internal static class WorkerProgram
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = WorkerSettings.Load(builder.Configuration, out var problems);
-        var gitHub = settings.GitHubToken is { } gitHubToken
-            ? new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl }
-            : null;
-        problems = [.. problems, .. gitHub?.Validate() ?? []];
+        var gitHub = new GitHubOptions { ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl };
+        problems = [.. problems, .. gitHub.Validate()];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
@@ -64,7 +62,7 @@ internal static class WorkerProgram
         }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, SecretMasker masker)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions gitHub, SecretMasker masker)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretMasker>(masker);
@@ -77,17 +75,27 @@ internal static class WorkerProgram
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));
-        if (gitHub is not null)
+
+        // The environment's GITHUB_TOKEN until the handshake brings the conductor's installation token; with neither
+        // (local mode) the pushed branch on the remote is the result.
+        services.AddSingleton(sp =>
         {
-            // Without a GitHub token (local mode) the pushed branch on the remote is the result.
-            services.AddSingleton<IGitHubClient>(sp => new OctokitGitHubClient(
-                gitHub,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ISecretMasker>(),
-                sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
-            services.AddSingleton(sp => new PullRequestPublisher(
-                sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
-        }
+            var credential = new GitHubCredential(sp.GetRequiredService<ISecretMasker>(), sp.GetRequiredService<IOptions<GitOptions>>().Value);
+            if (settings.GitHubToken is { } token)
+            {
+                credential.Use(token, expiresAt: null, fromConductor: false);
+            }
+
+            return credential;
+        });
+        services.AddSingleton<IGitHubClient>(sp => new OctokitGitHubClient(
+            gitHub,
+            sp.GetRequiredService<GitHubCredential>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ISecretMasker>(),
+            sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
+        services.AddSingleton(sp => new PullRequestPublisher(
+            sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
         services.AddSingleton(sp => new JobRun(
             settings,
             sp.GetRequiredService<IConductorClient>(),
@@ -95,7 +103,8 @@ internal static class WorkerProgram
             sp.GetRequiredService<IAgentRunner>(),
             sp.GetService<PullRequestPublisher>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<JobRun>>()));
+            sp.GetRequiredService<ILogger<JobRun>>(),
+            sp.GetRequiredService<GitHubCredential>()));
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)

@@ -93,7 +93,7 @@ public sealed class PullRequestStepTests : IAsyncLifetime
     private sealed class SucceedingAgent : IAgentRunner
     {
         public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken) =>
-            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], [], false, TimeSpan.Zero));
+            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], false, TimeSpan.Zero));
     }
 
     // A clone, a commit and a push that all succeed: the branch is on the remote before the pull request step.
@@ -110,6 +110,9 @@ public sealed class PullRequestStepTests : IAsyncLifetime
         public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(Head);
 
         public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>(["fix.txt"]);
 
         public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) => Task.FromResult(Head);
 
