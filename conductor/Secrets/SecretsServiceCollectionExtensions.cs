@@ -38,6 +38,7 @@ internal static class SecretsServiceCollectionExtensions
         if (services.Any(d => d.ServiceType == typeof(IAwsCredentials)))
         {
             Decorate<IAwsCredentials>(services, (inner, sp) => new MaskingAwsCredentials(inner, sp.GetRequiredService<SecretRegistry>()));
+            services.AddHostedService<AwsCredentialsWarmup>();
         }
 
         return services;

@@ -87,7 +87,7 @@ public sealed class FakeGitHubApp
             installation.Id,
             [.. repositories.Select(r => $"{installation.Owner}/{r}")],
             permissions,
-            Time.GetUtcNow() + TokenLifetime);
+            DateTimeOffset.FromUnixTimeSeconds((Time.GetUtcNow() + TokenLifetime).ToUnixTimeSeconds()));
         _tokens[token] = minted;
         return minted;
     }
