@@ -22,9 +22,11 @@ internal sealed class SecretRegistry
     private readonly Lock _gate = new();
     private readonly IEnumerable<ISecretSource> _sources;
     private readonly TimeProvider _time;
-    private readonly HashSet<string> _permanent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _forms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _expiring = new(StringComparer.Ordinal);
     private volatile Snapshot? _snapshot;
+    private volatile bool _changed = true;
+    private bool _loaded;
 
     public SecretRegistry(IEnumerable<ISecretSource> sources, TimeProvider time)
     {
@@ -38,6 +40,7 @@ internal sealed class SecretRegistry
     /// <summary>
     /// Masks <paramref name="value"/> from now on; with <paramref name="expiresAt"/>, until an hour after that (the token
     /// shapes still catch a GitHub token after that). Call it before anything that could carry the value is written.
+    /// Cheap: the masking set is rebuilt once, at the next <see cref="Mask"/>, however many values arrived meanwhile.
     /// </summary>
     public void Register(string? value, DateTimeOffset? expiresAt = null)
     {
@@ -48,21 +51,16 @@ internal sealed class SecretRegistry
 
         lock (_gate)
         {
-            Load();
-            var changed = false;
+            var permanent = _forms.ContainsKey(value) && !_expiring.ContainsKey(value);
             if (expiresAt is not { } until)
             {
-                changed = _permanent.Add(value);
+                _expiring.Remove(value);
+                _changed |= Add(value) || !permanent;
             }
-            else if (!_permanent.Contains(value) && (!_expiring.TryGetValue(value, out var known) || known < until))
+            else if (!permanent && (!_expiring.TryGetValue(value, out var known) || known < until))
             {
                 _expiring[value] = until;
-                changed = true;
-            }
-
-            if (changed || _snapshot is null)
-            {
-                _snapshot = Build();
+                _changed |= Add(value);
             }
         }
     }
@@ -84,16 +82,17 @@ internal sealed class SecretRegistry
     private Snapshot Current()
     {
         var snapshot = _snapshot;
-        if (snapshot is not null && snapshot.PruneAt > _time.GetUtcNow())
+        if (snapshot is not null && !_changed && snapshot.PruneAt > _time.GetUtcNow())
         {
             return snapshot;
         }
 
         lock (_gate)
         {
-            Load();
-            if (_snapshot is null || _snapshot.PruneAt <= _time.GetUtcNow())
+            if (_snapshot is null || _changed || _snapshot.PruneAt <= _time.GetUtcNow())
             {
+                Load();
+                _changed = false;
                 _snapshot = Build();
             }
 
@@ -104,11 +103,12 @@ internal sealed class SecretRegistry
     /// <summary>Reads the sources once, on first use (under the lock).</summary>
     private void Load()
     {
-        if (_snapshot is not null)
+        if (_loaded)
         {
             return;
         }
 
+        _loaded = true;
         foreach (var source in _sources)
         {
             try
@@ -117,7 +117,7 @@ internal sealed class SecretRegistry
                 {
                     if (!string.IsNullOrEmpty(value) && value.Length >= MinimumLength)
                     {
-                        _permanent.Add(value);
+                        Add(value);
                     }
                 }
             }
@@ -128,17 +128,29 @@ internal sealed class SecretRegistry
         }
     }
 
+    /// <summary>Computes a new value's forms once; false when it was known.</summary>
+    private bool Add(string value)
+    {
+        if (_forms.ContainsKey(value))
+        {
+            return false;
+        }
+
+        _forms[value] = [.. SecretForms.Of(value).Where(f => f.Length >= MinimumLength).Distinct(StringComparer.Ordinal)];
+        return true;
+    }
+
     private Snapshot Build()
     {
         var now = _time.GetUtcNow();
         foreach (var gone in _expiring.Where(e => e.Value + ExpiredRetention <= now).Select(e => e.Key).ToList())
         {
             _expiring.Remove(gone);
+            _forms.Remove(gone);
         }
 
-        var forms = _permanent.Concat(_expiring.Keys)
-            .SelectMany(SecretForms.Of)
-            .Where(f => f.Length >= MinimumLength)
+        var forms = _forms.Values
+            .SelectMany(f => f)
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(f => f.Length)
             .ThenBy(f => f, StringComparer.Ordinal)
