@@ -11,6 +11,7 @@ public sealed class FakeGitHubApp
 {
     private readonly ConcurrentDictionary<long, FakeInstallation> _installations = new();
     private readonly ConcurrentDictionary<string, FakeInstallationToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _minted = new();
     private readonly ConcurrentQueue<string> _jwts = new();
     private long _nextInstallation = 41_000_000;
 
@@ -31,8 +32,8 @@ public sealed class FakeGitHubApp
 
     public static TimeSpan TokenLifetime { get; } = TimeSpan.FromHours(1);
 
-    /// <summary>Every token minted so far, oldest first.</summary>
-    public IReadOnlyList<FakeInstallationToken> Tokens => [.. _tokens.Values.OrderBy(t => t.ExpiresAt)];
+    /// <summary>Every token minted so far, in the order minted.</summary>
+    public IReadOnlyList<FakeInstallationToken> Tokens => [.. _minted.Select(t => _tokens[t])];
 
     /// <summary>Every JWT that passed the checks, in order (a JWT reused for several calls appears each time).</summary>
     public IReadOnlyList<string> AcceptedJwts => [.. _jwts];
@@ -89,6 +90,7 @@ public sealed class FakeGitHubApp
             permissions,
             DateTimeOffset.FromUnixTimeSeconds((Time.GetUtcNow() + TokenLifetime).ToUnixTimeSeconds()));
         _tokens[token] = minted;
+        _minted.Enqueue(token);
         return minted;
     }
 }
