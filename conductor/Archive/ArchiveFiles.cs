@@ -1,13 +1,17 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 
 namespace AgentConductor.Conductor.Archive;
 
-/// <summary>Writes a finished job's archive files (<see cref="ArchiveObjects"/>) into a folder, from one consistent read of the database.</summary>
+/// <summary>
+/// Writes a finished job's archive files (<see cref="ArchiveObjects"/>) into a folder, from one consistent read of the
+/// database, every text masked again with the secrets known now (a credential may have been registered after a row was stored).
+/// </summary>
 internal static class ArchiveFiles
 {
     /// <summary>False (and nothing written) when the job does not exist or has not finished.</summary>
-    public static bool Write(ConductorDatabase database, string jobId, string folder)
+    public static bool Write(ConductorDatabase database, string jobId, string folder, SecretRegistry secrets)
     {
         using var connection = database.OpenConnection();
         using var snapshot = connection.BeginTransaction(deferred: true);
@@ -17,8 +21,8 @@ internal static class ArchiveFiles
             return false;
         }
 
-        var counts = LogFiles.Write(db, jobId, Path.Combine(folder, ArchiveObjects.Log), Path.Combine(folder, ArchiveObjects.Transcript));
-        ResultDocument.Write(db, jobId, counts, Path.Combine(folder, ArchiveObjects.Result));
+        var counts = LogFiles.Write(db, jobId, Path.Combine(folder, ArchiveObjects.Log), Path.Combine(folder, ArchiveObjects.Transcript), secrets);
+        ResultDocument.Write(db, jobId, counts, Path.Combine(folder, ArchiveObjects.Result), secrets);
         snapshot.Commit();
         return true;
     }

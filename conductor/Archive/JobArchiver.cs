@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,13 @@ namespace AgentConductor.Conductor.Archive;
 /// the job itself is never touched. Upload failures are logged once until an upload succeeds again.
 /// </summary>
 internal sealed partial class JobArchiver(
-    ArchiveQueue queue, ConductorDatabase database, IArchiveStorage storage, IOptions<ArchiveOptions> options, TimeProvider time, ILogger<JobArchiver> logger)
+    ArchiveQueue queue,
+    ConductorDatabase database,
+    IArchiveStorage storage,
+    SecretRegistry secrets,
+    IOptions<ArchiveOptions> options,
+    TimeProvider time,
+    ILogger<JobArchiver> logger)
 {
     private readonly ArchiveLocation _location = new(options.Value);
     private readonly Random _jitter = new();
@@ -56,7 +63,7 @@ internal sealed partial class JobArchiver(
         var folder = Directory.CreateTempSubdirectory("agent-conductor-archive-");
         try
         {
-            if (!ArchiveFiles.Write(database, job.JobId, folder.FullName))
+            if (!ArchiveFiles.Write(database, job.JobId, folder.FullName, secrets))
             {
                 // A lost job that went back to pending after it was read as due, or a row without its job.
                 queue.Drop(job);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 
 namespace AgentConductor.Conductor.Archive;
@@ -13,7 +14,7 @@ internal static class LogFiles
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    public static LogCounts Write(Statements db, string jobId, string logPath, string transcriptPath)
+    public static LogCounts Write(Statements db, string jobId, string logPath, string transcriptPath, SecretRegistry secrets)
     {
         using var log = new StreamWriter(logPath, append: false, Utf8) { NewLine = "\n" };
         using var transcriptFile = File.Create(transcriptPath);
@@ -25,7 +26,7 @@ internal static class LogFiles
             var at = UnixTime.FromMs(reader.GetInt64(1));
             var workerAt = UnixTime.FromMs(reader.GetInt64OrNull(2));
             var stream = reader.GetString(3);
-            var text = reader.GetString(4);
+            var text = secrets.Mask(reader.GetString(4));
             var truncated = reader.GetInt64(5) != 0;
             log.WriteLine($"{Time(workerAt ?? at)} {stream,-8} {text}{(truncated ? " [truncated]" : "")}");
             lines++;

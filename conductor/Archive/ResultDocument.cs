@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -22,22 +23,22 @@ internal static class ResultDocument
         "status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, " +
         "reasoning_output_tokens, error_code, error_message, started_at, finished_at, reported_at";
 
-    public static void Write(Statements db, string jobId, LogCounts counts, string path)
+    public static void Write(Statements db, string jobId, LogCounts counts, string path, SecretRegistry secrets)
     {
         using var file = File.Create(path);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = ArchiveJson.Encoder });
         json.WriteStartObject();
         json.WriteString("jobId", jobId);
         json.WritePropertyName("job");
-        WriteSingleRow(json, db, $"SELECT {JobColumns} FROM jobs WHERE id = @id", jobId);
+        WriteSingleRow(json, db, $"SELECT {JobColumns} FROM jobs WHERE id = @id", jobId, secrets);
         json.WritePropertyName("result");
-        WriteSingleRow(json, db, $"SELECT {ResultColumns} FROM job_results WHERE job_id = @id", jobId);
+        WriteSingleRow(json, db, $"SELECT {ResultColumns} FROM job_results WHERE job_id = @id", jobId, secrets);
         json.WriteStartArray("events");
         using (var events = db.Query("SELECT at, from_state, to_state, reason FROM job_events WHERE job_id = @id ORDER BY id", ("@id", jobId)))
         {
             while (events.Read())
             {
-                WriteRow(json, events);
+                WriteRow(json, events, secrets);
             }
         }
 
@@ -47,12 +48,12 @@ internal static class ResultDocument
         json.WriteEndObject();
     }
 
-    private static void WriteSingleRow(Utf8JsonWriter json, Statements db, string sql, string jobId)
+    private static void WriteSingleRow(Utf8JsonWriter json, Statements db, string sql, string jobId, SecretRegistry secrets)
     {
         using var reader = db.Query(sql, ("@id", jobId));
         if (reader.Read())
         {
-            WriteRow(json, reader);
+            WriteRow(json, reader, secrets);
         }
         else
         {
@@ -60,7 +61,7 @@ internal static class ResultDocument
         }
     }
 
-    private static void WriteRow(Utf8JsonWriter json, SqliteDataReader row)
+    private static void WriteRow(Utf8JsonWriter json, SqliteDataReader row, SecretRegistry secrets)
     {
         json.WriteStartObject();
         for (var i = 0; i < row.FieldCount; i++)
@@ -85,7 +86,7 @@ internal static class ResultDocument
             }
             else
             {
-                json.WriteString(name, row.GetString(i));
+                json.WriteString(name, secrets.Mask(row.GetString(i)));
             }
         }
 

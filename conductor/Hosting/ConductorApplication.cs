@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ internal static class ConductorApplication
         builder.AddConductorListeners();
         configure?.Invoke(builder);
         builder.Services.AddSingleton(SettingsCheck.From(builder.Services));
+        builder.Services.MaskResolvedAwsCredentials();
         var app = builder.Build();
         app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
         app.MapHealth();

@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.Conductor.Costs;
+using AgentConductor.Conductor.GitHub;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
@@ -12,6 +13,7 @@ using AgentConductor.Conductor.Launching.Local;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.TaskFiles;
@@ -28,6 +30,7 @@ internal static class ConductorHostExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        builder.AddSecrets();
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -56,6 +59,7 @@ internal static class ConductorHostExtensions
 
         AddWorkerApi(services);
         services.AddCosts();
+        builder.AddGitHubApp();
         builder.AddJobsEngine();
         builder.AddSqsIntake();
         builder.AddArchive();
@@ -83,6 +87,7 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<IJobRouter, ConfiguredJobRouter>();
         services.TryAddSingleton<IWorkerCallbackAddress, WorkerCallbackAddress>();
         services.TryAddSingleton<TaskFileAssembler>();
+        services.TryAddSingleton<HandshakeGitHubToken>();
         services.TryAddSingleton<GroupCommitWriter>();
         services.TryAddSingleton<WorkerJobStore>();
         services.TryAddSingleton<WorkerAuthenticator>();

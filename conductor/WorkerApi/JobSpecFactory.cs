@@ -9,7 +9,9 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// <summary>Builds the <see cref="JobSpec"/> a handshake returns.</summary>
 internal static class JobSpecFactory
 {
-    public static JobSpec Create(JobDetails job, string branch, RepositoryRoute route, AgentOptions agent, TimeSpan heartbeatInterval, IReadOnlyList<TaskFile> files)
+    /// <param name="gitHubToken">The token minted for this handshake, or null without a GitHub App.</param>
+    public static JobSpec Create(
+        JobDetails job, string branch, RepositoryRoute route, AgentOptions agent, TimeSpan heartbeatInterval, IReadOnlyList<TaskFile> files, GitHubToken? gitHubToken = null)
     {
         var spec = new JobSpec
         {
@@ -21,6 +23,7 @@ internal static class JobSpecFactory
             Account = job.Account ?? "",
             IncidentId = job.IncidentId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             HeartbeatInterval = Duration.FromTimeSpan(heartbeatInterval),
+            GithubToken = gitHubToken,
             Agent = new AgentSettings
             {
                 Model = agent.Model ?? "",

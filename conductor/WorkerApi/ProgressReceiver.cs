@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.TaskFiles;
 using Grpc.Core;
 using AgentConductor.Proto.V1;
@@ -12,11 +13,13 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// token usage of completed turns (or of model requests, see <see cref="ProgressTally"/>) onto the job with its spend, and
 /// records a budget stop. A stream lasts as long as the worker runs, so when the conductor stops it
 /// ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its whole shutdown
-/// timeout for streams that never end. The worker opens a new stream to the next conductor.
+/// timeout for streams that never end. The worker opens a new stream to the next conductor. Every line and event is
+/// masked with <see cref="SecretRegistry"/> before it is cut to size and stored.
 /// </summary>
 internal sealed partial class ProgressReceiver(
     WorkerAuthenticator authenticator,
     WorkerJobStore store,
+    SecretRegistry secrets,
     IOptions<WorkerApiOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -131,7 +134,7 @@ internal sealed partial class ProgressReceiver(
         var limit = options.Value.MaxLogLineBytes;
         if (update.UpdateCase == ProgressUpdate.UpdateOneofCase.Log)
         {
-            var (text, truncated) = Utf8Text.Cut(update.Log.Text, limit);
+            var (text, truncated) = Utf8Text.Cut(secrets.Mask(update.Log.Text), limit);
             return new LogRow(StreamName(update.Log.Stream), text, truncated, update.Log.Timestamp?.ToDateTimeOffset());
         }
 
@@ -139,7 +142,7 @@ internal sealed partial class ProgressReceiver(
         {
             usage.Add(progress);
 
-            var (json, truncated) = Utf8Text.Cut(JsonFormatter.Default.Format(progress), limit);
+            var (json, truncated) = Utf8Text.Cut(secrets.Mask(JsonFormatter.Default.Format(progress)), limit);
             return new LogRow("progress", json, truncated, progress.Timestamp?.ToDateTimeOffset());
         }
 

@@ -1,14 +1,17 @@
 using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 
 namespace AgentConductor.Conductor.WorkerApi;
 
 /// <summary>
 /// The worker API's reads and writes. Writes go through <see cref="GroupCommitWriter"/> (many workers' writes share one
-/// transaction, each completes once committed); state changes go through <see cref="JobWriter"/>.
+/// transaction, each completes once committed); state changes go through <see cref="JobWriter"/>. Text a worker sends
+/// (log lines, progress, its step and version, its summary and error) is masked with <see cref="SecretRegistry"/> here,
+/// where it enters the database, so a secret the agent printed is stored nowhere.
 /// </summary>
-internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWriter writer)
+internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWriter writer, SecretRegistry secrets)
 {
     private const string JobColumns = "SELECT id, state, token_hash, cancel_requested_at, cancel_reason, branch, attempt FROM jobs";
 
@@ -24,6 +27,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
     public Task<bool> ConnectAsync(string jobId, int attempt, string workerVersion, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
     {
+        workerVersion = secrets.Mask(workerVersion);
         if (!new JobWriter(db).TryMove(jobId, JobState.Launched, JobState.Connected, $"worker {workerVersion} connected (attempt {attempt})", at))
         {
             return false;
@@ -45,6 +49,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     /// </summary>
     public Task<HeartbeatOutcome?> TryHeartbeatAsync(string jobId, string token, string phase, string step, bool working, DateTimeOffset at) => writer.WriteAsync(db =>
     {
+        step = secrets.Mask(step);
         var job = ReadJob(db, $"{JobColumns} WHERE id = CAST(@v AS TEXT)", jobId);
         if (job is null || !JobTokens.Matches(token, job.TokenHash) || job.State is not (JobState.Connected or JobState.Running))
         {
@@ -73,7 +78,7 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
                     worker_phase = CAST(@phase AS TEXT), current_step = CAST(@step AS TEXT)
                 WHERE id = @id AND state = 'running' AND token_hash = @hash
                 """,
-                ("@at", UnixTime.ToMs(heartbeat.At)), ("@phase", heartbeat.Phase), ("@step", heartbeat.Step), ("@id", heartbeat.JobId), ("@hash", heartbeat.TokenHash));
+                ("@at", UnixTime.ToMs(heartbeat.At)), ("@phase", heartbeat.Phase), ("@step", secrets.Mask(heartbeat.Step)), ("@id", heartbeat.JobId), ("@hash", heartbeat.TokenHash));
         }
 
         var states = new Dictionary<string, BoardedJobState>(jobIds.Count, StringComparer.Ordinal);
@@ -90,7 +95,8 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
 
     /// <summary>
     /// Appends rows to <c>job_logs</c> after the job's last one, adds the batch's tokens to the job and their cost to
-    /// today's spend, and records a budget stop. The job's tokens are its turns' totals until its worker reports model
+    /// today's spend, and records a budget stop. The rows come masked
+    /// (<see cref="ProgressReceiver"/> masks each before cutting it to size, so no cut leaves half a secret). The job's tokens are its turns' totals until its worker reports model
     /// requests; from then on they are the requests' (the proxy's count replaces Codex's, once).
     /// </summary>
     public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, ProgressTally usage, DateTimeOffset at) => writer.WriteAsync(db =>
@@ -142,6 +148,13 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     /// </remarks>
     public Task<bool> StoreResultAsync(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => writer.WriteAsync(db =>
     {
+        // The key (status, pull request, branch, head) is what a repeated report is compared with; none of it is the agent's text.
+        result = result with
+        {
+            Summary = secrets.MaskOrNull(result.Summary),
+            ErrorCode = secrets.MaskOrNull(result.ErrorCode),
+            ErrorMessage = secrets.MaskOrNull(result.ErrorMessage),
+        };
         var reason = result.ErrorCode is { } code ? $"worker reported {result.Key.Status}: {code}" : $"worker reported {result.Key.Status}";
         var jobs = new JobWriter(db);
         if (db.QueryString("SELECT state FROM jobs WHERE id = CAST(@id AS TEXT)", ("@id", jobId)) != JobStates.ToName(from))
@@ -178,6 +191,10 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
             ("@at", UnixTime.ToMs(at)));
         return true;
     });
+
+    /// <summary>Moves the job from <paramref name="from"/> to <c>failed</c> with <paramref name="reason"/>; false when it moved meanwhile.</summary>
+    public Task<bool> FailAsync(string jobId, JobState from, string reason, DateTimeOffset at) =>
+        writer.WriteAsync(db => new JobWriter(db).TryMove(jobId, from, JobState.Failed, secrets.Mask(reason), at));
 
     public StoredResult? ReadResult(string jobId) => Read(db =>
     {

@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
+using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.TaskFiles;
 using Grpc.Core;
 using AgentConductor.Proto.V1;
@@ -22,6 +23,8 @@ internal sealed partial class WorkerService(
     TaskFileAssembler taskFiles,
     TaskFileStreamer streamer,
     ProgressReceiver progress,
+    HandshakeGitHubToken gitHubTokens,
+    SecretRegistry secrets,
     IOptions<AgentOptions> agent,
     IOptions<WorkerApiOptions> options,
     IOptions<NotifyOptions> notify,
@@ -66,6 +69,7 @@ internal sealed partial class WorkerService(
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"The task files of job {job.Id} cannot be served: {ex.Message}"));
         }
 
+        var gitHubToken = await gitHubTokens.MintAsync(job, route, context.CancellationToken);
         var version = UntrustedText.Inline(request.WorkerVersion, 100);
         if (job.State == JobState.Launched && !await store.ConnectAsync(job.Id, job.Attempt, version, branch, timeProvider.GetUtcNow()))
         {
@@ -74,7 +78,7 @@ internal sealed partial class WorkerService(
         }
 
         Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
-        var spec = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files);
+        var spec = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files, gitHubToken);
         JobSpecFactory.AddBudget(spec, store.ReadPricing(job.Id), NotifyEventReader.Links(notify.Value.PublicUrl, job.Id)?.Job);
         return new HandshakeResponse { Job = spec };
     }
@@ -136,7 +140,7 @@ internal sealed partial class WorkerService(
     public override async Task<ReportResultResponse> ReportResult(ReportResultRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
-        var result = WorkerResults.From(request, options.Value.MaxSummaryBytes)
+        var result = WorkerResults.From(request, options.Value.MaxSummaryBytes, secrets)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "ReportResultRequest.status must be set."));
         for (var attempt = 0; attempt < 3; attempt++, job = store.Find(job.Id)!)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AgentConductor.Benchmarks;
 using AgentConductor.Benchmarks.Load;
 using AgentConductor.Benchmarks.Scheduling;
+using AgentConductor.Benchmarks.Secrets;
 using AgentConductor.Benchmarks.Sqs;
 using AgentConductor.Benchmarks.TaskFiles;
 
@@ -31,5 +32,10 @@ var sqsIntake = new Command("sqs-intake", "Intake throughput from local-aws-sqs 
 sqsIntake.SetAction((parse, cancellationToken) => SqsIntakeBenchmark.RunAsync(
     parse.GetValue(sqsMessages), parse.GetValue(pollers)!, parse.GetValue(rounds), parse.GetValue(folder)!, cancellationToken));
 
-var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles, sqsIntake, LoadCommand.Create() };
+var maskLines = new Option<int>("--lines") { Description = "Log lines per measurement", DefaultValueFactory = _ => 200_000 };
+var maskJobs = new Option<int>("--jobs") { Description = "Concurrent jobs (a minted token and a JWT each in the registry)", DefaultValueFactory = _ => 1000 };
+var masking = new Command("masking", "The conductor's secret masking of stored worker lines, against copying them") { maskLines, maskJobs, rounds };
+masking.SetAction(parse => MaskingBenchmark.Run(parse.GetValue(maskLines), parse.GetValue(maskJobs), parse.GetValue(rounds)));
+
+var root = new RootCommand("Agent Conductor benchmarks") { scheduling, grpcTransfer, taskFiles, sqsIntake, masking, LoadCommand.Create() };
 return await root.Parse(args).InvokeAsync();

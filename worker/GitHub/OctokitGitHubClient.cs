@@ -20,29 +20,21 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
     /// <param name="transport">What sends the requests; Octokit's default handler when null.</param>
     public OctokitGitHubClient(
         GitHubOptions options, TimeProvider timeProvider, ISecretMasker masker, ILogger<GitHubHttpHandler> logger, HttpMessageHandler? transport = null)
+        : this(Check(options, tokenRequired: true), StoreFor(options, masker), timeProvider, masker, logger, transport)
     {
-        var problems = options.Validate().ToList();
-        if (string.IsNullOrEmpty(options.Token))
-        {
-            problems.Add("The GitHub token is not set.");
-        }
+    }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid GitHub settings: " + string.Join(" ", problems), nameof(options));
-        }
-
-        masker.AddValue(options.Token);
+    /// <param name="credentials">Asked for the token before every request (the worker's <see cref="GitHubCredential"/>).</param>
+    public OctokitGitHubClient(
+        GitHubOptions options, ICredentialStore credentials, TimeProvider timeProvider, ISecretMasker masker, ILogger<GitHubHttpHandler> logger,
+        HttpMessageHandler? transport = null)
+    {
+        Check(options, tokenRequired: false);
         var apiBase = ApiBase(options.ApiBaseUrl);
         var handler = new GitHubHttpHandler(options, apiBase, timeProvider, logger) { InnerHandler = transport ?? HttpMessageHandlerFactory.CreateDefault() };
         _adapter = new HttpClientAdapter(() => handler);
         _adapter.SetRequestTimeout(Timeout.InfiniteTimeSpan); // the handler times each attempt instead, on the injected clock
-        _octokit = new Octokit.GitHubClient(new Connection(
-            new ProductHeaderValue(options.UserAgent),
-            apiBase,
-            new InMemoryCredentialStore(new Credentials(options.Token, AuthenticationType.Bearer)),
-            _adapter,
-            new SimpleJsonSerializer()));
+        _octokit = new Octokit.GitHubClient(new Connection(new ProductHeaderValue(options.UserAgent), apiBase, credentials, _adapter, new SimpleJsonSerializer()));
         _errors = new GitHubErrorMapper(masker);
     }
 
@@ -90,6 +82,24 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
         {
             throw _errors.FromTransport(ex, call);
         }
+    }
+
+    private static GitHubOptions Check(GitHubOptions options, bool tokenRequired)
+    {
+        var problems = options.Validate().ToList();
+        if (tokenRequired && string.IsNullOrEmpty(options.Token))
+        {
+            problems.Add("The GitHub token is not set.");
+        }
+
+        return problems.Count == 0 ? options : throw new ArgumentException("Invalid GitHub settings: " + string.Join(" ", problems), nameof(options));
+    }
+
+    /// <summary>A fixed token: <see cref="GitHubOptions.Token"/>, registered with the masker first.</summary>
+    private static InMemoryCredentialStore StoreFor(GitHubOptions options, ISecretMasker masker)
+    {
+        masker.AddValue(options.Token);
+        return new InMemoryCredentialStore(new Credentials(options.Token, AuthenticationType.Bearer));
     }
 
     /// <summary>

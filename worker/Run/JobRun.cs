@@ -12,6 +12,7 @@ namespace AgentConductor.Worker.Run;
 /// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
 /// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
 /// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
+/// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>.
 /// </summary>
 internal sealed partial class JobRun(
     WorkerSettings settings,
@@ -21,7 +22,8 @@ internal sealed partial class JobRun(
     PullRequestPublisher? publisher,
     JobSafety safety,
     TimeProvider time,
-    ILogger<JobRun> logger)
+    ILogger<JobRun> logger,
+    GitHubCredential? gitHub = null)
 {
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
@@ -54,6 +56,13 @@ internal sealed partial class JobRun(
             return WorkerExitCodes.ConductorRejected;
         }
 
+        if (spec.GithubToken is { Token.Length: > 0 } minted && gitHub is not null)
+        {
+            var expiresAt = minted.ExpiresAt?.ToDateTimeOffset();
+            gitHub.Use(minted.Token, expiresAt, fromConductor: true);
+            LogGitHubTokenFromConductor(logger, minted.Repository, expiresAt);
+        }
+
         await using var heartbeat = new HeartbeatLoop(conductor, time, logger);
         await using var progress = new ProgressPump(conductor, safety.Masker, time, logger);
         heartbeat.Start(spec.HeartbeatInterval?.ToTimeSpan() ?? TimeSpan.Zero);
@@ -64,7 +73,7 @@ internal sealed partial class JobRun(
             progress.Log($"warning: the agent runs as the worker's own user ({unsafeWhy}): it can read the worker's environment and files, secrets included");
         }
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };
@@ -124,6 +133,9 @@ internal sealed partial class JobRun(
 
     [LoggerMessage(EventId = 1014, EventName = "AgentNotSeparated", Level = LogLevel.Warning, Message = "The agent runs as the worker's own user ({Reason}): it can read the worker's environment, memory and files, its secrets included. Run the worker as root (the image's default) to give the agent a user of its own")]
     private static partial void LogAgentNotSeparated(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1015, EventName = "GitHubTokenFromConductor", Level = LogLevel.Information, Message = "Using the conductor's GitHub token for {Repository} (expires at {ExpiresAt})")]
+    private static partial void LogGitHubTokenFromConductor(ILogger logger, string repository, DateTimeOffset? expiresAt);
 
     [LoggerMessage(EventId = 1011, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
     private static partial void LogConductorProblem(ILogger logger, string reason);

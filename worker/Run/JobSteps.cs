@@ -18,11 +18,14 @@ namespace AgentConductor.Worker.Run;
 /// </summary>
 internal sealed partial class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
-    JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger)
+    JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger, GitHubCredential? gitHub = null)
 {
     private const UnixFileMode WorkerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     private const UnixFileMode Passable = WorkerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>A conductor token closer than this to its expiry is replaced before the push (push and pull request take up to 10 minutes).</summary>
+    private static readonly TimeSpan TokenRefreshMargin = TimeSpan.FromMinutes(15);
 
     private string TaskFolder => Path.Combine(settings.WorkDirectory, "task");
 
@@ -170,6 +173,7 @@ internal sealed partial class JobSteps(
                     : agentOutcome;
             }
 
+            await RefreshGitHubTokenAsync(token);
             await git.PushAsync(checkout, head, token);
             progress.Log($"pushed {spec.BranchName} at {head}");
         }
@@ -181,7 +185,7 @@ internal sealed partial class JobSteps(
         }
 
         var pushed = agentOutcome with { Branch = spec.BranchName, HeadCommit = head };
-        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || PullRequestRepository(repository) is not { } gitHubRepository)
+        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || gitHub is { HasToken: false } || PullRequestRepository(repository) is not { } gitHubRepository)
         {
             return pushed;
         }
@@ -223,6 +227,37 @@ internal sealed partial class JobSteps(
             return pushed with { Status = ResultStatus.Failed, ExitCode = WorkerExitCodes.GitHubFailed, ErrorCode = "github", ErrorMessage = $"the branch is pushed but the pull request failed: {ex.Message}" };
         }
     }
+
+    /// <summary>
+    /// The conductor's installation token lives an hour; a run that outlasted most of it asks the conductor for a fresh one
+    /// (a repeated handshake mints anew) before the push. A failed refresh leaves the old token, which may still do.
+    /// </summary>
+    private async Task RefreshGitHubTokenAsync(CancellationToken cancellationToken)
+    {
+        if (gitHub is not { FromConductor: true, ExpiresAt: { } expiresAt } || expiresAt - time.GetUtcNow() > TokenRefreshMargin)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var fresh = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current }, linked.Token)).Job?.GithubToken;
+            if (fresh is { Token.Length: > 0 })
+            {
+                gitHub.Use(fresh.Token, fresh.ExpiresAt?.ToDateTimeOffset(), fromConductor: true);
+                progress.Log($"GitHub token renewed (it expired at {expiresAt:O}; the new one at {fresh.ExpiresAt?.ToDateTimeOffset():O})");
+            }
+        }
+        catch (Exception ex) when (ex is ConductorUnreachableException or ConductorRejectedException or OperationCanceledException)
+        {
+            LogTokenRefreshFailed(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 1020, EventName = "GitHubTokenRefreshFailed", Level = LogLevel.Warning, Message = "Could not renew the GitHub token before the push ({Reason}); pushing with the current one")]
+    private static partial void LogTokenRefreshFailed(ILogger logger, string reason);
 
     /// <summary>What the agent changed, from git after the run: a file changed by a shell command has no event of its own.</summary>
     private async Task ReportChangedFilesAsync(GitCheckout checkout, string head, CancellationToken cancellationToken)

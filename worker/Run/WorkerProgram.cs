@@ -24,11 +24,9 @@ internal static class WorkerProgram
         var settings = WorkerSettings.Load(builder.Configuration, out var problems);
         var masker = new SecretMasker();
         var secrets = new WorkerSecrets(masker) { JobToken = settings.JobToken, GitHubToken = settings.GitHubToken, ModelKey = settings.CodexApiKey };
-        var gitHub = secrets.GitHubToken is { } gitHubToken
-            ? new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl }
-            : null;
+        var gitHub = new GitHubOptions { ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl };
         var account = AgentAccount.Resolve(new AgentOptions { RunAs = builder.Configuration["Agent:RunAs"] ?? new AgentOptions().RunAs }, out var accountProblems);
-        problems = [.. problems, .. gitHub?.Validate() ?? [], .. accountProblems];
+        problems = [.. problems, .. gitHub.Validate(), .. accountProblems];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
@@ -61,7 +59,7 @@ internal static class WorkerProgram
         }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, JobSafety safety)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions gitHub, JobSafety safety)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(safety.Masker);
@@ -76,17 +74,18 @@ internal static class WorkerProgram
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));
-        if (gitHub is not null)
-        {
-            // Without a GitHub token (local mode) the pushed branch on the remote is the result.
-            services.AddSingleton<IGitHubClient>(sp => new OctokitGitHubClient(
-                gitHub,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ISecretMasker>(),
-                sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
-            services.AddSingleton(sp => new PullRequestPublisher(
-                sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
-        }
+
+        // The environment's GITHUB_TOKEN until the handshake brings the conductor's installation token; with neither
+        // (local mode) the pushed branch on the remote is the result.
+        services.AddSingleton(new GitHubCredential(safety.Secrets));
+        services.AddSingleton<IGitHubClient>(sp => new OctokitGitHubClient(
+            gitHub,
+            sp.GetRequiredService<GitHubCredential>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ISecretMasker>(),
+            sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
+        services.AddSingleton(sp => new PullRequestPublisher(
+            sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
         services.AddSingleton(sp => new JobRun(
             settings,
             sp.GetRequiredService<IConductorClient>(),
@@ -95,7 +94,8 @@ internal static class WorkerProgram
             sp.GetService<PullRequestPublisher>(),
             safety,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<JobRun>>()));
+            sp.GetRequiredService<ILogger<JobRun>>(),
+            sp.GetRequiredService<GitHubCredential>()));
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)

@@ -5,17 +5,27 @@ using Microsoft.AspNetCore.Http;
 
 namespace AgentConductor.TestSupport.FakeGitHub;
 
-/// <summary>Records each request, applies the strict checks, then plays a scripted answer or routes to <see cref="FakeGitHubEndpoints"/>.</summary>
+/// <summary>
+/// Hands git requests to <see cref="FakeGitHubGit"/>; records every API request, applies the strict checks and the
+/// token's scope, then plays a scripted answer or routes to <see cref="FakeGitHubEndpoints"/> or <see cref="FakeGitHubAppEndpoints"/>.
+/// </summary>
 internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
 {
     private readonly FakeGitHubEndpoints _endpoints = new(server);
+    private readonly FakeGitHubGit _git = new(server);
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        var path = request.Path.Value ?? "";
+        if (FakeGitHubGit.Match(path) is { Success: true } git)
+        {
+            await _git.HandleAsync(context, git);
+            return;
+        }
+
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var path = request.Path.Value ?? "";
         server.Requests.Enqueue(new FakeGitHubRequest(
             request.Method,
             path,
@@ -30,11 +40,32 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return;
         }
 
-        var route = Route().Match(path.StartsWith(server.PathPrefix + "/", StringComparison.Ordinal) ? path[server.PathPrefix.Length..] : "");
-        var kind = route.Success ? Classify(request.Method, route.Groups["rest"].Value) : null;
+        var apiPath = path.StartsWith(server.PathPrefix + "/", StringComparison.Ordinal) ? path[server.PathPrefix.Length..] : "";
+        var route = Route().Match(apiPath);
+        var appRoute = AppRoute().Match(apiPath);
+        var kind = route.Success ? Classify(request.Method, route.Groups["rest"].Value)
+            : appRoute.Success ? ClassifyApp(request.Method, appRoute)
+            : null;
         if (kind is null)
         {
             await RejectAsync(context, $"{what}: unknown route");
+            return;
+        }
+
+        var owner = route.Success ? route.Groups["owner"].Value : appRoute.Groups["owner"].Value;
+        var repo = route.Success ? route.Groups["repo"].Value : appRoute.Groups["repo"].Value;
+        var refusal = kind is "installation" or "token" ? AuthenticateApp(request) : Authenticate(request, owner, repo, kind == "list" ? "read" : "write");
+        if (refusal is { } refused)
+        {
+            if (refused.Status == 400)
+            {
+                await RejectAsync(context, $"{what}: {refused.Message}");
+            }
+            else
+            {
+                await FakeGitHubJson.WriteAsync(context, refused.Status, FakeGitHubJson.Message(refused.Message).ToJsonString(), null);
+            }
+
             return;
         }
 
@@ -72,13 +103,13 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return;
         }
 
-        var owner = route.Groups["owner"].Value;
-        var repo = route.Groups["repo"].Value;
         _ = int.TryParse(route.Groups["number"].Value, out var number);
         var (status, answer) = kind switch
         {
             "list" => _endpoints.List(owner, repo, request.Query["head"].ToString(), request.Query["state"].ToString()),
             "create" => _endpoints.Create(owner, repo, json!),
+            "installation" => new FakeGitHubAppEndpoints(server.App!).Installation(owner, repo),
+            "token" => new FakeGitHubAppEndpoints(server.App!).CreateToken(long.Parse(appRoute.Groups["installation"].Value, System.Globalization.CultureInfo.InvariantCulture), json!),
             _ => _endpoints.Update(owner, repo, number, json!),
         };
         if (status == 400)
@@ -89,14 +120,8 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         await FakeGitHubJson.WriteAsync(context, status, answer.ToJsonString(), null);
     }
 
-    private string? CheckHeaders(HttpRequest request)
+    private static string? CheckHeaders(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization != $"Bearer {server.Token}")
-        {
-            return authorization.Length == 0 ? "missing Authorization" : "wrong Authorization";
-        }
-
         var accepted = request.Headers.Accept.ToString().Split(',').Select(a => a.Split(';')[0].Trim());
         if (!accepted.Any(a => a is "application/vnd.github+json" or "application/vnd.github.v3+json"))
         {
@@ -110,6 +135,64 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
 
         return string.IsNullOrWhiteSpace(request.Headers.UserAgent.ToString()) ? "missing User-Agent" : null;
     }
+
+    /// <summary>
+    /// A repository call: the fake's own token may do anything; an App's installation token must be unexpired (else 401),
+    /// reach the repository (else 404, as GitHub hides what a token cannot see) and hold the pull request permission at
+    /// <paramref name="level"/> (else 403). No bearer token at all, or an unknown one without an App, is a strict-check failure (400).
+    /// </summary>
+    private (int Status, string Message)? Authenticate(HttpRequest request, string owner, string repo, string level)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return (400, authorization.Length == 0 ? "missing Authorization" : "wrong Authorization");
+        }
+
+        var token = authorization["Bearer ".Length..];
+        if (server.Token.Length > 0 && token == server.Token)
+        {
+            return null;
+        }
+
+        if (server.App is not { } app)
+        {
+            return (400, "wrong Authorization");
+        }
+
+        if (app.FindToken(token) is not { } minted || minted.ExpiresAt <= app.Time.GetUtcNow())
+        {
+            return (401, "Bad credentials");
+        }
+
+        if (!minted.Reaches(owner, repo))
+        {
+            return (404, "Not Found");
+        }
+
+        return minted.Allows("pull_requests", level) ? null : (403, "Resource not accessible by integration");
+    }
+
+    /// <summary>An App endpoint: the App's JWT as a bearer token, checked as GitHub checks it (401 with GitHub's message).</summary>
+    private (int Status, string Message)? AuthenticateApp(HttpRequest request)
+    {
+        if (server.App is not { } app)
+        {
+            return (400, "App endpoint called, but the fake has no App");
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return !authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? (401, "A JSON web token could not be decoded")
+            : app.Authenticate(authorization["Bearer ".Length..]) is { } problem ? (401, problem) : null;
+    }
+
+    private static string? ClassifyApp(string method, Match route) => (method, route.Groups["installation"].Success) switch
+    {
+        ("POST", true) => "token",
+        ("GET", false) => "installation",
+        _ => null,
+    };
 
     private static string? Classify(string method, string rest) => (method, rest) switch
     {
@@ -154,4 +237,7 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
 
     [GeneratedRegex(@"^/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/(?<rest>pulls|pulls/(?<number>\d+))$")]
     private static partial Regex Route();
+
+    [GeneratedRegex(@"^(?:/app/installations/(?<installation>\d+)/access_tokens|/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/installation)$")]
+    private static partial Regex AppRoute();
 }

@@ -20,6 +20,9 @@ namespace AgentConductor.TestSupport.FakeGitHub;
 /// <c>head</c> filter not in <c>owner:branch</c> form is recorded in <see cref="Failures"/>
 /// and answered 400.
 /// Every request is kept in <see cref="Requests"/>. Optionally served under an enterprise-style prefix (<c>/api/v3</c>).
+/// With an <see cref="App"/>, the App endpoints answer (JWT checked, installation lookup, scoped token minting) and the
+/// tokens it minted are accepted within their scope; repositories added with <see cref="HostRepository"/> are served over
+/// git smart HTTP at <c>/owner/name.git</c> with the same scoping.
 /// </summary>
 public sealed class FakeGitHubServer : IAsyncDisposable
 {
@@ -46,6 +49,17 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public ConcurrentQueue<FakeGitHubRequest> Requests { get; } = new();
 
     public ConcurrentQueue<string> Failures { get; } = new();
+
+    /// <summary>The GitHub App whose endpoints the fake serves and whose tokens it accepts; null: only <see cref="Token"/>.</summary>
+    public FakeGitHubApp? App { get; private set; }
+
+    /// <summary>Every git request, in order.</summary>
+    public ConcurrentQueue<FakeGitRequest> GitRequests { get; } = new();
+
+    internal ConcurrentDictionary<string, string> GitRepositories { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The URL git clones <paramref name="owner"/>/<paramref name="name"/> from (at the host's root, as github.com serves it).</summary>
+    public Uri CloneUrl(string owner, string name) => new($"{BaseUrl.GetLeftPart(UriPartial.Authority)}/{owner}/{name}.git");
 
     /// <summary>Requests the client gave up on while the fake held them (see <see cref="HangNext"/>).</summary>
     public int AbortedRequests => Volatile.Read(ref _abortedRequests);
@@ -82,6 +96,20 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         server.BaseUrl = new Uri(address.TrimEnd('/') + server.PathPrefix + "/");
         return server;
     }
+
+    /// <summary>
+    /// A fake with a GitHub App (and no token of its own unless <paramref name="token"/> names one): the App endpoints answer
+    /// and only tokens it minted, within their scope, reach the repositories.
+    /// </summary>
+    public static async Task<FakeGitHubServer> StartAsync(FakeGitHubApp app, string token = "", string pathPrefix = "", CancellationToken cancellationToken = default)
+    {
+        var server = await StartAsync(token, pathPrefix, cancellationToken);
+        server.App = app;
+        return server;
+    }
+
+    /// <summary>Serves the bare repository at <paramref name="bareRepositoryPath"/> as <c>/owner/name.git</c>.</summary>
+    public void HostRepository(string owner, string name, string bareRepositoryPath) => GitRepositories[$"{owner}/{name}"] = bareRepositoryPath;
 
     /// <summary>Puts an open pull request in the store, as if an earlier run had opened it.</summary>
     public FakePullRequest AddPullRequest(string owner, string repo, string headRef, string baseRef = "main", string title = "Existing")

@@ -56,6 +56,9 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     /// <summary>The agent settings the handshake's job spec carries (the conductor's <c>Agent</c> section); none when null.</summary>
     public AgentSettings? Agent { get; set; }
 
+    /// <summary>GitHub tokens the handshakes hand out, one per call, in order (as the conductor's App mints one per call); none when empty.</summary>
+    public ConcurrentQueue<GitHubToken> GitHubTokens { get; } = new();
+
     /// <summary>When set, DownloadTaskFiles sends exactly these messages instead of <see cref="Files"/>.</summary>
     public IReadOnlyList<TaskFileChunk>? RawChunks { get; set; }
 
@@ -131,6 +134,7 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
         job.Repositories.Add(new Repository { CloneUrl = "https://github.example/acme/app.git", BaseBranch = "main" });
         job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
         job.Agent = Agent;
+        job.GithubToken = GitHubTokens.TryDequeue(out var gitHubToken) ? gitHubToken : null;
         return new HandshakeResponse { Job = job };
     }
 
