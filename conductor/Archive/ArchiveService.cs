@@ -28,13 +28,13 @@ internal sealed partial class ArchiveService(JobArchiver archiver, IOptions<Arch
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 464, EventName = "ArchiveStarted", Level = LogLevel.Information, Message = "Archiving finished jobs to bucket {Bucket} under '{Prefix}'")]
+        [LoggerMessage(EventId = 564, EventName = "ArchiveStarted", Level = LogLevel.Information, Message = "Archiving finished jobs to bucket {Bucket} under '{Prefix}'")]
         public static partial void Started(ILogger logger, string bucket, string prefix);
 
-        [LoggerMessage(EventId = 465, EventName = "ArchivePassFailed", Level = LogLevel.Error, Message = "An archive pass failed; retrying every poll interval (logged once until a pass succeeds)")]
+        [LoggerMessage(EventId = 565, EventName = "ArchivePassFailed", Level = LogLevel.Error, Message = "An archive pass failed; retrying every poll interval (logged once until a pass succeeds)")]
         public static partial void PassFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 466, EventName = "ArchiveRecovered", Level = LogLevel.Information, Message = "Archive passes succeed again")]
+        [LoggerMessage(EventId = 566, EventName = "ArchiveRecovered", Level = LogLevel.Information, Message = "Archive passes succeed again")]
         public static partial void Recovered(ILogger logger);
     }
 }

@@ -95,16 +95,16 @@ internal sealed partial class JobArchiver(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 460, EventName = "JobArchived", Level = LogLevel.Information, Message = "Job {JobId} archived to {Location}")]
+        [LoggerMessage(EventId = 560, EventName = "JobArchived", Level = LogLevel.Information, Message = "Job {JobId} archived to {Location}")]
         public static partial void Archived(ILogger logger, string jobId, string location);
 
-        [LoggerMessage(EventId = 461, EventName = "ArchiveUploadsFailing", Level = LogLevel.Warning, Message = "Archiving job {JobId} failed: {Reason}; retrying at {RetryAt} (further failures are logged at debug level until an upload succeeds)")]
+        [LoggerMessage(EventId = 561, EventName = "ArchiveUploadsFailing", Level = LogLevel.Warning, Message = "Archiving job {JobId} failed: {Reason}; retrying at {RetryAt} (further failures are logged at debug level until an upload succeeds)")]
         public static partial void UploadsFailing(ILogger logger, string jobId, string reason, DateTimeOffset retryAt);
 
-        [LoggerMessage(EventId = 462, EventName = "ArchiveUploadFailed", Level = LogLevel.Debug, Message = "Archiving job {JobId} failed: {Reason}; retrying at {RetryAt}")]
+        [LoggerMessage(EventId = 562, EventName = "ArchiveUploadFailed", Level = LogLevel.Debug, Message = "Archiving job {JobId} failed: {Reason}; retrying at {RetryAt}")]
         public static partial void UploadFailed(ILogger logger, string jobId, string reason, DateTimeOffset retryAt);
 
-        [LoggerMessage(EventId = 463, EventName = "ArchiveUploadsRecovered", Level = LogLevel.Information, Message = "Archive uploads succeed again")]
+        [LoggerMessage(EventId = 563, EventName = "ArchiveUploadsRecovered", Level = LogLevel.Information, Message = "Archive uploads succeed again")]
         public static partial void UploadsRecovered(ILogger logger);
     }
 }

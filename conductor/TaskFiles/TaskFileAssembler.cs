@@ -141,7 +141,7 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, EventName = "TaskFilesAssembled", Level = LogLevel.Information, Message = "Assembled {Count} task files for job {JobId} in {Folder}")]
+        [LoggerMessage(EventId = 350, EventName = "TaskFilesAssembled", Level = LogLevel.Information, Message = "Assembled {Count} task files for job {JobId} in {Folder}")]
         public static partial void TaskFilesAssembled(ILogger logger, string jobId, int count, string folder);
     }
 }

@@ -159,7 +159,7 @@ internal sealed partial class ProgressReceiver(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 420, EventName = "ProgressStored", Level = LogLevel.Debug, Message = "Stored {Count} progress updates of job {JobId}")]
+        [LoggerMessage(EventId = 520, EventName = "ProgressStored", Level = LogLevel.Debug, Message = "Stored {Count} progress updates of job {JobId}")]
         public static partial void ProgressStored(ILogger logger, string jobId, long count);
     }
 }

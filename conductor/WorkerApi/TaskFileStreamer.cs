@@ -95,10 +95,10 @@ internal sealed partial class TaskFileStreamer(WorkerAuthenticator authenticator
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 410, EventName = "TaskFilesSent", Level = LogLevel.Information, Message = "Sent {Count} task files of job {JobId}")]
+        [LoggerMessage(EventId = 510, EventName = "TaskFilesSent", Level = LogLevel.Information, Message = "Sent {Count} task files of job {JobId}")]
         public static partial void TaskFilesSent(ILogger logger, string jobId, int count);
 
-        [LoggerMessage(EventId = 411, EventName = "TaskFileRefused", Level = LogLevel.Error, Message = "Refused to serve a task file of job {JobId}: {Reason}")]
+        [LoggerMessage(EventId = 511, EventName = "TaskFileRefused", Level = LogLevel.Error, Message = "Refused to serve a task file of job {JobId}: {Reason}")]
         public static partial void TaskFileRefused(ILogger logger, string jobId, string reason);
     }
 }

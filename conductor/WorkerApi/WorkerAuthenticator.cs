@@ -55,7 +55,7 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, EventName = "WorkerCallRejected", Level = LogLevel.Warning, Message = "Rejected worker call {Method} from {Peer}: {Reason}")]
+        [LoggerMessage(EventId = 500, EventName = "WorkerCallRejected", Level = LogLevel.Warning, Message = "Rejected worker call {Method} from {Peer}: {Reason}")]
         public static partial void Rejected(ILogger logger, string method, string peer, string reason);
     }
 }

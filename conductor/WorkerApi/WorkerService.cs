@@ -174,16 +174,16 @@ internal sealed partial class WorkerService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 401, EventName = "HandshakeAccepted", Level = LogLevel.Information, Message = "Worker {WorkerVersion} connected for job {JobId} (attempt {Attempt}, {Retries} retries)")]
+        [LoggerMessage(EventId = 501, EventName = "HandshakeAccepted", Level = LogLevel.Information, Message = "Worker {WorkerVersion} connected for job {JobId} (attempt {Attempt}, {Retries} retries)")]
         public static partial void HandshakeAccepted(ILogger logger, string jobId, string workerVersion, int attempt, int retries);
 
-        [LoggerMessage(EventId = 402, EventName = "JobRunning", Level = LogLevel.Information, Message = "Job {JobId} is running ({Phase})")]
+        [LoggerMessage(EventId = 502, EventName = "JobRunning", Level = LogLevel.Information, Message = "Job {JobId} is running ({Phase})")]
         public static partial void JobRunning(ILogger logger, string jobId, string phase);
 
-        [LoggerMessage(EventId = 403, EventName = "ResultReported", Level = LogLevel.Information, Message = "Job {JobId} reported {Status}")]
+        [LoggerMessage(EventId = 503, EventName = "ResultReported", Level = LogLevel.Information, Message = "Job {JobId} reported {Status}")]
         public static partial void ResultReported(ILogger logger, string jobId, string status);
 
-        [LoggerMessage(EventId = 404, EventName = "TaskFilesRefused", Level = LogLevel.Error, Message = "Task files of job {JobId} refused: {Reason}")]
+        [LoggerMessage(EventId = 504, EventName = "TaskFilesRefused", Level = LogLevel.Error, Message = "Task files of job {JobId} refused: {Reason}")]
         public static partial void TaskFilesRefused(ILogger logger, string jobId, string reason);
     }
 }

@@ -66,11 +66,11 @@ internal sealed partial class ConductorRetry(ConductorRetryOptions options, Time
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, EventName = "ConductorCallRetrying", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 20, EventName = "ConductorCallRetrying", Level = LogLevel.Warning,
             Message = "{Operation} attempt {Attempt} failed with {StatusCode}; retrying in {Delay}")]
         public static partial void Retrying(ILogger logger, string operation, int attempt, StatusCode statusCode, TimeSpan delay);
 
-        [LoggerMessage(EventId = 2, EventName = "ConductorUnreachable", Level = LogLevel.Error,
+        [LoggerMessage(EventId = 21, EventName = "ConductorUnreachable", Level = LogLevel.Error,
             Message = "{Operation} gave up after {Attempts} attempts over {Waited}; last status {StatusCode}")]
         public static partial void GaveUp(ILogger logger, string operation, int attempts, TimeSpan waited, StatusCode statusCode);
     }

@@ -216,16 +216,16 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 460, EventName = "WorkerContainerStarted", Level = LogLevel.Information, Message = "Job {JobId}: container {Container} ({ContainerId}) started from {Image}")]
+        [LoggerMessage(EventId = 470, EventName = "WorkerContainerStarted", Level = LogLevel.Information, Message = "Job {JobId}: container {Container} ({ContainerId}) started from {Image}")]
         public static partial void Started(ILogger logger, string jobId, string container, string containerId, string image);
 
-        [LoggerMessage(EventId = 462, EventName = "WorkerContainerReplaced", Level = LogLevel.Information, Message = "Job {JobId}: removed its earlier container {Container} ({State}) to start a new one")]
+        [LoggerMessage(EventId = 472, EventName = "WorkerContainerReplaced", Level = LogLevel.Information, Message = "Job {JobId}: removed its earlier container {Container} ({State}) to start a new one")]
         public static partial void Replaced(ILogger logger, string jobId, string container, string state);
 
-        [LoggerMessage(EventId = 463, EventName = "WorkerContainerStopped", Level = LogLevel.Information, Message = "Container {Container} stopped (grace {GraceSeconds} s, exit code {ExitCode})")]
+        [LoggerMessage(EventId = 473, EventName = "WorkerContainerStopped", Level = LogLevel.Information, Message = "Container {Container} stopped (grace {GraceSeconds} s, exit code {ExitCode})")]
         public static partial void Stopped(ILogger logger, string container, int graceSeconds, int? exitCode);
 
-        [LoggerMessage(EventId = 464, EventName = "WorkerContainerPruneFailed", Level = LogLevel.Warning, Message = "Removing old exited worker containers failed (tried again in an hour): {Error}")]
+        [LoggerMessage(EventId = 474, EventName = "WorkerContainerPruneFailed", Level = LogLevel.Warning, Message = "Removing old exited worker containers failed (tried again in an hour): {Error}")]
         public static partial void PruneFailed(ILogger logger, string error);
     }
 }
