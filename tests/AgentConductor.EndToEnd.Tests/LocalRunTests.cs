@@ -178,10 +178,11 @@ public sealed class LocalRunTests : IAsyncDisposable
         Assert.Empty(Branches(host, jobId));
     }
 
+    // 15 s: under load the real CLI (node, started as the agent user) can take over 5 s to print its first event.
     [Fact]
     public async Task Ticket_ModelHangsMidStream_IdleWatchdogStopsTheAgentAndTheJobFails()
     {
-        await using var host = await StartAsync(ModelScript.Of(ModelStep.HangMidStream()), "--Agent:IdleTimeout=00:00:05", "--Agent:Timeout=00:05:00");
+        await using var host = await StartAsync(ModelScript.Of(ModelStep.HangMidStream()), "--Agent:IdleTimeout=00:00:15", "--Agent:Timeout=00:05:00");
 
         var jobId = await JobApi.PostTicketAsync(host, "PAY-10");
         var (state, _) = await JobApi.WaitForEndAsync(host, jobId);
