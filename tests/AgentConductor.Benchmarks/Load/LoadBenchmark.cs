@@ -28,7 +28,9 @@ internal static class LoadBenchmark
                 + $"{Environment.ProcessorCount} cores, load average {LoadAverage()}");
             conductor = ConductorUnderLoad.Start(folder, settings, TimeSpan.FromMinutes(30) + settings.Warmup + settings.Duration);
             using var api = new HttpClient { BaseAddress = conductor.ApiAddress, Timeout = TimeSpan.FromMinutes(1) };
-            await conductor.WaitReadyAsync(api, TimeSpan.FromMinutes(5), cancellationToken); // 10,000 routes on a busy machine: over a minute
+            var starting = Stopwatch.StartNew();
+            await conductor.WaitReadyAsync(api, TimeSpan.FromMinutes(15), cancellationToken); // binding 10,000 routes takes minutes
+            Console.WriteLine($"startup: ready after {starting.Elapsed.TotalSeconds:F1} s with {settings.Workers} routes (one per worker's repository)");
 
             var setup = Stopwatch.StartNew();
             var jobIds = await LoadJobs.CreateAsync(api, settings.Workers, cancellationToken);

@@ -81,7 +81,7 @@ public sealed class ConductorStartupTests
         using var directory = new TempDirectory();
         File.WriteAllText(directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), "false\n");
         using var process = ConductorProcess.Start(
-            ["run", "--Urls=http://127.0.0.1:0", "--Shutdown:PollInterval=00:00:00.100"],
+            ["run", "--Urls=http://127.0.0.1:0", "--WorkerApi:Urls=http://127.0.0.1:0", "--Shutdown:PollInterval=00:00:00.100"],
             new Dictionary<string, string> { ["Storage__DatabasePath"] = directory.File("c.db") },
             directory.Path);
         try
