@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
+using AgentConductor.Conductor.Telemetry.Prometheus;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,13 @@ internal static class ConductorApplication
         configure?.Invoke(builder);
         builder.Services.AddSingleton(SettingsCheck.From(builder.Services));
         var app = builder.Build();
-        app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
+        var scrape = app.Services.GetService<PrometheusEndpoint>();
+        app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value, scrape is null ? null : scrape.Matches);
+        if (scrape is not null)
+        {
+            app.Use(scrape.InvokeAsync);
+        }
+
         app.MapHealth();
         app.MapEvents();
         app.MapStatus();

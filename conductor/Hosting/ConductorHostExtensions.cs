@@ -14,6 +14,7 @@ using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.Telemetry;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ internal static class ConductorHostExtensions
         builder.AddSqsIntake();
         builder.AddArchive();
         builder.AddNotify();
+        builder.AddConductorTelemetry();
         return builder;
     }
 

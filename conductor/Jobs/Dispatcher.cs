@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Jobs;
@@ -39,6 +40,7 @@ internal sealed partial class Dispatcher(
             if (step.Reason == WaitReason.NoRoute)
             {
                 store.Move(step.Job.Id, JobState.Pending, JobState.Failed, step.Detail, time.GetUtcNow());
+                JobTracing.Decision("job.dispatch", step.Job, JobStates.ToName(JobState.Failed));
                 Log.NoRoute(logger, step.Job.Id, step.Detail);
             }
             else if (step.Reason == WaitReason.Ready && !gate.IsClosed && await LaunchAsync(step, cancellationToken))
@@ -99,7 +101,7 @@ internal sealed partial class Dispatcher(
                 Kind = job.Kind,
                 Subject = job.Kind == "ticket" ? job.TicketKey : job.Account,
             };
-            worker = await launcher.LaunchAsync(request, cancellationToken);
+            worker = await LaunchTelemetry.LaunchAsync(launcher, request, job.TraceParent, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

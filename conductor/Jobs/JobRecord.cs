@@ -29,6 +29,9 @@ internal sealed record JobRecord(
 
     public string? CancelReason { get; init; }
 
+    /// <summary>The W3C traceparent of the job's trace (<c>job.schedule</c>); null when tracing was off as it was created.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>"ticket PAY-1 (project PAY)" or "incident 7 (account 111122223333)", for reasons and logs.</summary>
     public string Describe() => Kind == "ticket"
         ? $"ticket {TicketKey} (project {ProjectKey})"

@@ -11,7 +11,7 @@ internal sealed class JobStore(ConductorDatabase database)
 {
     private const string Columns =
         "id, kind, state, attempt, ticket_key, incident_id, account, project_key, created_at, " +
-        "launch_attempts, next_launch_at, launched_at, launcher_ref, repository, last_seen_at, cancel_requested_at, cancel_reason";
+        "launch_attempts, next_launch_at, launched_at, launcher_ref, repository, last_seen_at, cancel_requested_at, cancel_reason, trace_parent";
 
     private static readonly string ActiveList = string.Join(", ", JobStates.Active.Select(s => $"'{JobStates.ToName(s)}'"));
 
@@ -84,5 +84,6 @@ internal sealed class JobStore(ConductorDatabase database)
             LastSeenAt = UnixTime.FromMs(r.GetInt64OrNull(14)),
             CancelRequestedAt = UnixTime.FromMs(r.GetInt64OrNull(15)),
             CancelReason = r.GetStringOrNull(16),
+            TraceParent = r.GetStringOrNull(17),
         };
 }

@@ -1,5 +1,6 @@
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 
 namespace AgentConductor.Conductor.Jobs;
 
@@ -10,6 +11,9 @@ namespace AgentConductor.Conductor.Jobs;
 /// </summary>
 internal sealed class JobWriter(Statements db)
 {
+    /// <summary>Where a new job's trace starts (the scheduler's batch); null: the job gets no trace context.</summary>
+    public JobTraceBatch? Traces { get; init; }
+
     public string CreatePending(JobSeed seed, long eventId, DateTimeOffset at)
     {
         var id = JobIds.New(at);
@@ -22,6 +26,7 @@ internal sealed class JobWriter(Statements db)
             ("@id", id), ("@kind", seed.Kind), ("@ticket", seed.TicketKey), ("@incident", seed.IncidentId),
             ("@account", seed.Account), ("@project", seed.ProjectKey), ("@event", eventId), ("@at", atMs));
         AppendEvent(id, atMs, null, JobState.Pending, seed.Reason, eventId);
+        Traces?.Begin(db, id, seed.Kind, eventId);
         return id;
     }
 
@@ -56,5 +61,6 @@ internal sealed class JobWriter(Statements db)
             ("@job", jobId), ("@at", atMs), ("@from", from is { } f ? JobStates.ToName(f) : null),
             ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId))!.Value;
         NotifyOutbox.StateChanged(db, jobId, jobEventId, from, to, reason, atMs);
+        JobMetrics.Entered(db, jobId, from, to, atMs);
     }
 }

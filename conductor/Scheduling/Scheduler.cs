@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.Scheduling;
@@ -19,6 +20,7 @@ internal sealed class Scheduler : IDisposable
     private readonly Statements _db;
     private readonly TicketRules _tickets;
     private readonly IncidentChainer _incidents;
+    private readonly JobTraceBatch _traces = new();
 
     public Scheduler(ConductorDatabase database, SchedulerOptions options, IntakeOptions intakeOptions)
     {
@@ -26,7 +28,7 @@ internal sealed class Scheduler : IDisposable
         _parser = new MessageParser(intakeOptions);
         _connection = database.OpenConnection();
         _db = new Statements(_connection);
-        var jobs = new JobWriter(_db);
+        var jobs = new JobWriter(_db) { Traces = _traces };
         _tickets = new TicketRules(options, _db, jobs);
         _incidents = new IncidentChainer(options, _db, jobs);
     }
@@ -81,9 +83,11 @@ internal sealed class Scheduler : IDisposable
             }
 
             transaction.Commit();
+            _traces.Committed();
         }
         finally
         {
+            _traces.Abandon();
             _db.Transaction = null;
         }
 

@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.Telemetry;
 using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -70,6 +71,7 @@ internal sealed partial class WorkerService(
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
+        var started = timeProvider.GetTimestamp();
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
         var step = UntrustedText.Inline(request.CurrentStep, 200);
@@ -82,6 +84,7 @@ internal sealed partial class WorkerService(
         var now = timeProvider.GetUtcNow();
         if (board.TryRecord(request.JobId, token, phase, step, now) is { } known)
         {
+            WorkerApiTelemetry.HeartbeatAnswered(request.JobId, "memory", timeProvider.GetElapsedTime(started));
             return Answer(known);
         }
 
@@ -98,6 +101,7 @@ internal sealed partial class WorkerService(
             board.Track(after.Id, after.TokenHash!, cancel);
         }
 
+        WorkerApiTelemetry.HeartbeatAnswered(after.Id, "database", timeProvider.GetElapsedTime(started));
         return Answer(cancel);
     }
 
@@ -138,6 +142,7 @@ internal sealed partial class WorkerService(
             if (await store.StoreResultAsync(job.Id, job.State, result, timeProvider.GetUtcNow()))
             {
                 board.Evict(job.Id);
+                WorkerApiTelemetry.ResultStored(result.Usage);
                 Log.ResultReported(logger, job.Id, result.Key.Status);
                 return new ReportResultResponse { JobState = JobStates.ToName(result.Target) };
             }
