@@ -4,6 +4,7 @@ using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
 using AgentConductor.Worker.Secrets;
+using AgentConductor.Worker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,8 @@ internal static class WorkerProgram
         var gitHub = settings.GitHubToken is { } gitHubToken
             ? new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl }
             : null;
-        problems = [.. problems, .. gitHub?.Validate() ?? []];
+        var telemetrySettings = WorkerTelemetrySettings.Load(builder.Configuration, out var telemetryProblems);
+        problems = [.. problems, .. gitHub?.Validate() ?? [], .. telemetryProblems];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
@@ -41,7 +43,8 @@ internal static class WorkerProgram
         }
 
         builder.Logging.ClearProviders().AddProvider(new MaskingConsoleLoggerProvider(masker, TimeProvider.System, LogLevel.Information));
-        Compose(builder.Services, settings, gitHub, masker);
+        using var telemetry = WorkerTelemetry.Start(telemetrySettings, settings.JobId);
+        Compose(builder.Services, settings, gitHub, masker, telemetry.PropagatedTraceParent);
         using var host = builder.Build();
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
@@ -50,6 +53,7 @@ internal static class WorkerProgram
         {
             _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
             _ = host.Services.GetRequiredService<IOptions<GitOptions>>().Value;
+            using var span = telemetry.StartJob(settings.JobId);
             return await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
         }
         catch (OptionsValidationException ex)
@@ -64,7 +68,7 @@ internal static class WorkerProgram
         }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, SecretMasker masker)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, SecretMasker masker, string? traceParent)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretMasker>(masker);
@@ -73,7 +77,7 @@ internal static class WorkerProgram
         services.AddGitWorkspace();
         services.PostConfigure<GitOptions>(git => git.Token ??= settings.GitHubToken);
         services.AddSingleton<IConductorClient>(sp => new ConductorClient(
-            new ConductorConnection(settings.ConductorUrl, settings.JobId, settings.JobToken),
+            new ConductorConnection(settings.ConductorUrl, settings.JobId, settings.JobToken) { TraceParent = traceParent },
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));
