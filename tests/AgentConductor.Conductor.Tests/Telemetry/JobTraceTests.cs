@@ -1,0 +1,194 @@
+using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Conductor.Telemetry;
+using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.Otlp;
+using AgentConductor.TestSupport.Otlp.Wire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentConductor.Conductor.Tests.Telemetry;
+
+/// <summary>
+/// One trace per job, as it reaches a real OTLP endpoint: the scheduling decision is its root, the launch a child, the
+/// worker's run a child of the launch (handed over as TRACEPARENT), and every worker call a child of the worker's
+/// spans on the conductor's side too, across a conductor restart as well.
+/// </summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class JobTraceTests
+{
+    private const string Untrusted = "Checkout 500s DO-NOT-EXPORT-9c1e";
+
+    private static readonly string[] Rpcs = ["Handshake", "DownloadTaskFiles", "Heartbeat", "ReportResult"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Job_WorkedByAnExportingWorker_OneTraceFromSchedulingToEveryWorkerCall()
+    {
+        await using var rig = await TelemetryRig.StartAsync();
+        var jobId = await rig.PostTicketAsync("PAY-7", Untrusted);
+        var launch = await rig.DispatchAsync(jobId);
+
+        await WorkerPlay.RunAsync(rig, launch, exporting: true, TimeSpan.FromMinutes(2));
+        var spans = await rig.SpansAsync(all => all.Count(s => IsRpc(s) && s.Attribute(TelemetryNames.JobId) == jobId) == 6);
+
+        var conductor = spans.Where(s => s.Service == TelemetryRig.ConductorService).ToList();
+        var worker = spans.Where(s => s.Service == TelemetryRig.WorkerService).ToList();
+        var schedule = Assert.Single(conductor, s => s.Name == "job.schedule");
+        Assert.Equal("", schedule.ParentSpanId);
+        Assert.Equal((jobId, "ticket"), (schedule.Attribute(TelemetryNames.JobId), schedule.Attribute(TelemetryNames.JobKind)));
+        var request = Assert.Single(conductor, s => s.Kind == Span.Types.SpanKind.Server && s.Attribute("url.path") == "/v1/events");
+        Assert.Equal(request.SpanId, Convert.ToHexStringLower(Assert.Single(schedule.Span.Links).SpanId.Span));
+        Assert.NotEqual(request.TraceId, schedule.TraceId);
+
+        var launchSpan = Assert.Single(conductor, s => s.Name == "job.launch");
+        Assert.Equal((schedule.TraceId, schedule.SpanId), (launchSpan.TraceId, launchSpan.ParentSpanId));
+        Assert.Equal(("other", "1"), (launchSpan.Attribute(TelemetryNames.Launcher), launchSpan.Attribute(TelemetryNames.JobAttempt)));
+        Assert.StartsWith($"00-{launchSpan.TraceId}-{launchSpan.SpanId}-", launch.TraceParent, StringComparison.Ordinal);
+        Assert.Equal(1, Convert.ToInt32(launch.TraceParent![^2..], 16) & 1); // sampled
+        Assert.Equal(launch.TraceParent, launch.WorkerEnvironment().Single(v => v.Key == "TRACEPARENT").Value);
+
+        var run = Assert.Single(worker, s => s.Name == "worker.job");
+        Assert.Equal((schedule.TraceId, launchSpan.SpanId), (run.TraceId, run.ParentSpanId));
+        foreach (var rpc in Rpcs)
+        {
+            foreach (var server in conductor.Where(s => IsRpc(s) && s.Attribute("grpc.method")!.EndsWith("/" + rpc, StringComparison.Ordinal)))
+            {
+                // conductor server span <- worker HTTP client span <- worker gRPC client span <- worker.job
+                Assert.Equal((schedule.TraceId, jobId), (server.TraceId, server.Attribute(TelemetryNames.JobId)));
+                var http = Assert.Single(worker, s => s.SpanId == server.ParentSpanId);
+                Assert.Equal((Span.Types.SpanKind.Client, "System.Net.Http"), (http.Kind, http.Scope));
+                var call = Assert.Single(worker, s => s.SpanId == http.ParentSpanId);
+                Assert.Equal((Span.Types.SpanKind.Client, "Grpc.Net.Client", run.SpanId), (call.Kind, call.Scope, call.ParentSpanId));
+                Assert.Equal(server.Attribute("grpc.method"), call.Attribute("grpc.method"));
+            }
+        }
+
+        Assert.Equal(3, conductor.Count(s => IsRpc(s) && s.Attribute("grpc.method")!.EndsWith("/Heartbeat", StringComparison.Ordinal)));
+        var trace = spans.Where(s => s.TraceId == schedule.TraceId).ToList();
+        Assert.All(trace.SelectMany(s => s.AllValues()), value =>
+        {
+            Assert.DoesNotContain(launch.Token, value, StringComparison.Ordinal);
+            Assert.DoesNotContain("DO-NOT-EXPORT", value, StringComparison.Ordinal);
+        });
+        Assert.Empty(rig.Collector.Problems);
+    }
+
+    [Fact]
+    public async Task Job_WorkerThatDoesNotExport_ItsCallsJoinTheTraceUnderTheLaunch()
+    {
+        await using var rig = await TelemetryRig.StartAsync();
+        var jobId = await rig.PostTicketAsync("PAY-8", Untrusted);
+        var launch = await rig.DispatchAsync(jobId);
+
+        await WorkerPlay.RunAsync(rig, launch, exporting: false, TimeSpan.FromMinutes(1));
+        var spans = await rig.SpansAsync(all => all.Count(s => IsRpc(s) && s.Attribute(TelemetryNames.JobId) == jobId) == 6);
+
+        var launchSpan = Assert.Single(spans, s => s.Name == "job.launch");
+        var rpcs = spans.Where(IsRpc).ToList();
+        Assert.Equal(6, rpcs.Count);
+        Assert.All(rpcs, server => Assert.Equal((launchSpan.TraceId, launchSpan.SpanId), (server.TraceId, server.ParentSpanId)));
+        Assert.DoesNotContain(spans, s => s.Service == TelemetryRig.WorkerService);
+        Assert.Empty(rig.Collector.Problems);
+    }
+
+    [Fact]
+    public async Task Launch_AfterAConductorRestart_ContinuesTheTraceTheFirstConductorStarted()
+    {
+        using var data = new TempDirectory();
+        await using var collector = await OtlpCollector.StartAsync();
+        string[] settings = [$"--Telemetry:OtlpEndpoint={collector.HttpEndpoint}", $"--Storage:DatabasePath={data.File("conductor.db")}"];
+        string jobId;
+        await using (var first = await TelemetryRig.StartAsync(collector, [.. settings, "--Telemetry:ServiceInstanceId=first"]))
+        {
+            jobId = await first.PostTicketAsync("PAY-9", "Summary");
+        }
+
+        await using var second = await TelemetryRig.StartAsync(collector, [.. settings, "--Telemetry:ServiceInstanceId=second"]);
+        await second.DispatchAsync(jobId);
+        var spans = await second.SpansAsync(all => all.Any(s => s.Name == "job.launch"));
+
+        var schedule = Assert.Single(spans, s => s.Name == "job.schedule");
+        var launchSpan = Assert.Single(spans, s => s.Name == "job.launch");
+        Assert.Equal((schedule.TraceId, schedule.SpanId), (launchSpan.TraceId, launchSpan.ParentSpanId));
+        Assert.Equal(["first", "second"], new[] { schedule, launchSpan }.Select(s => Resource(s, "service.instance.id")));
+    }
+
+    [Fact]
+    public async Task Reconciler_LosesAJobThatNeverConnected_TheDecisionIsASpanOfTheJobsTrace()
+    {
+        await using var rig = await TelemetryRig.StartAsync();
+        var jobId = await rig.PostTicketAsync("PAY-10", "Summary");
+        await rig.DispatchAsync(jobId);
+        var reconciler = rig.Host.Services.GetRequiredService<Reconciler>();
+        await reconciler.RunOnceAsync(Ct); // its first pass starts the handshake windows
+
+        rig.Time.Advance(new ReconcileOptions().HandshakeTimeout + TimeSpan.FromSeconds(1));
+        await reconciler.RunOnceAsync(Ct);
+        var spans = await rig.SpansAsync(all => all.Any(s => s.Name == "job.reconcile"));
+
+        var schedule = Assert.Single(spans, s => s.Name == "job.schedule");
+        var decision = Assert.Single(spans, s => s.Name == "job.reconcile");
+        Assert.Equal((schedule.TraceId, schedule.SpanId), (decision.TraceId, decision.ParentSpanId));
+        Assert.Equal((jobId, "launched", "pending"), (decision.Attribute(TelemetryNames.JobId), decision.Attribute(TelemetryNames.FromState), decision.Attribute(TelemetryNames.Decision)));
+        Assert.Equal("pending", rig.Host.State(jobId)); // lost before it ran, so retried
+    }
+
+    [Fact]
+    public async Task Launch_Failing_IsAnErrorSpanThatSaysOnlyWhetherItIsRetried()
+    {
+        await using var rig = await TelemetryRig.StartAsync();
+        var jobId = await rig.PostTicketAsync("PAY-11", "Summary");
+        rig.Host.Launcher.FailNext(1, "docker: pull access denied for registry.example/secret-image");
+
+        await rig.DispatchAsync(jobId);
+        var spans = await rig.SpansAsync(all => all.Any(s => s.Name == "job.launch"));
+
+        var launchSpan = Assert.Single(spans, s => s.Name == "job.launch");
+        Assert.Equal(Status.Types.StatusCode.Error, launchSpan.Span.Status.Code);
+        Assert.Equal("launch failed; tried again", launchSpan.Span.Status.Message);
+        Assert.Equal("true", launchSpan.Attribute(TelemetryNames.Retryable));
+        Assert.DoesNotContain(spans.SelectMany(s => s.AllValues()), v => v.Contains("secret-image", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Export_OverGrpc_ReachesTheCollectorsGrpcService()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        await using var rig = await TelemetryRig.StartAsync(collector, [$"--Telemetry:OtlpEndpoint={collector.GrpcEndpoint}", "--Telemetry:OtlpProtocol=grpc"]);
+        var jobId = await rig.PostTicketAsync("PAY-12", "Summary");
+
+        var spans = await rig.SpansAsync(all => all.Any(s => s.Name == "job.schedule"));
+        rig.FlushMetrics();
+
+        Assert.Equal(jobId, Assert.Single(spans, s => s.Name == "job.schedule").Attribute(TelemetryNames.JobId));
+        Assert.Contains("grpc /opentelemetry.proto.collector.trace.v1.TraceService/Export", collector.Requests);
+        Assert.Contains("grpc /opentelemetry.proto.collector.metrics.v1.MetricsService/Export", collector.Requests);
+        Assert.DoesNotContain(collector.Requests, r => r.StartsWith("http ", StringComparison.Ordinal));
+        Assert.Empty(collector.Problems);
+    }
+
+    [Fact]
+    public async Task Job_WithTelemetryOff_HasNoTraceContextAndTheWorkerGetsNone()
+    {
+        await using var host = await ConductorHost.StartAsync(jobsEngine: false, cancellationToken: Ct);
+        var scheduled = await host.Services.GetRequiredService<Scheduler>().ScheduleAsync(
+            [new InboundMessage("m-1", Messages.TicketCreated("PAY-13", ConductorHost.T0), ConductorHost.T0)], Ct);
+        var jobId = Assert.Single(scheduled.Decisions).JobId;
+
+        await host.Services.GetRequiredService<Dispatcher>().RunOnceAsync(Ct);
+
+        Assert.Null(host.Scalar("SELECT trace_parent FROM jobs WHERE id = @id", ("@id", jobId)) as string);
+        var launch = Assert.Single(host.Launcher.Launches);
+        Assert.Null(launch.TraceParent);
+        Assert.DoesNotContain(launch.WorkerEnvironment(), v => v.Key == "TRACEPARENT");
+        Assert.Null(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.Null(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
+    private static bool IsRpc(ReceivedSpan span) =>
+        span.Service == TelemetryRig.ConductorService && span.Kind == Span.Types.SpanKind.Server && span.Attribute("grpc.method") is not null;
+
+    private static string? Resource(ReceivedSpan span, string key) =>
+        OtlpValues.Text(span.Resource?.Attributes.FirstOrDefault(a => a.Key == key)?.Value);
+}
