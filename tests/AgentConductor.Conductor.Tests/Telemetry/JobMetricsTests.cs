@@ -15,7 +15,7 @@ public sealed class JobMetricsTests
         rig.Time.Advance(TimeSpan.FromSeconds(30));
         var launch = await rig.DispatchAsync(jobId);
 
-        await WorkerPlay.RunAsync(rig, launch, exporting: false, TimeSpan.FromSeconds(90));
+        await WorkerPlay.RunAsync(rig, launch, TimeSpan.FromSeconds(90));
         rig.FlushMetrics();
 
         Assert.Equal(Points(("launcher=other", 1)), Sum(rig, "agent_conductor.launches", "{launch}"));

@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Telemetry;
+using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Otlp;
 using AgentConductor.TestSupport.Otlp.Wire;
@@ -9,64 +10,52 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AgentConductor.Conductor.Tests.Telemetry;
 
 /// <summary>
-/// One trace per job, as it reaches a real OTLP endpoint: the scheduling decision is its root, the launch a child, the
-/// worker's run a child of the launch (handed over as TRACEPARENT), and every worker call a child of the worker's
-/// spans on the conductor's side too, across a conductor restart as well.
+/// One trace per job, as it reaches a real OTLP endpoint: the scheduling decision is its root, each launch and each
+/// decision about the job a child, and the conductor's side of every worker call a child of the context the worker
+/// sends (here the launch's, handed over as TRACEPARENT), across a conductor restart as well.
 /// </summary>
 [Collection(TelemetryCollection.Name)]
 public sealed class JobTraceTests
 {
     private const string Untrusted = "Checkout 500s DO-NOT-EXPORT-9c1e";
 
-    private static readonly string[] Rpcs = ["Handshake", "DownloadTaskFiles", "Heartbeat", "ReportResult"];
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Job_WorkedByAnExportingWorker_OneTraceFromSchedulingToEveryWorkerCall()
+    public async Task Job_WorkedByAWorker_OneTraceFromSchedulingThroughTheLaunchToEveryWorkerCall()
     {
         await using var rig = await TelemetryRig.StartAsync();
         var jobId = await rig.PostTicketAsync("PAY-7", Untrusted);
         var launch = await rig.DispatchAsync(jobId);
 
-        await WorkerPlay.RunAsync(rig, launch, exporting: true, TimeSpan.FromMinutes(2));
+        await WorkerPlay.RunAsync(rig, launch, TimeSpan.FromMinutes(2));
         var spans = await rig.SpansAsync(all => all.Count(s => IsRpc(s) && s.Attribute(TelemetryNames.JobId) == jobId) == 6);
 
-        var conductor = spans.Where(s => s.Service == TelemetryRig.ConductorService).ToList();
-        var worker = spans.Where(s => s.Service == TelemetryRig.WorkerService).ToList();
-        var schedule = Assert.Single(conductor, s => s.Name == "job.schedule");
+        var schedule = Assert.Single(spans, s => s.Name == "job.schedule");
         Assert.Equal("", schedule.ParentSpanId);
         Assert.Equal((jobId, "ticket"), (schedule.Attribute(TelemetryNames.JobId), schedule.Attribute(TelemetryNames.JobKind)));
-        var request = Assert.Single(conductor, s => s.Kind == Span.Types.SpanKind.Server && s.Attribute("url.path") == "/v1/events");
+        Assert.NotNull(schedule.Attribute(TelemetryNames.EventId));
+        var request = Assert.Single(spans, s => s.Kind == Span.Types.SpanKind.Server && s.Attribute("url.path") == "/v1/events");
         Assert.Equal(request.SpanId, Convert.ToHexStringLower(Assert.Single(schedule.Span.Links).SpanId.Span));
         Assert.NotEqual(request.TraceId, schedule.TraceId);
 
-        var launchSpan = Assert.Single(conductor, s => s.Name == "job.launch");
+        var launchSpan = Assert.Single(spans, s => s.Name == "job.launch");
         Assert.Equal((schedule.TraceId, schedule.SpanId), (launchSpan.TraceId, launchSpan.ParentSpanId));
-        Assert.Equal(("other", "1"), (launchSpan.Attribute(TelemetryNames.Launcher), launchSpan.Attribute(TelemetryNames.JobAttempt)));
+        Assert.Equal((jobId, "ticket", "other", "1"), (launchSpan.Attribute(TelemetryNames.JobId), launchSpan.Attribute(TelemetryNames.JobKind),
+            launchSpan.Attribute(TelemetryNames.Launcher), launchSpan.Attribute(TelemetryNames.JobAttempt)));
         Assert.StartsWith($"00-{launchSpan.TraceId}-{launchSpan.SpanId}-", launch.TraceParent, StringComparison.Ordinal);
         Assert.Equal(1, Convert.ToInt32(launch.TraceParent![^2..], 16) & 1); // sampled
-        Assert.Equal(launch.TraceParent, launch.WorkerEnvironment().Single(v => v.Key == "TRACEPARENT").Value);
 
-        var run = Assert.Single(worker, s => s.Name == "worker.job");
-        Assert.Equal((schedule.TraceId, launchSpan.SpanId), (run.TraceId, run.ParentSpanId));
-        foreach (var rpc in Rpcs)
+        var rpcs = spans.Where(IsRpc).ToList();
+        Assert.Equal(
+            ["DownloadTaskFiles", "Handshake", "Heartbeat", "Heartbeat", "Heartbeat", "ReportResult"],
+            rpcs.Select(s => s.Attribute("grpc.method")!.Split('/')[^1]).Order(StringComparer.Ordinal));
+        Assert.All(rpcs, server =>
         {
-            foreach (var server in conductor.Where(s => IsRpc(s) && s.Attribute("grpc.method")!.EndsWith("/" + rpc, StringComparison.Ordinal)))
-            {
-                // conductor server span <- worker HTTP client span <- worker gRPC client span <- worker.job
-                Assert.Equal((schedule.TraceId, jobId), (server.TraceId, server.Attribute(TelemetryNames.JobId)));
-                var http = Assert.Single(worker, s => s.SpanId == server.ParentSpanId);
-                Assert.Equal((Span.Types.SpanKind.Client, "System.Net.Http"), (http.Kind, http.Scope));
-                var call = Assert.Single(worker, s => s.SpanId == http.ParentSpanId);
-                Assert.Equal((Span.Types.SpanKind.Client, "Grpc.Net.Client", run.SpanId), (call.Kind, call.Scope, call.ParentSpanId));
-                Assert.Equal(server.Attribute("grpc.method"), call.Attribute("grpc.method"));
-            }
-        }
-
-        Assert.Equal(3, conductor.Count(s => IsRpc(s) && s.Attribute("grpc.method")!.EndsWith("/Heartbeat", StringComparison.Ordinal)));
-        var trace = spans.Where(s => s.TraceId == schedule.TraceId).ToList();
-        Assert.All(trace.SelectMany(s => s.AllValues()), value =>
+            Assert.Equal((launchSpan.TraceId, launchSpan.SpanId, jobId), (server.TraceId, server.ParentSpanId, server.Attribute(TelemetryNames.JobId)));
+            Assert.Equal("0", server.Attribute("grpc.status_code"));
+        });
+        Assert.All(spans.Where(s => s.TraceId == schedule.TraceId).SelectMany(s => s.AllValues()), value =>
         {
             Assert.DoesNotContain(launch.Token, value, StringComparison.Ordinal);
             Assert.DoesNotContain("DO-NOT-EXPORT", value, StringComparison.Ordinal);
@@ -75,21 +64,22 @@ public sealed class JobTraceTests
     }
 
     [Fact]
-    public async Task Job_WorkerThatDoesNotExport_ItsCallsJoinTheTraceUnderTheLaunch()
+    public async Task WorkerCall_ForAnotherJobsToken_ItsSpanCarriesNoJobId()
     {
         await using var rig = await TelemetryRig.StartAsync();
-        var jobId = await rig.PostTicketAsync("PAY-8", Untrusted);
+        var jobId = await rig.PostTicketAsync("PAY-8", "Summary");
         var launch = await rig.DispatchAsync(jobId);
+        var other = await rig.PostTicketAsync("PAY-80", "Summary");
+        var headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {launch.Token}" } };
 
-        await WorkerPlay.RunAsync(rig, launch, exporting: false, TimeSpan.FromMinutes(1));
-        var spans = await rig.SpansAsync(all => all.Count(s => IsRpc(s) && s.Attribute(TelemetryNames.JobId) == jobId) == 6);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            rig.Host.Worker.HandshakeAsync(new HandshakeRequest { JobId = other }, new Grpc.Core.CallOptions(headers, cancellationToken: Ct)).ResponseAsync);
+        var spans = await rig.SpansAsync(all => all.Any(IsRpc));
 
-        var launchSpan = Assert.Single(spans, s => s.Name == "job.launch");
-        var rpcs = spans.Where(IsRpc).ToList();
-        Assert.Equal(6, rpcs.Count);
-        Assert.All(rpcs, server => Assert.Equal((launchSpan.TraceId, launchSpan.SpanId), (server.TraceId, server.ParentSpanId)));
-        Assert.DoesNotContain(spans, s => s.Service == TelemetryRig.WorkerService);
-        Assert.Empty(rig.Collector.Problems);
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+        var server = Assert.Single(spans, IsRpc);
+        Assert.Null(server.Attribute(TelemetryNames.JobId));
+        Assert.Equal("7", server.Attribute("grpc.status_code"));
     }
 
     [Fact]
@@ -186,8 +176,7 @@ public sealed class JobTraceTests
         Assert.Null(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
     }
 
-    private static bool IsRpc(ReceivedSpan span) =>
-        span.Service == TelemetryRig.ConductorService && span.Kind == Span.Types.SpanKind.Server && span.Attribute("grpc.method") is not null;
+    private static bool IsRpc(ReceivedSpan span) => span.Kind == Span.Types.SpanKind.Server && span.Attribute("grpc.method") is not null;
 
     private static string? Resource(ReceivedSpan span, string key) =>
         OtlpValues.Text(span.Resource?.Attributes.FirstOrDefault(a => a.Key == key)?.Value);

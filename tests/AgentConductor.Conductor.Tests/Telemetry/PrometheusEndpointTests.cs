@@ -21,7 +21,7 @@ public sealed class PrometheusEndpointTests
         var jobId = await rig.PostTicketAsync("PAY-30", "Summary", Key);
         rig.Time.Advance(TimeSpan.FromSeconds(45));
         var launch = await rig.DispatchAsync(jobId);
-        await WorkerPlay.RunAsync(rig, launch, exporting: false, TimeSpan.FromSeconds(15));
+        await WorkerPlay.RunAsync(rig, launch, TimeSpan.FromSeconds(15));
 
         using var response = await ScrapeAsync(rig.Host.Http, Key);
         var text = await response.Content.ReadAsStringAsync(Ct);

@@ -4,11 +4,7 @@ using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Replay;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Otlp;
-using AgentConductor.Worker.Conductor;
-using AgentConductor.Worker.Telemetry;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -16,12 +12,11 @@ namespace AgentConductor.Conductor.Tests.Telemetry;
 
 /// <summary>
 /// A conductor in-process (fake launcher, fake clock, the dispatcher run by hand) exporting to a strict
-/// <see cref="OtlpCollector"/>, and a worker played by the worker's own client and telemetry.
+/// <see cref="OtlpCollector"/>; <see cref="WorkerPlay"/> plays its worker.
 /// </summary>
 internal sealed class TelemetryRig : IAsyncDisposable
 {
     public const string ConductorService = "agent-conductor";
-    public const string WorkerService = "agent-conductor-worker";
 
     private readonly bool _ownsCollector;
 
@@ -78,25 +73,6 @@ internal sealed class TelemetryRig : IAsyncDisposable
         await Host.Services.GetRequiredService<Dispatcher>().RunOnceAsync(Ct);
         return Host.Launcher.Launches.Last(l => l.JobId == jobId);
     }
-
-    /// <summary>The worker's telemetry as a launched worker sets it up from its environment, exporting to the collector when <paramref name="exporting"/>.</summary>
-    public WorkerTelemetry WorkerTelemetry(LaunchRequest launch, bool exporting)
-    {
-        var environment = launch.WorkerEnvironment().ToDictionary(v => v.Key, string? (v) => v.Value);
-        if (exporting)
-        {
-            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.HttpEndpoint.ToString();
-        }
-
-        var settings = WorkerTelemetrySettings.Load(new ConfigurationBuilder().AddInMemoryCollection(environment).Build(), out var problems);
-        Assert.Empty(problems);
-        return Worker.Telemetry.WorkerTelemetry.Start(settings, launch.JobId);
-    }
-
-    /// <summary>The worker's own gRPC client for <paramref name="launch"/>.</summary>
-    public ConductorClient WorkerClient(LaunchRequest launch, WorkerTelemetry telemetry) =>
-        new(new ConductorConnection(Host.WorkerAddress, launch.JobId, launch.Token) { TraceParent = telemetry.PropagatedTraceParent },
-            new ConductorRetryOptions(), TimeProvider.System, NullLogger<ConductorClient>.Instance);
 
     /// <summary>Flushes the conductor's spans until <paramref name="complete"/> holds for what the collector has (server spans end just after their response).</summary>
     public async Task<IReadOnlyList<ReceivedSpan>> SpansAsync(Func<IReadOnlyList<ReceivedSpan>, bool> complete)
