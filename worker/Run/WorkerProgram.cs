@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
@@ -49,12 +50,15 @@ internal static class WorkerProgram
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
+        Activity? span = null;
         try
         {
             _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
             _ = host.Services.GetRequiredService<IOptions<GitOptions>>().Value;
-            using var span = telemetry.StartJob(settings.JobId);
-            return await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
+            span = telemetry.StartJob(settings.JobId);
+            var exitCode = await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
+            WorkerTelemetry.Ended(span, exitCode);
+            return exitCode;
         }
         catch (OptionsValidationException ex)
         {
@@ -63,8 +67,13 @@ internal static class WorkerProgram
         }
         catch (Exception ex)
         {
+            WorkerTelemetry.Ended(span, WorkerExitCodes.Crashed);
             await Console.Error.WriteLineAsync(masker.Mask($"agent-conductor worker: crashed: {ex}"));
             return WorkerExitCodes.Crashed;
+        }
+        finally
+        {
+            span?.Dispose();
         }
     }
 

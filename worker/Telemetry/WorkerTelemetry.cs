@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using AgentConductor.Worker.Run;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -21,6 +22,8 @@ internal sealed class WorkerTelemetry : IDisposable
     public const string ActivitySourceName = "AgentConductor.Worker";
 
     public const string MeterName = "AgentConductor.Worker";
+
+    public const string ExitCodeAttribute = "agent_conductor.worker.exit_code";
 
     public static readonly ActivitySource Source = new(ActivitySourceName, Version);
 
@@ -92,6 +95,19 @@ internal sealed class WorkerTelemetry : IDisposable
         var activity = Source.StartActivity("worker.job", ActivityKind.Internal, _settings.Parent ?? default);
         activity?.SetTag("agent_conductor.job.id", jobId);
         return activity;
+    }
+
+    /// <summary>
+    /// Tags <c>worker.job</c> with the worker's exit code (<c>WorkerExitCodes</c>); the job's own outcome is the
+    /// conductor's to tell, so only codes no result explains (the conductor out of reach or refusing, a crash) are errors.
+    /// </summary>
+    public static void Ended(Activity? span, int exitCode)
+    {
+        span?.SetTag(ExitCodeAttribute, exitCode);
+        if (exitCode is WorkerExitCodes.ConductorUnreachable or WorkerExitCodes.ConductorRejected or WorkerExitCodes.Crashed)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, $"worker exited with {exitCode}");
+        }
     }
 
     public static void HeartbeatAnswered(TimeSpan roundTrip) => HeartbeatRoundTrip.Record(roundTrip.TotalSeconds);

@@ -8,12 +8,8 @@ using AgentConductor.Worker.Tests.Fakes;
 
 namespace AgentConductor.Worker.Tests.Telemetry;
 
-/// <summary>
-/// The heartbeat loop measures each answered heartbeat's round trip. Alone in its collection: the meter is process-wide,
-/// and another test's heartbeat loop would add measurements.
-/// </summary>
-[CollectionDefinition(nameof(HeartbeatRoundTripTests), DisableParallelization = true)]
-[Collection(nameof(HeartbeatRoundTripTests))]
+/// <summary>The heartbeat loop measures each answered heartbeat's round trip.</summary>
+[Collection(WorkerTelemetryCollection.Name)]
 public sealed class HeartbeatRoundTripTests
 {
     [Fact]
