@@ -34,7 +34,10 @@ internal static class ApiKeyRequirement
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Key));
         return app.Use(async (context, next) =>
         {
-            if ((context.Request.Path.StartsWithSegments("/v1") || alsoProtected?.Invoke(context.Request.Path) == true) && !Authorized(context.Request.Headers.Authorization.ToString(), expected))
+            // GitHub cannot send the key; its deliveries are authenticated by their signature instead.
+            var path = context.Request.Path;
+            if ((path.StartsWithSegments("/v1") || alsoProtected?.Invoke(path) == true) && !path.Equals(GitHubWebhookEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+                && !Authorized(context.Request.Headers.Authorization.ToString(), expected))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -4,9 +4,12 @@ namespace AgentConductor.Conductor.Api;
 
 /// <summary>
 /// <c>GET /v1/jobs/{id}</c>: the job (the same shape as in the list), what it is about (the ticket, or the incident's
-/// alarms), the result its worker reported, and its audit trail. Ticket, alarm and result text is untrusted.
+/// alarms), the result its worker reported, its audit trail, what all the jobs of its ticket or incident cost and, for a
+/// job with a pull request or a follow-up, its lineage. Ticket, alarm and result text is untrusted.
 /// </summary>
-internal sealed record JobDetailView(JobView Job, TicketView? Ticket, IReadOnlyList<AlarmView>? Alarms, ResultView? Result, IReadOnlyList<JobEventView> Events);
+internal sealed record JobDetailView(
+    JobView Job, TicketView? Ticket, IReadOnlyList<AlarmView>? Alarms, ResultView? Result, IReadOnlyList<JobEventView> Events,
+    Costs.SubjectCostView? SubjectCost, LineageView? Lineage = null);
 
 internal sealed record TicketView(
     string Key, string ProjectKey, string? Summary, string? Description, IReadOnlyList<string> Labels, IReadOnlyList<string> Components,

@@ -15,13 +15,15 @@ namespace AgentConductor.Conductor.Api;
 /// <param name="RunMs">From the worker's connection to the end (or now); null when no worker connected.</param>
 /// <param name="Usage">Tokens the worker reported in its result, else the sum of its progress so far.</param>
 /// <param name="WaitReason">For a pending job: its place in the queue and why it waits.</param>
+/// <param name="Cost">What it has cost so far (a running job's spend so far).</param>
+/// <param name="Budget">Its own caps and its stop at one.</param>
 internal sealed record JobView(
     string Id, string Kind, string State, string? StateReason, int Attempt, string Title, string? TicketKey, long? IncidentId,
     string? Account, string? ProjectKey, string? Repository, string? Branch, string? Commit, string? PullRequestUrl,
     string? Phase, string? Step, string? WorkerVersion, int LaunchAttempts,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LaunchedAt, DateTimeOffset? ConnectedAt,
     DateTimeOffset? LastHeartbeatAt, DateTimeOffset? EndedAt, long DurationMs, long? RunMs, TokenUsageView Usage,
-    DateTimeOffset? CancelRequestedAt, string? CancelReason, WaitView? WaitReason, JobArchiveView? Archive)
+    DateTimeOffset? CancelRequestedAt, string? CancelReason, WaitView? WaitReason, JobArchiveView? Archive, JobCostView Cost, JobBudgetView Budget)
 {
     public const string Select =
         $"""
@@ -33,7 +35,7 @@ internal sealed record JobView(
                coalesce(r.reasoning_output_tokens, j.reasoning_output_tokens),
                j.cancel_requested_at, j.cancel_reason, t.summary,
                (SELECT al.alarm_name FROM alarms al WHERE al.incident_id = j.incident_id AND al.state = 'ALARM' ORDER BY al.alarm_at, al.event_id LIMIT 1),
-               {JobArchiveView.Columns}
+               {JobArchiveView.Columns}, {JobCostView.Columns}
         FROM jobs j
         LEFT JOIN job_results r ON r.job_id = j.id
         LEFT JOIN tickets t ON t.key = j.ticket_key
@@ -41,6 +43,8 @@ internal sealed record JobView(
         """;
 
     private const int ArchiveOrdinal = 32;
+
+    private const int CostOrdinal = ArchiveOrdinal + 6;
 
     public static JobView From(SqliteDataReader r, DateTimeOffset now, IReadOnlyDictionary<string, QueuePosition> queue)
     {
@@ -65,7 +69,9 @@ internal sealed record JobView(
             new TokenUsageView(r.GetInt64(23), r.GetInt64(24), r.GetInt64(25), r.GetInt64(26), r.GetInt64(27)),
             UnixTime.FromMs(r.GetInt64OrNull(28)), r.GetStringOrNull(29),
             state == JobState.Pending && queue.TryGetValue(id, out var wait) ? new WaitView(wait.Position, ApiNames.Of(wait.Reason), wait.Detail) : null,
-            JobArchiveView.From(r, ArchiveOrdinal));
+            JobArchiveView.From(r, ArchiveOrdinal),
+            JobCostView.From(r, CostOrdinal, state, now),
+            JobBudgetView.From(r, CostOrdinal));
     }
 
     private static string Inline(string? text) => TaskFiles.UntrustedText.Inline(text);
@@ -80,6 +86,7 @@ internal sealed record WaitView(int Position, string Reason, string Detail);
 /// <summary>One entry of a job's audit trail: a state it entered (<c>from</c> -> <c>to</c>), or a cancel request (<c>to</c> null).</summary>
 internal sealed record JobEventView(DateTimeOffset At, string Event, string? From, string? To, string? Reason);
 
+/// <summary>An incident; <c>cost</c> is what its jobs cost so far (USD; null before one was launched).</summary>
 internal sealed record IncidentView(
     long IncidentId, string Account, int Alarms, DateTimeOffset FirstAt, DateTimeOffset LastAt, DateTimeOffset OpenedAt,
-    string? JobId, string? JobState, int ContextAlarms);
+    string? JobId, string? JobState, int ContextAlarms, decimal? Cost);

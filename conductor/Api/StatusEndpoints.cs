@@ -38,16 +38,18 @@ internal static class StatusEndpoints
                 return Error($"unknown state '{state}' (one of: {string.Join(", ", Enum.GetValues<JobState>().Select(JobStates.ToName))})", StatusCodes.Status400BadRequest);
             }
 
-            if (kind is not null and not ("ticket" or "incident"))
+            if (kind is not null and not (JobKinds.Ticket or JobKinds.Incident or JobKinds.FollowUp))
             {
-                return Error($"unknown kind '{kind}' (ticket or incident)", StatusCodes.Status400BadRequest);
+                return Error($"unknown kind '{kind}' ({JobKinds.Ticket}, {JobKinds.Incident} or {JobKinds.FollowUp})", StatusCodes.Status400BadRequest);
             }
 
             return Results.Json(new { jobs = queries.Jobs(state, kind, Limit(limit)) });
         });
 
-        endpoints.MapGet("/v1/jobs/{id}", (StatusQueries queries, string id) =>
-            queries.JobDetail(id) is { } detail ? Results.Json(detail) : Error($"no job {id}", StatusCodes.Status404NotFound));
+        endpoints.MapGet("/v1/jobs/{id}", (StatusQueries queries, LineageQueries lineage, string id) =>
+            queries.JobDetail(id) is { } detail
+                ? Results.Json(detail with { Lineage = lineage.For(id) })
+                : Error($"no job {id}", StatusCodes.Status404NotFound));
 
         endpoints.MapGet("/v1/queue", (StatusQueries queries, int? limit) => Results.Json(new { queue = queries.Queue(Limit(limit)) }));
 

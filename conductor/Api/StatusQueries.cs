@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Data.Sqlite;
@@ -8,9 +9,10 @@ namespace AgentConductor.Conductor.Api;
 internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispatcher, TimeProvider time)
 {
     private const string IncidentSelect =
-        """
+        $"""
         SELECT i.id, i.account, i.alarm_count, i.first_alarm_at, i.last_alarm_at, i.opened_at, j.id, j.state,
-               (SELECT count(*) FROM alarms a WHERE a.incident_id = i.id AND a.state <> 'ALARM')
+               (SELECT count(*) FROM alarms a WHERE a.incident_id = i.id AND a.state <> 'ALARM'),
+               (SELECT sum({SubjectCosts.JobCost}) FROM jobs x WHERE x.incident_id = i.id AND x.launched_at IS NOT NULL)
         FROM incidents i LEFT JOIN jobs j ON j.incident_id = i.id
         """;
 
@@ -66,9 +68,11 @@ internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispa
         return new JobDetailView(
             job,
             details?.Ticket is { } ticket ? TicketView.From(ticket) : null,
-            details is { IsTicket: false } ? [.. details.Alarms.Select(AlarmView.From)] : null,
+            details is { Kind: JobKinds.Incident } ? [.. details.Alarms.Select(AlarmView.From)] : null,
             ReadResult(db, id),
-            ReadEvents(db, id));
+            ReadEvents(db, id),
+            job.TicketKey is { } key ? SubjectCosts.Read(db, "ticket_key", key, time.GetUtcNow())
+                : job.IncidentId is { } incidentId ? SubjectCosts.Read(db, "incident_id", incidentId, time.GetUtcNow()) : null);
     }
 
     /// <summary>Pending jobs in the order the dispatcher takes them, each with why it waits.</summary>
@@ -112,14 +116,17 @@ internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispa
     public List<IncidentView> Incidents(int limit)
     {
         var incidents = new List<IncidentView>();
-        Read($"{IncidentSelect} WHERE i.merged_into IS NULL ORDER BY i.first_alarm_at DESC LIMIT @limit", [("@limit", limit)], r => incidents.Add(ReadIncident(r)));
+        Read(
+            $"{IncidentSelect} WHERE i.merged_into IS NULL ORDER BY i.first_alarm_at DESC LIMIT @limit",
+            [("@limit", limit), ("@now", UnixTime.ToMs(time.GetUtcNow()))],
+            r => incidents.Add(ReadIncident(r)));
         return incidents;
     }
 
     public IncidentDetailView? Incident(long id)
     {
         IncidentView? incident = null;
-        Read($"{IncidentSelect} WHERE i.id = @id", [("@id", id)], r => incident = ReadIncident(r));
+        Read($"{IncidentSelect} WHERE i.id = @id", [("@id", id), ("@now", UnixTime.ToMs(time.GetUtcNow()))], r => incident = ReadIncident(r));
         if (incident is null)
         {
             return null;
@@ -136,7 +143,7 @@ internal sealed class StatusQueries(ConductorDatabase database, Dispatcher dispa
 
     private static IncidentView ReadIncident(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt32(2), UnixTime.FromMs(r.GetInt64(3)), UnixTime.FromMs(r.GetInt64(4)),
-        UnixTime.FromMs(r.GetInt64(5)), r.GetStringOrNull(6), r.GetStringOrNull(7), r.GetInt32(8));
+        UnixTime.FromMs(r.GetInt64(5)), r.GetStringOrNull(6), r.GetStringOrNull(7), r.GetInt32(8), Usd.FromNanos(r.GetInt64OrNull(9)));
 
     private static ResultView? ReadResult(Statements db, string id)
     {

@@ -7,12 +7,16 @@ namespace AgentConductor.Conductor.Archive;
 /// <summary>
 /// <c>result.json</c>: the job row, the result its worker reported (null when none did, e.g. a lost worker), the audit
 /// trail and the sizes of the two log files. Columns become camelCase properties; <c>at</c> and <c>*_at</c> columns are UTC times.
+/// What the job cost is in nano-dollars (<c>tokenCostNanoUsd</c>, <c>computeCostNanoUsd</c>; 10^-9 USD), as stored.
 /// </summary>
 internal static class ResultDocument
 {
     private const string JobColumns =
         "id, kind, state, state_reason, attempt, ticket_key, incident_id, account, project_key, created_at, updated_at, launched_at, " +
-        "connected_at, worker_version, branch, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, reasoning_output_tokens";
+        "connected_at, worker_version, branch, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, reasoning_output_tokens, " +
+        "model, price_entry, compute_ms, worker_size, max_cost AS max_cost_nano_usd, max_tokens, budget_stopped_at, budget_stop_reason, " +
+        "(SELECT sum(s.token_cost) FROM job_spend s WHERE s.job_id = jobs.id) AS token_cost_nano_usd, " +
+        "(SELECT sum(s.compute_cost) FROM job_spend s WHERE s.job_id = jobs.id) AS compute_cost_nano_usd";
 
     private const string ResultColumns =
         "status, pull_request_url, branch, head_commit, summary, summary_truncated, input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, " +

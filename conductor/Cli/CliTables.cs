@@ -107,10 +107,28 @@ internal static class CliTables
         "succeeded" => "green",
         "no_changes" => "blue",
         "failed" or "lost" or "timed_out" => "red",
+        "budget_exceeded" => "darkorange",
         "cancelled" => "grey",
         "pending" => "yellow",
         _ => "aqua",
     };
+
+    /// <summary>A job's <c>cost</c> as "1.23 USD" (more decimals below a cent); "unknown" without a price; null without a cost object.</summary>
+    public static string? Cost(JsonElement job)
+    {
+        if (!job.TryGetProperty("cost", out var cost) || cost.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return Money(cost, "total") ?? "unknown";
+    }
+
+    /// <summary>A USD amount property as "1.23 USD"; null when absent or null.</summary>
+    public static string? Money(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? Costs.Usd.Format(value.GetDecimal())
+            : null;
 
     public static IRenderable State(string? state) => new Text(state ?? "", Style.Parse(StateStyle(state)));
 }

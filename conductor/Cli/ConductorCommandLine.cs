@@ -19,6 +19,7 @@ internal static class ConductorCommandLine
             JobsCommand.Create(),
             ShowCommand.Create(),
             LogsCommand.Create(),
+            CostsCommand.Create(),
             FeedCommand.Create(),
         };
         root.TreatUnmatchedTokensAsErrors = false;

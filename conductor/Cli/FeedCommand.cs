@@ -12,6 +12,7 @@ namespace AgentConductor.Conductor.Cli;
 internal static class FeedCommand
 {
     public const string SecretVariable = "JIRA_WEBHOOK_SECRET";
+    public const string GitHubSecretVariable = "GITHUB_WEBHOOK_SECRET";
     private const int MinSecretLength = 16;
 
     public static Command Create()
@@ -25,9 +26,14 @@ internal static class FeedCommand
         var listen = new Option<string>("--listen") { Description = "Address and port to listen on", DefaultValueFactory = _ => "127.0.0.1:5090" };
         var secretFile = new Option<string?>("--secret-file") { Description = $"File holding the webhook secret (default: ${SecretVariable})" };
         var allowPlain = new Option<bool>("--allow-plain-secret") { Description = "Also accept the secret itself in X-Feed-Secret or ?secret= (senders that cannot sign)" };
-        var serve = new Command("serve", "Receive Jira webhooks and send the issues to SQS") { queueUrl, serviceUrl, region, projects, labels, listen, secretFile, allowPlain };
+        var gitHubSecretFile = new Option<string?>("--github-secret-file")
+        {
+            Description = $"File holding the GitHub webhook's secret (default: ${GitHubSecretVariable}); with one, GitHub deliveries to /github/webhook are relayed too",
+        };
+        var serve = new Command("serve", "Receive Jira webhooks (and GitHub deliveries) and send them to SQS") { queueUrl, serviceUrl, region, projects, labels, listen, secretFile, allowPlain, gitHubSecretFile };
         serve.SetAction((parse, cancellationToken) => ServeAsync(
-            Settings(parse, queueUrl, serviceUrl, projects, labels), parse.GetValue(region), parse.GetValue(listen)!, parse.GetValue(secretFile), parse.GetValue(allowPlain), cancellationToken));
+            Settings(parse, queueUrl, serviceUrl, projects, labels), parse.GetValue(region), parse.GetValue(listen)!, parse.GetValue(secretFile), parse.GetValue(allowPlain),
+            parse.GetValue(gitHubSecretFile), cancellationToken));
 
         var file = new Argument<string>("file") { Description = "A Jira webhook or REST issue body (JSON); - reads standard input" };
         var key = new Option<string?>("--key") { Description = "Idempotency key (default: the SHA-256 of the body, as the local inbox uses)" };
@@ -41,7 +47,8 @@ internal static class FeedCommand
     private static JiraFeedSettings Settings(ParseResult parse, Option<string> queueUrl, Option<string?> serviceUrl, Option<string[]> projects, Option<string[]> labels) =>
         new(parse.GetValue(queueUrl)!, parse.GetValue(serviceUrl), parse.GetValue(projects) ?? [], parse.GetValue(labels) ?? []);
 
-    private static async Task<int> ServeAsync(JiraFeedSettings settings, string? region, string listen, string? secretFile, bool allowPlainSecret, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(
+        JiraFeedSettings settings, string? region, string listen, string? secretFile, bool allowPlainSecret, string? gitHubSecretFile, CancellationToken cancellationToken)
     {
         var problems = FeedSqsClient.Validate(region, settings.QueueUrl, settings.ServiceUrl);
         if (!IPEndPoint.TryParse(listen, out var endpoint) || endpoint.Port == 0 && !listen.EndsWith(":0", StringComparison.Ordinal))
@@ -49,14 +56,15 @@ internal static class FeedCommand
             problems.Add($"--listen must be an address and a port like 127.0.0.1:5090, not '{listen}'");
         }
 
-        var secret = ReadSecret(secretFile, problems);
+        var secret = ReadSecret(secretFile, SecretVariable, "--secret-file", "the Jira webhook's Secret", required: true, problems);
+        var gitHubSecret = ReadSecret(gitHubSecretFile, GitHubSecretVariable, "--github-secret-file", "the GitHub webhook's secret", required: gitHubSecretFile is not null, problems);
         if (problems.Count > 0)
         {
             return await FailAsync("feed serve", problems);
         }
 
         using var client = FeedSqsClient.Create(region, settings.ServiceUrl);
-        await using var app = JiraFeedServer.Build(endpoint!, settings, new JiraWebhookAuth(secret!, allowPlainSecret), _ => client);
+        await using var app = JiraFeedServer.Build(endpoint!, settings, new JiraWebhookAuth(secret!, allowPlainSecret), _ => client, gitHubSecret: gitHubSecret);
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
     }
@@ -108,23 +116,31 @@ internal static class FeedCommand
         }
     }
 
-    /// <summary>The secret comes from a file or the environment, never the command line (other users can read that).</summary>
-    private static string? ReadSecret(string? secretFile, List<string> problems)
+    /// <summary>
+    /// A secret comes from a file or the environment, never the command line (other users can read that). An optional one
+    /// that is absent is null; one that is given must be long enough.
+    /// </summary>
+    private static string? ReadSecret(string? secretFile, string variable, string option, string sameAs, bool required, List<string> problems)
     {
         string? secret;
         try
         {
-            secret = secretFile is null ? Environment.GetEnvironmentVariable(SecretVariable) : File.ReadAllText(secretFile).Trim();
+            secret = secretFile is null ? Environment.GetEnvironmentVariable(variable) : File.ReadAllText(secretFile).Trim();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add($"--secret-file: {ex.Message}");
+            problems.Add($"{option}: {ex.Message}");
+            return null;
+        }
+
+        if (!required && string.IsNullOrEmpty(secret))
+        {
             return null;
         }
 
         if (string.IsNullOrEmpty(secret) || secret.Length < MinSecretLength)
         {
-            problems.Add($"the webhook secret ({(secretFile is null ? "$" + SecretVariable : "--secret-file")}) must be set, at least {MinSecretLength} characters; use the same value as the Jira webhook's Secret");
+            problems.Add($"the webhook secret ({(secretFile is null ? "$" + variable : option)}) must be set, at least {MinSecretLength} characters; use the same value as {sameAs}");
             return null;
         }
 

@@ -31,7 +31,7 @@ internal static class JobsCommand
             }
 
             var jobs = (await api.GetJsonAsync(path, cancellationToken)).GetProperty("jobs");
-            var table = CliTables.Table("JOB", "STATE", "SUBJECT", "TITLE", "DOING / WAITING", "CREATED", "DURATION", "PULL REQUEST");
+            var table = CliTables.Table("JOB", "STATE", "SUBJECT", "TITLE", "DOING / WAITING", "CREATED", "DURATION", "COST", "PULL REQUEST");
             foreach (var job in jobs.EnumerateArray())
             {
                 table.AddRow(
@@ -42,6 +42,7 @@ internal static class JobsCommand
                     CliTables.Plain(Cut(CliTables.Doing(job), 60)),
                     new Text(CliTables.Time(job, "createdAt") ?? ""),
                     new Text(CliTables.Duration(job, "durationMs") ?? ""),
+                    new Text(CliTables.Cost(job) ?? ""),
                     CliTables.Plain(CliTables.String(job, "pullRequestUrl")));
             }
 

@@ -15,7 +15,7 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var input = new Argument<FileInfo>("file") { Description = "A scenario file (.json) or a conductor database (SQLite)" };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object: decisions, incidents, rejected" };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object: decisions, incidents, rejected, deliveries" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Messages per transaction (default: the scenario's batchSize option, else 1)" };
         var keepDatabase = new Option<FileInfo?>("--keep-db") { Description = "Write the replay database here instead of a temporary file" };
         var compare = new Option<bool>("--compare") { Description = "For a database input: show where today's decisions differ from the recorded ones" };
@@ -87,7 +87,8 @@ internal static class ReplayCommand
     {
         var scenario = ScenarioLoader.Load(path);
         var (scheduler, intake) = ScenarioSettings.Resolve(scenario.Options);
-        var report = await ReplayRunner.RunAsync(scenario.Steps, scheduler, intake, databasePath, batchSize ?? scenario.Options.BatchSize ?? 1, cancellationToken);
+        var followUps = ScenarioSettings.FollowUps(scenario.Options);
+        var report = await ReplayRunner.RunAsync(scenario.Steps, scheduler, intake, followUps, databasePath, batchSize ?? scenario.Options.BatchSize ?? 1, cancellationToken);
         Console.Out.Write(json ? ReplayOutput.ToJson(report) + Environment.NewLine : ReplayOutput.ToText(scenario.Name, report));
         if (scenario.Expect is null)
         {
@@ -125,7 +126,7 @@ internal static class ReplayCommand
         }
 
         var settings = ConductorSettings.Load([]);
-        var report = await ReplayRunner.RunAsync(steps, settings.Scheduler, settings.Intake, databasePath, batchSize, cancellationToken);
+        var report = await ReplayRunner.RunAsync(steps, settings.Scheduler, settings.Intake, settings.FollowUps, databasePath, batchSize, cancellationToken);
         Console.Out.Write(json ? ReplayOutput.ToJson(report) + Environment.NewLine : ReplayOutput.ToText(Path.GetFileName(path), report));
         if (!compare)
         {

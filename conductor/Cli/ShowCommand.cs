@@ -51,6 +51,13 @@ internal static class ShowCommand
             ("duration", CliTables.Duration(job, "durationMs")),
             ("run", CliTables.Duration(job, "runMs")),
             ("tokens", $"{CliTables.String(usage, "inputTokens")} in ({CliTables.String(usage, "cachedInputTokens")} cached), {CliTables.String(usage, "outputTokens")} out ({CliTables.String(usage, "reasoningOutputTokens")} reasoning)"),
+            ("cost", CostLine(job)),
+            ("budget", BudgetLine(job)),
+            ("stopped at budget", job.TryGetProperty("budget", out var budget) ? Join(CliTables.Time(budget, "stoppedAt"), CliTables.String(budget, "stopReason")) : null),
+            ("subject cost", detail.TryGetProperty("subjectCost", out var subject) && subject.ValueKind == JsonValueKind.Object
+                ? $"{CliTables.Money(subject, "cost")} for {CliTables.String(subject, "jobs")} jobs of this {(CliTables.String(job, "ticketKey") is null ? "incident" : "ticket")}" +
+                  (CliTables.String(subject, "unpricedJobs") is { } unpriced && unpriced != "0" ? $" ({unpriced} without a price)" : "")
+                : null),
             ("cancel requested", Join(CliTables.Time(job, "cancelRequestedAt"), CliTables.String(job, "cancelReason"))),
             ("archive", job.TryGetProperty("archive", out var archive) && archive.ValueKind == JsonValueKind.Object
                 ? CliTables.String(archive, "location") ?? $"{CliTables.String(archive, "failures")} failed uploads: {CliTables.String(archive, "lastError")}"
@@ -105,6 +112,33 @@ internal static class ShowCommand
         }
 
         console.Write(events);
+    }
+
+    /// <summary>"0.42 USD (tokens 0.40 USD at gpt-5-codex prices, worker 0.02 USD for 12m03s of 2 vCPU, 4 GiB)".</summary>
+    private static string? CostLine(JsonElement job)
+    {
+        if (!job.TryGetProperty("cost", out var cost) || cost.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var model = CliTables.String(cost, "model") ?? "the agent's default model";
+        var tokens = CliTables.Money(cost, "tokens") is { } t ? $"tokens {t} at {CliTables.String(cost, "pricedAs")} prices" : "tokens: no price";
+        var worker = CliTables.Money(cost, "compute") is { } c
+            ? $"worker {c} for {CliTables.Duration(cost, "computeMs")} of {CliTables.String(cost, "worker")}"
+            : "worker: no price";
+        return $"{CliTables.Cost(job)} ({tokens}, {worker}); model {model}";
+    }
+
+    private static string? BudgetLine(JsonElement job)
+    {
+        if (!job.TryGetProperty("budget", out var budget) || budget.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var caps = new[] { CliTables.Money(budget, "maxCost"), CliTables.String(budget, "maxTokens") is { } tokens ? $"{tokens} tokens" : null };
+        return caps.Any(c => c is not null) ? "at most " + string.Join(" and ", caps.Where(c => c is not null)) : null;
     }
 
     private static string? Join(string? first, string? second) =>

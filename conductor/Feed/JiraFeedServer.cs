@@ -10,13 +10,16 @@ namespace AgentConductor.Conductor.Feed;
 /// <c>feed serve</c>: receives Jira webhooks on <c>POST /jira/webhook</c>, checks their secret, filters them and sends
 /// each passing issue to the intake queue. Answers 202 sent, 200 skipped (filtered out, or an event the conductor does
 /// not use), 400 not a Jira issue, 401 not authentic, 413 too large, 502 when SQS failed (Jira retries those).
+/// Given a GitHub webhook secret, it also relays GitHub deliveries (<see cref="GitHubFeedRelay"/>).
 /// </summary>
 internal static partial class JiraFeedServer
 {
     public const string WebhookPath = "/jira/webhook";
     public const string WebhookIdentifierHeader = "X-Atlassian-Webhook-Identifier";
 
-    public static WebApplication Build(IPEndPoint listen, JiraFeedSettings settings, JiraWebhookAuth auth, Func<IServiceProvider, ISqsClient> sqs, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="gitHubSecret">The GitHub webhook's secret; null serves no GitHub path.</param>
+    public static WebApplication Build(
+        IPEndPoint listen, JiraFeedSettings settings, JiraWebhookAuth auth, Func<IServiceProvider, ISqsClient> sqs, Action<WebApplicationBuilder>? configure = null, string? gitHubSecret = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
@@ -27,6 +30,12 @@ internal static partial class JiraFeedServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AgentConductor.Feed");
         app.MapGet("/healthz", () => Results.Text("live"));
         app.MapPost(WebhookPath, (HttpRequest request, CancellationToken cancellationToken) => ReceiveAsync(request, auth, filter, publisher, logger, cancellationToken));
+        if (gitHubSecret is not null)
+        {
+            var relay = new GitHubFeedRelay(sqs(app.Services), settings, gitHubSecret, logger);
+            app.MapPost(GitHubFeedRelay.WebhookPath, (HttpRequest request, CancellationToken cancellationToken) => relay.ReceiveAsync(request, cancellationToken));
+        }
+
         return app;
     }
 

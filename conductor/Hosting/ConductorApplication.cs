@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Api;
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Telemetry.Prometheus;
@@ -27,7 +28,9 @@ internal static class ConductorApplication
 
         app.MapHealth();
         app.MapEvents();
+        app.MapGitHubWebhook();
         app.MapStatus();
+        app.MapCosts();
         app.MapLogs();
         app.MapDashboard();
         app.MapCancel();

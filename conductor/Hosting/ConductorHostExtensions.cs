@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.Sqs;
 using AgentConductor.Conductor.Jobs;
@@ -34,23 +35,28 @@ internal static class ConductorHostExtensions
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
 
+        services.AddFollowUps();
+
         services.TryAddSingleton(sp => ConductorDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton(sp => new Scheduler(
             sp.GetRequiredService<ConductorDatabase>(),
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
-            sp.GetRequiredService<IOptions<IntakeOptions>>().Value));
+            sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
+            sp.GetRequiredService<FollowUpSettings>()));
         services.AddHostedService<StorageStartup>();
         services.AddHostedService<StartupWarnings>();
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<StatusQueries>();
+        services.TryAddSingleton<LineageQueries>();
 
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ShutdownGate>();
         services.AddHostedService<ShutdownGateService>();
 
         AddWorkerApi(services);
+        services.AddCosts();
         builder.AddJobsEngine();
         builder.AddSqsIntake();
         builder.AddArchive();

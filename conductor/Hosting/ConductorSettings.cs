@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Intake.GitHub;
 using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Storage;
 
@@ -12,6 +13,9 @@ namespace AgentConductor.Conductor.Hosting;
 /// </summary>
 internal sealed record ConductorSettings(SchedulerOptions Scheduler, IntakeOptions Intake, StorageOptions Storage)
 {
+    /// <summary>The follow-up rules and the GitHub webhook secret, with which stored deliveries are verified again.</summary>
+    public FollowUpSettings FollowUps { get; init; } = FollowUpSettings.Default;
+
     public static IConfigurationRoot BuildConfiguration(string[] args) =>
         new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
@@ -36,6 +40,11 @@ internal sealed record ConductorSettings(SchedulerOptions Scheduler, IntakeOptio
 
         problems.AddRange(ValidateAnnotations(settings.Intake, IntakeOptions.Section));
         problems.AddRange(ValidateAnnotations(settings.Storage, StorageOptions.Section));
+        var followUps = Bind<FollowUpOptions>(configuration, FollowUpOptions.Section, problems);
+        var gitHub = Bind<GitHubWebhookOptions>(configuration, GitHubWebhookOptions.Section, problems);
+        problems.AddRange(new FollowUpOptionsValidator().Validate(null, followUps).Failures ?? []);
+        problems.AddRange(new GitHubWebhookOptionsValidator().Validate(null, gitHub).Failures ?? []);
+        settings = settings with { FollowUps = new FollowUpSettings(followUps, gitHub.WebhookSecret) };
         return problems.Count == 0 ? settings : throw new ConfigurationInvalidException(problems);
     }
 

@@ -10,6 +10,7 @@ internal static class MessageFormats
         MessageFormat.CloudWatchEventBridge => "cloudwatch-eventbridge",
         MessageFormat.CloudWatchSns => "cloudwatch-sns",
         MessageFormat.CloudWatchSnsRaw => "cloudwatch-sns-raw",
+        MessageFormat.GitHubWebhook => "github-webhook",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 }

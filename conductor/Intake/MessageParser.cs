@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
+using AgentConductor.Conductor.Intake.GitHub;
 
 namespace AgentConductor.Conductor.Intake;
 
-/// <summary>Turns a raw queue body into a ticket, an alarm or a rejection. Never throws on bad input.</summary>
-internal sealed class MessageParser(IntakeOptions options)
+/// <summary>Turns a raw queue body into a ticket, an alarm, a GitHub delivery or a rejection. Never throws on bad input.</summary>
+/// <param name="gitHubWebhookSecret">The secret GitHub deliveries are verified with; without it every delivery is rejected.</param>
+internal sealed class MessageParser(IntakeOptions options, string? gitHubWebhookSecret = null)
 {
     // Duplicate keys are rejected: two readers of the same body must never disagree about a field.
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
@@ -91,13 +93,18 @@ internal sealed class MessageParser(IntakeOptions options)
             : $": {reason}.";
     }
 
-    private static ParsedMessage Classify(JsonElement body)
+    private ParsedMessage Classify(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
             return Reject(
                 RejectReasons.UnknownShape,
                 $"The body is {JsonFieldReader.Describe(body)}, not a JSON object.");
+        }
+
+        if (GitHubEnvelope.IsEnvelope(body))
+        {
+            return GitHubDeliveryParser.Parse(body, gitHubWebhookSecret, JsonOptions);
         }
 
         if (body.TryGetProperty("webhookEvent", out _))
@@ -127,7 +134,7 @@ internal sealed class MessageParser(IntakeOptions options)
 
         return Reject(
             RejectReasons.UnknownShape,
-            "The body is a JSON object of no known shape: not a Jira issue or webhook, nor a CloudWatch alarm from EventBridge or SNS.");
+            "The body is a JSON object of no known shape: not a Jira issue or webhook, a CloudWatch alarm from EventBridge or SNS, nor a GitHub delivery.");
     }
 
     // The REST shape is "key" + "fields"; a "fields" object alone still reads as an issue whose key is missing.

@@ -11,4 +11,5 @@ internal enum MessageFormat
     CloudWatchEventBridge,
     CloudWatchSns,
     CloudWatchSnsRaw,
+    GitHubWebhook,
 }

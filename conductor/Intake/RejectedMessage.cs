@@ -15,4 +15,9 @@ internal static class RejectReasons
     public const string UnsupportedEvent = "unsupported_event";
     public const string MissingField = "missing_field";
     public const string InvalidField = "invalid_field";
+
+    /// <summary>GitHub deliveries that fail the signature check (see <c>Intake/GitHub</c>).</summary>
+    public const string NoSecret = "no_secret";
+    public const string Unsigned = "unsigned";
+    public const string BadSignature = "bad_signature";
 }

@@ -1,15 +1,21 @@
+using AgentConductor.Conductor.Costs;
+
 namespace AgentConductor.Conductor.Jobs;
 
 /// <summary>
 /// Decides, without side effects, what a dispatch pass does with each pending job, in creation order: jobs without
-/// a route fail; jobs in backoff, over a cap or whose repository is claimed wait; the rest launch, each one counted
-/// against the caps and claiming its repository for the jobs after it. The same plan gives queue positions.
+/// a route fail; jobs in backoff, follow-ups still collecting triggers or behind an earlier follow-up of their pull
+/// request, jobs under a daily budget that today's spend has reached, over a cap or whose repository is claimed wait;
+/// the rest launch, each one counted against the caps and claiming its repository for the jobs after it. The same plan
+/// gives queue positions.
 /// </summary>
 internal static class DispatchPlanner
 {
     public static List<DispatchStep> Plan(
-        IReadOnlyList<JobRecord> active, IReadOnlyList<JobRecord> pending, Func<JobRecord, JobRoute?> route, DispatchOptions options, DateTimeOffset now, bool gateClosed)
+        IReadOnlyList<JobRecord> active, IReadOnlyList<JobRecord> pending, Func<JobRecord, JobRoute?> route, DispatchOptions options, DateTimeOffset now, bool gateClosed,
+        DailyBudgetCheck? budgets = null)
     {
+        budgets ??= DailyBudgetCheck.None;
         var total = active.Count;
         var perAccount = CountBy(active, j => j.Account);
         var perProject = CountBy(active, j => j.ProjectKey);
@@ -17,6 +23,13 @@ internal static class DispatchPlanner
         foreach (var job in active.Where(j => j.Repository is not null))
         {
             claims.TryAdd(job.Repository!, job.Id);
+        }
+
+        // A pull request's follow-ups run one at a time, in order: the first active or waiting one holds the rest.
+        var followUpAhead = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
+        foreach (var job in active.Where(j => j.IsFollowUp && j.ParentJobId is not null))
+        {
+            followUpAhead.TryAdd(job.ParentJobId!, job);
         }
 
         var steps = new List<DispatchStep>(pending.Count);
@@ -28,14 +41,36 @@ internal static class DispatchPlanner
                 continue;
             }
 
+            if (job.IsFollowUp && job.ParentJobId is { } parent)
+            {
+                if (followUpAhead.TryGetValue(parent, out var ahead))
+                {
+                    steps.Add(new DispatchStep(job, WaitReason.PreviousFollowUp,
+                        $"follow-up {ahead.FollowUpSequence} ({ahead.Id}) of the same pull request is {JobStates.ToName(ahead.State)}; its follow-ups run one at a time"));
+                    continue;
+                }
+
+                followUpAhead[parent] = job;
+            }
+
+            // Before routing: a follow-up still collecting triggers is never failed or launched, so which triggers join it
+            // depends on their times alone.
+            if (job.CoalesceUntil is { } until && until >= now)
+            {
+                steps.Add(new DispatchStep(job, WaitReason.Coalescing, $"collecting further review comments until {until:O} (FollowUps:CoalesceWindow)"));
+                continue;
+            }
+
             if (route(job) is not { } target)
             {
-                steps.Add(new DispatchStep(job, WaitReason.NoRoute, $"no route for {job.Describe()}: no repository is configured for it"));
+                steps.Add(new DispatchStep(job, WaitReason.NoRoute, job.IsFollowUp
+                    ? $"no route for {job.Describe()}: its parent job never launched, so there is no repository to follow up in"
+                    : $"no route for {job.Describe()}: no repository is configured for it"));
                 continue;
             }
 
             var repository = RepositoryUrl.Normalise(target.CloneUrl);
-            var wait = WaitFor(job, repository, now, options, total, perAccount, perProject, claims);
+            var wait = WaitFor(job, repository, now, options, budgets, total, perAccount, perProject, claims);
             if (wait is not null)
             {
                 steps.Add(wait);
@@ -53,12 +88,17 @@ internal static class DispatchPlanner
     }
 
     private static DispatchStep? WaitFor(
-        JobRecord job, string repository, DateTimeOffset now, DispatchOptions options, int total,
+        JobRecord job, string repository, DateTimeOffset now, DispatchOptions options, DailyBudgetCheck budgets, int total,
         Dictionary<string, int> perAccount, Dictionary<string, int> perProject, Dictionary<string, string> claims)
     {
         if (job.NextLaunchAt is { } next && next > now)
         {
             return new DispatchStep(job, WaitReason.Backoff, $"launch retry at {next:O}");
+        }
+
+        if (budgets.Holds(job) is { } budget)
+        {
+            return new DispatchStep(job, WaitReason.Budget, budget);
         }
 
         if (total >= options.MaxActive)

@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
@@ -11,10 +12,14 @@ namespace AgentConductor.Conductor.Jobs;
 /// A launch is <c>pending -> launching</c> (a conditional update, so two dispatchers never launch one job), a fresh
 /// token, the launcher call, then <c>launching -> launched</c>. The first pass after startup relaunches jobs left in
 /// <c>launching</c> by a crash; a worker that did start then is replaced by the launcher, so a job never has two.
+/// A follow-up is routed to its parent's repository and branch (stored with it), never through the configured routes.
+/// Daily budgets hold jobs like caps do (<see cref="DailyBudgets"/>); a launched job gets its prices and per-job caps
+/// fixed on its row (<see cref="JobPricer"/>), which its worker's spec repeats.
 /// </summary>
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
-    IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, TimeProvider time, ILogger<Dispatcher> logger)
+    IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, DailyBudgets budgets, JobPricer pricer,
+    TimeProvider time, ILogger<Dispatcher> logger)
 {
     private bool _recovered;
 
@@ -33,7 +38,8 @@ internal sealed partial class Dispatcher(
             _recovered = true;
         }
 
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gateClosed: false);
+        var now = time.GetUtcNow();
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, now, gateClosed: false, budgets.For(now));
         foreach (var step in plan)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +61,8 @@ internal sealed partial class Dispatcher(
     /// <summary>Pending jobs in queue order with why each waits (the same rules a pass applies).</summary>
     public IReadOnlyList<QueuePosition> QueuePositions()
     {
-        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), router.Route, options.Value, time.GetUtcNow(), gate.IsClosed);
+        var now = time.GetUtcNow();
+        var plan = DispatchPlanner.Plan(store.Active(), store.InStates(JobState.Pending), Route, options.Value, now, gate.IsClosed, budgets.For(now));
         var position = 0;
         return [.. plan.Where(s => s.Reason != WaitReason.NoRoute).Select(s => new QueuePosition(s.Job.Id, ++position, s.Reason, s.Detail))];
     }
@@ -65,9 +72,13 @@ internal sealed partial class Dispatcher(
         var launched = 0;
         foreach (var job in store.InStates(JobState.Launching))
         {
-            if (router.Route(job) is not { } route)
+            if (Route(job) is not { } route)
             {
-                store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow());
+                if (store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow()))
+                {
+                    JobTracing.Decision("job.dispatch", job, JobStates.ToName(JobState.Failed));
+                }
+
                 continue;
             }
 
@@ -81,12 +92,33 @@ internal sealed partial class Dispatcher(
         return launched;
     }
 
+    /// <summary>
+    /// A follow-up's route is its parent's (the clone URL and base branch it launched with); a parent launched before they
+    /// were recorded gives the base branch of its route today.
+    /// </summary>
+    private JobRoute? Route(JobRecord job)
+    {
+        if (!job.IsFollowUp)
+        {
+            return router.Route(job);
+        }
+
+        if (job.CloneUrl is not { } cloneUrl)
+        {
+            return null;
+        }
+
+        var baseBranch = job.BaseBranch ?? (job.ParentJobId is { } parent && store.Find(parent) is { } parentJob ? router.Route(parentJob)?.BaseBranch : null);
+        return new JobRoute(cloneUrl, baseBranch ?? "");
+    }
+
     private async Task<bool> LaunchAsync(DispatchStep step, CancellationToken cancellationToken)
     {
         var job = step.Job with { LaunchAttempts = step.Job.LaunchAttempts + 1, Repository = step.Repository };
         var moved = store.Move(
             job.Id, JobState.Pending, JobState.Launching, $"launch {job.LaunchAttempts} of attempt {job.Attempt}", time.GetUtcNow(),
-            "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository", ("@attempts", job.LaunchAttempts), ("@repository", job.Repository));
+            "launch_attempts = @attempts, next_launch_at = NULL, repository = @repository, clone_url = @clone, base_branch = @base",
+            ("@attempts", job.LaunchAttempts), ("@repository", job.Repository), ("@clone", step.Route!.CloneUrl), ("@base", step.Route.BaseBranch));
         return moved && await StartWorkerAsync(job, step.Route!, cancellationToken);
     }
 
@@ -99,7 +131,7 @@ internal sealed partial class Dispatcher(
             var request = new LaunchRequest(job.Id, job.Attempt, token, callbackAddress.Resolve(), route.CloneUrl, route.BaseBranch)
             {
                 Kind = job.Kind,
-                Subject = job.Kind == "ticket" ? job.TicketKey : job.Account,
+                Subject = job.Kind switch { JobKinds.Ticket => job.TicketKey, JobKinds.FollowUp => job.ParentJobId, _ => job.Account },
             };
             worker = await LaunchTelemetry.LaunchAsync(launcher, request, job.TraceParent, cancellationToken);
         }
@@ -122,7 +154,7 @@ internal sealed partial class Dispatcher(
         var now = time.GetUtcNow();
         var subject = job.Describe();
         if (store.Move(job.Id, JobState.Launching, JobState.Launched, $"launched as {worker.Reference}", now,
-            "launcher_ref = @ref, launched_at = @at", ("@ref", worker.Reference), ("@at", UnixTime.ToMs(now))))
+            $"launcher_ref = @ref, launched_at = @at, {JobPricing.SetColumns}", [("@ref", worker.Reference), ("@at", UnixTime.ToMs(now)), .. pricer.For(worker).Parameters()]))
         {
             Log.Launched(logger, job.Id, worker.Reference, subject);
             return true;

@@ -15,12 +15,21 @@ internal sealed record JobDetails(
     TicketDetails? Ticket,
     IReadOnlyList<AlarmDetails> Alarms)
 {
-    public bool IsTicket => Kind == "ticket";
+    public bool IsTicket => Kind == JobKinds.Ticket;
 
-    /// <summary>The ticket's summary, or "Incident N in account A: first alarm"; one line, for titles and branch names.</summary>
-    public string Title => IsTicket
-        ? UntrustedText.Inline(Ticket?.Summary) is { Length: > 0 } summary ? summary : TicketKey ?? JobId
-        : $"Incident {IncidentId} in account {Account}: {UntrustedText.Inline(Alarms.FirstOrDefault(a => a.State == "ALARM")?.Name ?? "alarm")}";
+    /// <summary>Set for a follow-up: the pull request and the comments it answers.</summary>
+    public FollowUpDetails? FollowUp { get; init; }
+
+    /// <summary>
+    /// The ticket's summary, "Incident N in account A: first alarm", or "Follow-up N on pull request #7: parent's title";
+    /// one line, for titles and branch names.
+    /// </summary>
+    public string Title => Kind switch
+    {
+        JobKinds.Ticket => UntrustedText.Inline(Ticket?.Summary) is { Length: > 0 } summary ? summary : TicketKey ?? JobId,
+        JobKinds.FollowUp when FollowUp is { } f => $"Follow-up {f.Sequence} on pull request #{f.PullRequestNumber}: {f.ParentTitle}",
+        _ => $"Incident {IncidentId} in account {Account}: {UntrustedText.Inline(Alarms.FirstOrDefault(a => a.State == "ALARM")?.Name ?? "alarm")}",
+    };
 
     public RouteSubject RouteSubject => IsTicket
         ? new RouteSubject(ProjectKey ?? Ticket?.ProjectKey, Ticket?.Components ?? [], Ticket?.Labels ?? [], null)

@@ -17,4 +17,7 @@ internal enum JobState
     TimedOut,
     Cancelled,
     Lost,
+
+    /// <summary>The run was stopped at its per-job spending cap; its work so far is pushed. Terminal, like the states above.</summary>
+    BudgetExceeded,
 }

@@ -8,8 +8,8 @@ internal static class JobStates
         [JobState.Pending] = [JobState.Launching, JobState.Cancelled, JobState.Failed],
         [JobState.Launching] = [JobState.Launched, JobState.Pending, JobState.Failed, JobState.Cancelled],
         [JobState.Launched] = [JobState.Connected, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut],
-        [JobState.Connected] = [JobState.Running, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut, JobState.Succeeded, JobState.NoChanges],
-        [JobState.Running] = [JobState.Succeeded, JobState.NoChanges, JobState.Failed, JobState.TimedOut, JobState.Cancelled, JobState.Lost],
+        [JobState.Connected] = [JobState.Running, JobState.Lost, JobState.Failed, JobState.Cancelled, JobState.TimedOut, JobState.Succeeded, JobState.NoChanges, JobState.BudgetExceeded],
+        [JobState.Running] = [JobState.Succeeded, JobState.NoChanges, JobState.Failed, JobState.TimedOut, JobState.Cancelled, JobState.Lost, JobState.BudgetExceeded],
 
         // The reconciler retries a job whose worker was lost before it ran: the same row becomes the next attempt.
         [JobState.Lost] = [JobState.Pending],
@@ -19,6 +19,9 @@ internal static class JobStates
     public static IReadOnlyList<JobState> Active { get; } = [JobState.Launching, JobState.Launched, JobState.Connected, JobState.Running];
 
     public static bool IsTerminal(JobState state) => state >= JobState.Succeeded;
+
+    /// <summary>States in which a launched worker holds compute: ending from one of them ends an attempt that is paid for.</summary>
+    public static bool HasWorker(JobState state) => state is JobState.Launched or JobState.Connected or JobState.Running;
 
     public static bool CanMove(JobState from, JobState to) =>
         Allowed.TryGetValue(from, out var targets) && Array.IndexOf(targets, to) >= 0;
@@ -36,6 +39,7 @@ internal static class JobStates
         JobState.TimedOut => "timed_out",
         JobState.Cancelled => "cancelled",
         JobState.Lost => "lost",
+        JobState.BudgetExceeded => "budget_exceeded",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
@@ -52,6 +56,7 @@ internal static class JobStates
         "timed_out" => JobState.TimedOut,
         "cancelled" => JobState.Cancelled,
         "lost" => JobState.Lost,
+        "budget_exceeded" => JobState.BudgetExceeded,
         _ => throw new FormatException($"Unknown job state '{name}'."),
     };
 }

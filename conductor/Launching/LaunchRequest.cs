@@ -10,10 +10,10 @@ internal sealed record LaunchRequest(string JobId, int Attempt, string Token, st
     /// <summary>The variable that hands the worker the context of its launch's span (W3C traceparent), when tracing is on.</summary>
     public const string TraceParentVariable = "TRACEPARENT";
 
-    /// <summary><c>ticket</c> or <c>incident</c>.</summary>
+    /// <summary><c>ticket</c>, <c>incident</c> or <c>followup</c>.</summary>
     public string Kind { get; init; } = "ticket";
 
-    /// <summary>The ticket key of a ticket job, the AWS account of an incident job.</summary>
+    /// <summary>The ticket key of a ticket job, the AWS account of an incident job, the parent job of a follow-up.</summary>
     public string? Subject { get; init; }
 
     /// <summary>The variables every launcher sets in a worker's environment (the worker reads its job from them).</summary>

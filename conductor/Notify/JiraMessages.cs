@@ -40,6 +40,12 @@ internal static class JiraMessages
                     AdfInline.Bold("The worker running this job was lost: "), AdfInline.Plain(reason),
                     AdfInline.Plain(e.Retried == true ? ". The job is tried again." : ". The job is not tried again."));
                 break;
+            case "job.budget_exceeded" when e.PullRequestUrl is { } partial:
+                document.Paragraph(AdfInline.Bold("The job ended at its budget; its partial work is in a pull request: "), AdfInline.Link(partial, partial));
+                break;
+            case "job.budget_exceeded":
+                document.Paragraph(AdfInline.Bold("The job ended at its budget: "), AdfInline.Plain(reason));
+                break;
             case NotifyEventTypes.BudgetStopped:
                 document.Paragraph(AdfInline.Bold("The job was stopped at its budget: "), AdfInline.Plain(reason));
                 break;
@@ -53,7 +59,7 @@ internal static class JiraMessages
             document.Paragraph(AdfInline.Plain("Error: "), AdfInline.Plain(message));
         }
 
-        if (e.PullRequestUrl is null && e.Branch is { } branch && e.Type is "job.failed" or "job.timed_out" or "job.cancelled" or NotifyEventTypes.BudgetStopped)
+        if (e.PullRequestUrl is null && e.Branch is { } branch && e.Type is "job.failed" or "job.timed_out" or "job.cancelled" or "job.budget_exceeded" or NotifyEventTypes.BudgetStopped)
         {
             document.Paragraph(AdfInline.Plain("Work so far is on branch "), AdfInline.Plain(branch), AdfInline.Plain("."));
         }

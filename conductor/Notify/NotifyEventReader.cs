@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
 
@@ -69,7 +70,7 @@ internal static class NotifyEventReader
             HeadCommit: result ? r.GetStringOrNull(21) : null,
             Error: result && (r.GetStringOrNull(22) is not null || r.GetStringOrNull(23) is not null) ? new NotifyError(r.GetStringOrNull(22), r.GetStringOrNull(23)) : null,
             Usage: usage,
-            Cost: null,
+            Cost: usage is not null && SubjectCosts.JobNanos(db, jobId, UnixTime.FromMs(r.GetInt64(3))) is { } nanos ? new NotifyCost(Usd.FromNanos(nanos), Usd.Currency) : null,
             Retried: toState == "lost" ? r.GetStringOrNull(30) == "lost" : null,
             Links: Links(publicUrl, jobId));
     }

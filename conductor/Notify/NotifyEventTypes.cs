@@ -17,7 +17,7 @@ internal static class NotifyEventTypes
     public static IReadOnlyList<string> JiraDefaults { get; } =
     [
         ForState(JobState.Running), ForState(JobState.Succeeded), ForState(JobState.NoChanges), ForState(JobState.Failed),
-        ForState(JobState.TimedOut), ForState(JobState.Cancelled), ForState(JobState.Lost), BudgetStopped,
+        ForState(JobState.TimedOut), ForState(JobState.Cancelled), ForState(JobState.Lost), ForState(JobState.BudgetExceeded), BudgetStopped,
     ];
 
     public static string ForState(JobState state) => "job." + JobStates.ToName(state);

@@ -5,7 +5,9 @@ internal static class DecisionComparison
 {
     public static List<string> Compare(IReadOnlyList<ReportedDecision> recorded, IReadOnlyList<ReportedDecision> replayed)
     {
-        static string Key(ReportedDecision d) => $"{d.Kind} {d.TicketKey ?? "account " + d.Account} (message {d.MessageId})";
+        static string Key(ReportedDecision d) => d.PullRequest is { } pullRequest
+            ? $"{d.Kind} {pullRequest} (message {d.MessageId})"
+            : $"{d.Kind} {d.TicketKey ?? "account " + d.Account} (message {d.MessageId})";
         var before = recorded.Select(Key).ToList();
         var after = replayed.Select(Key).ToList();
         var differences = new List<string>();

@@ -18,13 +18,18 @@ internal static class ExpectationChecker
 
         if (expect.Jobs is { } jobs)
         {
-            CheckSet("job", jobs, report.Jobs, Matches, Describe, j => $"{j.Kind} {j.TicketKey ?? j.Account} {j.State}", differences, exactCount: false);
+            CheckSet("job", jobs, report.Jobs, Matches, Describe, j => $"{j.Kind} {j.TicketKey ?? j.Account} {j.State}{Field("pull request", j.PullRequest)}{Field("sequence", j.Sequence?.ToString())}{(j.Sequence is null ? "" : $", comments {j.Comments}")}", differences, exactCount: false);
         }
 
         if (expect.Rejected is { } rejected)
         {
             CheckSet("rejected message", rejected, report.Rejected, (e, r) => e.MessageId == r.MessageId && (e.Reason is null || e.Reason == r.Reason),
                 e => e.Reason is null ? e.MessageId : $"{e.MessageId} ({e.Reason})", r => $"{r.MessageId} ({r.Reason})", differences);
+        }
+
+        if (expect.Deliveries is { } deliveries)
+        {
+            CheckSet("delivery", deliveries, report.Deliveries, Matches, Describe, Describe, differences);
         }
 
         if (expect.Counts is { } counts)
@@ -98,7 +103,12 @@ internal static class ExpectationChecker
     private static bool Matches(ExpectedDecision e, ReportedDecision a) =>
         (e.Kind is null || e.Kind == a.Kind) && (e.MessageId is null || e.MessageId == a.MessageId)
         && (e.TicketKey is null || e.TicketKey == a.TicketKey) && (e.Account is null || e.Account == a.Account)
-        && (e.At is null || e.At == a.At);
+        && (e.At is null || e.At == a.At) && (e.PullRequest is null || e.PullRequest == a.PullRequest);
+
+    private static bool Matches(ExpectedDelivery e, ReportedDelivery a) =>
+        (e.DeliveryId is null || e.DeliveryId == a.DeliveryId) && (e.MessageId is null || e.MessageId == a.MessageId)
+        && (e.Event is null || e.Event == a.Event) && (e.Outcome is null || e.Outcome == a.Outcome)
+        && (e.Reason is null || e.Reason == a.Reason) && (e.FollowUp is null || e.FollowUp == a.FollowUp);
 
     private static bool Matches(ExpectedIncident e, ReportedIncident a) =>
         (e.Account is null || e.Account == a.Account) && (e.Alarms is null || e.Alarms == a.Alarms)
@@ -107,13 +117,21 @@ internal static class ExpectationChecker
 
     private static bool Matches(ExpectedJob e, ReportedJob a) =>
         (e.Kind is null || e.Kind == a.Kind) && (e.TicketKey is null || e.TicketKey == a.TicketKey)
-        && (e.Account is null || e.Account == a.Account) && (e.State is null || e.State == a.State);
+        && (e.Account is null || e.Account == a.Account) && (e.State is null || e.State == a.State)
+        && (e.PullRequest is null || e.PullRequest == a.PullRequest) && (e.Sequence is null || e.Sequence == a.Sequence)
+        && (e.Comments is null || e.Comments == a.Comments);
 
     private static string Describe(ExpectedDecision d) =>
-        $"{d.Kind ?? "any"} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", Iso(d.At))}";
+        $"{d.Kind ?? "any"} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("pull request", d.PullRequest)}{Field("at", Iso(d.At))}";
 
     private static string Describe(ReportedDecision d) =>
-        $"{d.Kind} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("at", ReplayOutput.Iso(d.At))}";
+        $"{d.Kind} decision{Field("message", d.MessageId)}{Field("ticket", d.TicketKey)}{Field("account", d.Account)}{Field("pull request", d.PullRequest)}{Field("at", ReplayOutput.Iso(d.At))}";
+
+    private static string Describe(ExpectedDelivery d) =>
+        $"delivery {d.DeliveryId ?? "any"}{Field("message", d.MessageId)}{Field("event", d.Event)}{Field("outcome", d.Outcome)}{Field("reason", d.Reason)}{Field("follow-up", d.FollowUp?.ToString())}";
+
+    private static string Describe(ReportedDelivery d) =>
+        $"delivery {d.DeliveryId}{Field("message", d.MessageId)}{Field("event", d.Event)}{Field("outcome", d.Outcome)}{Field("reason", d.Reason)}{Field("follow-up", d.FollowUp?.ToString())}";
 
     private static string Describe(ExpectedIncident i) =>
         $"account {i.Account ?? "any"}{Field("alarms", i.Alarms?.ToString())}{Field("first", Iso(i.FirstAt))}{Field("last", Iso(i.LastAt))}{Field("context", i.ContextAlarms?.ToString())}";
@@ -122,7 +140,7 @@ internal static class ExpectationChecker
         $"account {i.Account}, alarms {i.Alarms}, first {ReplayOutput.Iso(i.FirstAt)}, last {ReplayOutput.Iso(i.LastAt)}, context {i.ContextAlarms}";
 
     private static string Describe(ExpectedJob j) =>
-        $"{j.Kind ?? "any"} job{Field("ticket", j.TicketKey)}{Field("account", j.Account)}{Field("state", j.State)}";
+        $"{j.Kind ?? "any"} job{Field("ticket", j.TicketKey)}{Field("account", j.Account)}{Field("state", j.State)}{Field("pull request", j.PullRequest)}{Field("sequence", j.Sequence?.ToString())}{Field("comments", j.Comments?.ToString())}";
 
     private static string Field(string name, string? value) => value is null ? "" : $", {name} {value}";
 

@@ -23,6 +23,7 @@ internal static class ReplayOutput
                 WriteNullable(json, "ticketKey", d.TicketKey);
                 WriteNullable(json, "account", d.Account);
                 WriteNullable(json, "incidentId", d.IncidentId);
+                WriteNullable(json, "pullRequest", d.PullRequest);
                 json.WriteEndObject();
             }
 
@@ -51,6 +52,21 @@ internal static class ReplayOutput
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("deliveries");
+            foreach (var d in report.Deliveries)
+            {
+                json.WriteStartObject();
+                json.WriteString("messageId", d.MessageId);
+                json.WriteString("delivery", d.DeliveryId);
+                json.WriteString("event", d.Event);
+                json.WriteString("outcome", d.Outcome);
+                json.WriteString("reason", d.Reason);
+                WriteNullable(json, "pullRequest", d.PullRequest);
+                WriteNullable(json, "followUp", d.FollowUp);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -63,7 +79,12 @@ internal static class ReplayOutput
         text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {report.Decisions.Count} decisions, {report.Incidents.Count} incidents, {report.Rejected.Count} rejected, {report.Duplicates} duplicates");
         foreach (var d in report.Decisions)
         {
-            var subject = d.Kind == "ticket" ? d.TicketKey : $"account {d.Account} incident {d.IncidentId}";
+            var subject = d.Kind switch
+            {
+                "ticket" => d.TicketKey,
+                "followup" => $"{d.PullRequest} ({d.TicketKey ?? "account " + d.Account})",
+                _ => $"account {d.Account} incident {d.IncidentId}",
+            };
             text.AppendLine(CultureInfo.InvariantCulture, $"  {Iso(d.At),-24} {d.Kind,-8} {subject,-40} message {d.MessageId}");
         }
 
@@ -73,6 +94,16 @@ internal static class ReplayOutput
             foreach (var i in report.Incidents)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  #{i.IncidentId,-5} account {i.Account}  {i.Alarms,4} alarms  {Iso(i.FirstAt)} .. {Iso(i.LastAt)}  ({i.ContextAlarms} context)");
+            }
+        }
+
+        if (report.Deliveries.Count > 0)
+        {
+            text.AppendLine("GitHub deliveries:");
+            foreach (var d in report.Deliveries)
+            {
+                var followUp = d.FollowUp is { } number ? $" follow-up {number}" : "";
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {d.DeliveryId,-38} {d.Event,-28} {d.Outcome,-8} {d.Reason}{followUp}");
             }
         }
 

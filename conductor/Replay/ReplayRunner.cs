@@ -7,21 +7,33 @@ namespace AgentConductor.Conductor.Replay;
 
 /// <summary>
 /// Feeds steps into a fresh database through the real scheduler, a given number of messages per
-/// transaction, closing and reopening store and scheduler at each restart step, then reads the outcome back.
+/// transaction, closing and reopening store and scheduler at each restart step and recording each pull request step
+/// as its worker would have, then reads the outcome back.
 /// </summary>
 internal static class ReplayRunner
 {
+    public static Task<ReplayReport> RunAsync(
+        IReadOnlyList<ScenarioStep> steps,
+        SchedulerOptions schedulerOptions,
+        IntakeOptions intakeOptions,
+        string databasePath,
+        int batchSize,
+        CancellationToken cancellationToken) =>
+        RunAsync(steps, schedulerOptions, intakeOptions, FollowUpSettings.Default, databasePath, batchSize, cancellationToken);
+
+    /// <param name="followUps">The follow-up rules and the webhook secret stored GitHub deliveries are verified with again.</param>
     public static async Task<ReplayReport> RunAsync(
         IReadOnlyList<ScenarioStep> steps,
         SchedulerOptions schedulerOptions,
         IntakeOptions intakeOptions,
+        FollowUpSettings followUps,
         string databasePath,
         int batchSize,
         CancellationToken cancellationToken)
     {
         var storage = new StorageOptions { DatabasePath = databasePath };
         var database = ConductorDatabase.Open(storage);
-        var scheduler = new Scheduler(database, schedulerOptions, intakeOptions);
+        var scheduler = new Scheduler(database, schedulerOptions, intakeOptions, followUps);
         var batch = new List<InboundMessage>(batchSize);
         var duplicates = 0;
         try
@@ -34,7 +46,14 @@ internal static class ReplayRunner
                     scheduler.Dispose();
                     SqliteConnection.ClearAllPools();
                     database = ConductorDatabase.Open(storage);
-                    scheduler = new Scheduler(database, schedulerOptions, intakeOptions);
+                    scheduler = new Scheduler(database, schedulerOptions, intakeOptions, followUps);
+                    continue;
+                }
+
+                if (step.PullRequest is { } pullRequest)
+                {
+                    duplicates += await FlushAsync(scheduler, batch, cancellationToken);
+                    ReplayedPullRequests.Record(database, pullRequest, step.At);
                     continue;
                 }
 

@@ -11,9 +11,14 @@ namespace AgentConductor.Conductor.Replay;
 internal static class ScenarioLoader
 {
     private static readonly string[] TopLevelKeys = ["name", "description", "options", "steps", "expect"];
-    private static readonly string[] OptionKeys = ["chainWindow", "maxIncidentSpan", "allowedProjects", "requiredLabel", "maxBodyBytes", "batchSize"];
-    private static readonly string[] StepKeys = ["at", "messageId", "body", "bodyBase64", "restart", "comment"];
-    private static readonly string[] ExpectKeys = ["decisions", "incidents", "rejected", "jobs", "counts"];
+    private static readonly string[] OptionKeys =
+    [
+        "chainWindow", "maxIncidentSpan", "allowedProjects", "requiredLabel", "maxBodyBytes", "batchSize",
+        "webhookSecret", "followUpHandle", "coalesceWindow", "maxFollowUpsPerPullRequest", "followUpsOnFailedChecks", "followUpIgnoredLogins",
+    ];
+
+    private static readonly string[] StepKeys = ["at", "messageId", "body", "bodyBase64", "restart", "comment", "github", "pullRequest"];
+    private static readonly string[] ExpectKeys = ["decisions", "incidents", "rejected", "jobs", "counts", "deliveries"];
 
     public static Scenario Load(string path)
     {
@@ -55,7 +60,7 @@ internal static class ScenarioLoader
             reader.RejectUnknown(root, "$", TopLevelKeys);
             var name = reader.String(root, "$", "name") ?? Path.GetFileNameWithoutExtension(path);
             var options = ReadOptions(root, reader);
-            var steps = ReadSteps(root, reader);
+            var steps = ReadSteps(root, reader, options);
             var expect = root.TryGetProperty("expect", out var e) ? ExpectationReader.Read(e, reader) : null;
             if (problems.Count > 0)
             {
@@ -86,10 +91,18 @@ internal static class ScenarioLoader
             reader.StringList(o, "$.options", "allowedProjects"),
             reader.String(o, "$.options", "requiredLabel"),
             reader.PositiveInt(o, "$.options", "maxBodyBytes"),
-            reader.PositiveInt(o, "$.options", "batchSize"));
+            reader.PositiveInt(o, "$.options", "batchSize"))
+        {
+            WebhookSecret = reader.String(o, "$.options", "webhookSecret"),
+            FollowUpHandle = reader.String(o, "$.options", "followUpHandle"),
+            CoalesceWindow = reader.Duration(o, "$.options", "coalesceWindow", allowZero: true),
+            MaxFollowUpsPerPullRequest = reader.PositiveInt(o, "$.options", "maxFollowUpsPerPullRequest"),
+            FollowUpsOnFailedChecks = reader.Bool(o, "$.options", "followUpsOnFailedChecks"),
+            FollowUpIgnoredLogins = reader.StringList(o, "$.options", "followUpIgnoredLogins"),
+        };
     }
 
-    private static List<ScenarioStep> ReadSteps(JsonElement root, JsonFields reader)
+    private static List<ScenarioStep> ReadSteps(JsonElement root, JsonFields reader, ScenarioOptions options)
     {
         var steps = new List<ScenarioStep>();
         if (!root.TryGetProperty("steps", out var array) || array.ValueKind != JsonValueKind.Array)
@@ -124,6 +137,30 @@ internal static class ScenarioLoader
                 continue;
             }
 
+            if (step.TryGetProperty("pullRequest", out var pullRequest))
+            {
+                foreach (var other in (string[])["messageId", "body", "bodyBase64", "github"])
+                {
+                    if (step.TryGetProperty(other, out _))
+                    {
+                        reader.Problem($"{at}.{other} does not go with pullRequest: a pullRequest step is not a message");
+                    }
+                }
+
+                steps.Add(new ScenarioStep(time, null, null, Restart: false) { PullRequest = ScenarioGitHub.ReadPullRequest(pullRequest, $"{at}.pullRequest", reader) });
+                continue;
+            }
+
+            if (step.TryGetProperty("github", out var github))
+            {
+                if (ScenarioGitHub.ReadDelivery(step, github, at, options.WebhookSecret, reader) is { } delivery)
+                {
+                    steps.Add(new ScenarioStep(time, delivery.MessageId, delivery.Body, Restart: false));
+                }
+
+                continue;
+            }
+
             var messageId = reader.String(step, at, "messageId");
             if (string.IsNullOrEmpty(messageId))
             {
@@ -142,7 +179,7 @@ internal static class ScenarioLoader
     /// A step's body: <c>body</c> (a JSON value, or a string used verbatim) or <c>bodyBase64</c> (the exact bytes, for
     /// bodies that are not valid UTF-8), exactly one of them.
     /// </summary>
-    private static (string Text, byte[]? Bytes)? ReadBody(JsonFields reader, JsonElement step, string at)
+    internal static (string Text, byte[]? Bytes)? ReadBody(JsonFields reader, JsonElement step, string at)
     {
         var hasBody = step.TryGetProperty("body", out var b) && b.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
         var hasBytes = step.TryGetProperty("bodyBase64", out var b64) && b64.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
@@ -243,7 +280,7 @@ internal static class ScenarioLoader
             return number;
         }
 
-        public TimeSpan? Duration(JsonElement element, string at, string name)
+        public TimeSpan? Duration(JsonElement element, string at, string name, bool allowZero = false)
         {
             var text = String(element, at, name);
             if (text is null)
@@ -251,13 +288,29 @@ internal static class ScenarioLoader
                 return null;
             }
 
-            if (!TimeSpan.TryParseExact(text, ["c", "g"], CultureInfo.InvariantCulture, out var duration) || duration <= TimeSpan.Zero)
+            if (!TimeSpan.TryParseExact(text, ["c", "g"], CultureInfo.InvariantCulture, out var duration) || duration < TimeSpan.Zero || (duration == TimeSpan.Zero && !allowZero))
             {
-                problems.Add($"{at}.{name} must be a positive duration like \"01:00:00\" or \"1.00:00:00\" (got \"{text}\")");
+                problems.Add($"{at}.{name} must be a {(allowZero ? "" : "positive ")}duration like \"01:00:00\" or \"1.00:00:00\" (got \"{text}\")");
                 return null;
             }
 
             return duration;
+        }
+
+        public bool? Bool(JsonElement element, string at, string name)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                problems.Add($"{at}.{name} must be true or false");
+                return null;
+            }
+
+            return value.GetBoolean();
         }
 
         public DateTimeOffset? Instant(JsonElement element, string at, string name, bool required)
@@ -313,14 +366,17 @@ internal static class ScenarioLoader
             return new ScenarioExpectation(
                 List(expect, "decisions", reader, (e, at) =>
                 {
-                    reader.RejectUnknown(e, at, ["kind", "messageId", "ticketKey", "account", "at", "incidentId"]);
+                    reader.RejectUnknown(e, at, ["kind", "messageId", "ticketKey", "account", "at", "incidentId", "pullRequest"]);
                     var kind = reader.String(e, at, "kind");
-                    if (kind is not null and not "ticket" and not "incident")
+                    if (kind is not null and not "ticket" and not "incident" and not "followup")
                     {
-                        reader.Problem($"{at}.kind must be \"ticket\" or \"incident\"");
+                        reader.Problem($"{at}.kind must be \"ticket\", \"incident\" or \"followup\"");
                     }
 
-                    return new ExpectedDecision(kind, reader.String(e, at, "messageId"), reader.String(e, at, "ticketKey"), reader.String(e, at, "account"), reader.Instant(e, at, "at", required: false));
+                    return new ExpectedDecision(kind, reader.String(e, at, "messageId"), reader.String(e, at, "ticketKey"), reader.String(e, at, "account"), reader.Instant(e, at, "at", required: false))
+                    {
+                        PullRequest = reader.String(e, at, "pullRequest"),
+                    };
                 }),
                 List(expect, "incidents", reader, (e, at) =>
                 {
@@ -345,10 +401,30 @@ internal static class ScenarioLoader
                 }, allowStrings: true),
                 List(expect, "jobs", reader, (e, at) =>
                 {
-                    reader.RejectUnknown(e, at, ["kind", "ticketKey", "account", "state"]);
-                    return new ExpectedJob(reader.String(e, at, "kind"), reader.String(e, at, "ticketKey"), reader.String(e, at, "account"), reader.String(e, at, "state"));
+                    reader.RejectUnknown(e, at, ["kind", "ticketKey", "account", "state", "pullRequest", "sequence", "comments"]);
+                    return new ExpectedJob(reader.String(e, at, "kind"), reader.String(e, at, "ticketKey"), reader.String(e, at, "account"), reader.String(e, at, "state"))
+                    {
+                        PullRequest = reader.String(e, at, "pullRequest"),
+                        Sequence = reader.Int(e, at, "sequence"),
+                        Comments = reader.Int(e, at, "comments"),
+                    };
                 }),
-                ReadCounts(expect, reader));
+                ReadCounts(expect, reader))
+            {
+                Deliveries = List(expect, "deliveries", reader, (e, at) =>
+                {
+                    reader.RejectUnknown(e, at, ["delivery", "messageId", "event", "outcome", "reason", "followUp"]);
+                    var outcome = reader.String(e, at, "outcome");
+                    if (outcome is not null and not FollowUpOutcomes.Trigger and not FollowUpOutcomes.Held and not FollowUpOutcomes.Ignored)
+                    {
+                        reader.Problem($"{at}.outcome must be \"trigger\", \"held\" or \"ignored\"");
+                    }
+
+                    return new ExpectedDelivery(
+                        reader.String(e, at, "delivery"), reader.String(e, at, "messageId"), reader.String(e, at, "event"), outcome,
+                        reader.String(e, at, "reason"), reader.Int(e, at, "followUp"));
+                }),
+            };
         }
 
         private static ExpectedCounts? ReadCounts(JsonElement expect, JsonFields reader)

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Intake.GitHub;
 using AgentConductor.Conductor.Scheduling;
 
 namespace AgentConductor.Conductor.Replay;
@@ -22,5 +23,20 @@ internal static class ScenarioSettings
         }
 
         return (scheduler, intake);
+    }
+
+    /// <summary>The follow-up rules and the webhook secret of a scenario: the defaults plus its options.</summary>
+    public static FollowUpSettings FollowUps(ScenarioOptions options)
+    {
+        var followUps = new FollowUpOptions();
+        followUps.Handle = options.FollowUpHandle ?? followUps.Handle;
+        followUps.CoalesceWindow = options.CoalesceWindow ?? followUps.CoalesceWindow;
+        followUps.MaxPerPullRequest = options.MaxFollowUpsPerPullRequest ?? followUps.MaxPerPullRequest;
+        followUps.OnFailedChecks = options.FollowUpsOnFailedChecks ?? followUps.OnFailedChecks;
+        followUps.IgnoredLogins = options.FollowUpIgnoredLogins?.ToList() ?? followUps.IgnoredLogins;
+        var problems = new List<string>();
+        problems.AddRange(new FollowUpOptionsValidator().Validate(null, followUps).Failures ?? []);
+        problems.AddRange(new GitHubWebhookOptionsValidator().Validate(null, new GitHubWebhookOptions { WebhookSecret = options.WebhookSecret }).Failures ?? []);
+        return problems.Count == 0 ? new FollowUpSettings(followUps, options.WebhookSecret) : throw new ScenarioFormatException("options", problems);
     }
 }

@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Intake;
+using AgentConductor.Conductor.Intake.GitHub;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.Telemetry;
@@ -8,7 +9,7 @@ namespace AgentConductor.Conductor.Scheduling;
 
 /// <summary>
 /// Stores messages and applies the scheduling rules, one SQLite transaction per batch: each event row,
-/// any ticket/incident change, each new job (<c>pending</c>) and its first audit row commit together,
+/// any ticket/incident/follow-up change, each new job (<c>pending</c>) and its first audit row commit together,
 /// so a crash leaves either all of a batch or none of it. Calls are serialised: SQLite has one writer.
 /// </summary>
 internal sealed class Scheduler : IDisposable
@@ -20,17 +21,21 @@ internal sealed class Scheduler : IDisposable
     private readonly Statements _db;
     private readonly TicketRules _tickets;
     private readonly IncidentChainer _incidents;
+    private readonly FollowUpRules _followUps;
     private readonly JobTraceBatch _traces = new();
 
-    public Scheduler(ConductorDatabase database, SchedulerOptions options, IntakeOptions intakeOptions)
+    /// <param name="followUps">GitHub deliveries' secret and rules; the default has no secret, so every delivery is rejected.</param>
+    public Scheduler(ConductorDatabase database, SchedulerOptions options, IntakeOptions intakeOptions, FollowUpSettings? followUps = null)
     {
+        followUps ??= FollowUpSettings.Default;
         _intakeOptions = intakeOptions;
-        _parser = new MessageParser(intakeOptions);
+        _parser = new MessageParser(intakeOptions, followUps.WebhookSecret);
         _connection = database.OpenConnection();
         _db = new Statements(_connection);
         var jobs = new JobWriter(_db) { Traces = _traces };
         _tickets = new TicketRules(options, _db, jobs);
         _incidents = new IncidentChainer(options, _db, jobs);
+        _followUps = new FollowUpRules(followUps.Options, _db, jobs);
     }
 
     public async Task<ScheduleResult> ScheduleAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
@@ -125,6 +130,16 @@ internal sealed class Scheduler : IDisposable
 
                 var alarmAt = alarm.AlarmTime is { } at ? UnixTime.ToMs(at) : receivedMs;
                 return Stored(eventId, message, _incidents.Apply(alarm, eventId, alarmAt, message, decisions, cancelled));
+            }
+
+            case GitHubDelivery delivery:
+            {
+                if (!TryInsertEvent(eventId, message, "github", MessageFormat.GitHubWebhook, delivery.EventTime, null, null))
+                {
+                    return Duplicate(message);
+                }
+
+                return Stored(eventId, message, _followUps.Apply(delivery, eventId, message, decisions));
             }
 
             case RejectedMessage rejected:

@@ -31,14 +31,54 @@ internal static partial class SchemaMigrator
                 $"(up to {LatestVersion}). It was written by a newer conductor: run that version, or restore a backup.");
         }
 
-        foreach (var migration in Migrations.Where(m => m.Version > current))
+        // A migration that rebuilds a table (SQLite cannot change a CHECK constraint in place; see TableRebuild) must run
+        // with foreign keys off, and the pragma is ignored inside a transaction; so they are off for every migration and
+        // checked before each commit instead.
+        Execute(connection, null, "PRAGMA foreign_keys = OFF");
+        try
         {
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = migration.Sql + $"\nPRAGMA user_version = {migration.Version};";
-            command.ExecuteNonQuery();
-            transaction.Commit();
+            foreach (var migration in Migrations.Where(m => m.Version > current))
+            {
+                using var transaction = connection.BeginTransaction();
+                Execute(connection, transaction, migration.Sql + $"\nPRAGMA user_version = {migration.Version};");
+                if (MigrationSteps.ByName.TryGetValue(migration.Name, out var step))
+                {
+                    step(connection, transaction);
+                }
+
+                CheckForeignKeys(connection, transaction, migration);
+                transaction.Commit();
+            }
+        }
+        finally
+        {
+            Execute(connection, null, "PRAGMA foreign_keys = ON");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void CheckForeignKeys(SqliteConnection connection, SqliteTransaction transaction, Migration migration)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        var broken = new List<string>();
+        while (reader.Read() && broken.Count < 5)
+        {
+            broken.Add($"{reader.GetString(0)} row {(reader.IsDBNull(1) ? "?" : reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture))} -> {reader.GetString(2)}");
+        }
+
+        if (broken.Count > 0)
+        {
+            throw new StorageException($"Migration {migration.Version} ({migration.Name}) would leave broken references: {string.Join("; ", broken)}.");
         }
     }
 

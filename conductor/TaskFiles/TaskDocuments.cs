@@ -27,14 +27,30 @@ internal static class TaskDocuments
         ["branch"] = branch,
         ["repository"] = route.CloneUrl,
         ["base_branch"] = route.BaseBranch,
-        ["untrusted_data"] = UntrustedText.FencedBlock(job.IsTicket ? $"the ticket {UntrustedText.Inline(job.TicketKey)}" : "the incident's alarms", DataText(job)),
+        ["parent_job_id"] = job.FollowUp?.ParentJobId ?? "",
+        ["followup_seq"] = job.FollowUp?.Sequence.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["pull_request_url"] = UntrustedText.Inline(job.FollowUp?.PullRequestUrl, 500),
+        ["pull_request_number"] = job.FollowUp?.PullRequestNumber?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["comment_count"] = job.FollowUp?.Comments.Count.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["untrusted_data"] = UntrustedText.FencedBlock(Source(job), DataText(job)),
     };
 
-    /// <summary>The ticket's or the alarms' fields as plain text, for the data block.</summary>
+    private static string Source(JobDetails job) => job.Kind switch
+    {
+        JobKinds.Ticket => $"the ticket {UntrustedText.Inline(job.TicketKey)}",
+        JobKinds.FollowUp => "the pull request's reviews, comments and checks",
+        _ => "the incident's alarms",
+    };
+
+    /// <summary>The ticket's, the alarms' or the follow-up's comments' fields as plain text, for the data block.</summary>
     public static string DataText(JobDetails job)
     {
         var text = new StringBuilder();
-        if (job.Ticket is { } ticket)
+        if (job.FollowUp is { } followUp)
+        {
+            FollowUpText.Append(text, followUp, Cut);
+        }
+        else if (job.Ticket is { } ticket)
         {
             text.Append("Ticket: ").AppendLine(ticket.Key)
                 .Append("Summary: ").AppendLine(Cut(ticket.Summary))
@@ -89,7 +105,11 @@ internal static class TaskDocuments
             };
         }
 
-        if (!job.IsTicket)
+        if (job.FollowUp is { } followUp)
+        {
+            root["followUp"] = FollowUpText.Json(followUp, Cut);
+        }
+        else if (!job.IsTicket)
         {
             root["incident"] = new JsonObject
             {

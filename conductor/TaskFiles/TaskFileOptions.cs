@@ -6,7 +6,7 @@ internal sealed class TaskFileOptions
     public const string Section = "TaskFiles";
 
     /// <summary>
-    /// The operator's template folder: one sub-folder per job kind (<c>ticket/</c>, <c>incident/</c>); every file in it,
+    /// The operator's template folder: one sub-folder per job kind (<c>ticket/</c>, <c>incident/</c>, <c>followup/</c>); every file in it,
     /// recursively, becomes a task file. Empty means the templates shipped beside the conductor (<c>Templates/</c>).
     /// </summary>
     public string? TemplateFolder { get; set; }

@@ -8,7 +8,7 @@ internal sealed class TaskFileOptionsValidator : IValidateOptions<TaskFileOption
     {
         var errors = new List<string>();
         var templates = options.ResolvedTemplateFolder;
-        foreach (var kind in (string[])["ticket", "incident"])
+        foreach (var kind in Jobs.JobKinds.All)
         {
             if (!Directory.Exists(Path.Combine(templates, kind)))
             {

@@ -34,4 +34,43 @@ internal static class JobSpecFactory
         spec.TaskFiles.AddRange(files.Select(f => new TaskFileInfo { Path = f.Path, Size = f.Size, Mode = f.Mode, Sha256 = f.Sha256 }));
         return spec;
     }
+
+    /// <summary>
+    /// The job's budget as fixed at launch (its model, prices and caps; the model replaces <c>Agent:Model</c> so that
+    /// what runs is what is priced) and the link to its page.
+    /// </summary>
+    public static void AddBudget(JobSpec spec, Costs.JobPricing? pricing, string? jobUrl)
+    {
+        spec.JobUrl = jobUrl ?? "";
+        if (pricing is null)
+        {
+            return;
+        }
+
+        spec.Agent.Model = pricing.Model ?? "";
+        if (pricing.Tokens is null && pricing.Compute is null && pricing.MaxCostNanos is null && pricing.MaxTokens is null)
+        {
+            return;
+        }
+
+        spec.Budget = new JobBudget
+        {
+            MaxCost = Amount(pricing.MaxCostNanos),
+            MaxTokens = pricing.MaxTokens ?? 0,
+            ComputePerHour = Amount(pricing.Compute?.NanosPerHour),
+            TokenPrices = pricing.Tokens is { } tokens
+                ? new TokenPrices
+                {
+                    Entry = tokens.Entry,
+                    Input = Amount(tokens.InputNanos),
+                    CachedInput = Amount(tokens.CachedInputNanos),
+                    CacheWriteInput = Amount(tokens.CacheWriteInputNanos),
+                    Output = Amount(tokens.OutputNanos),
+                }
+                : null,
+        };
+    }
+
+    private static Usd? Amount(long? nanos) =>
+        nanos is { } value ? new Usd { Units = value / 1_000_000_000, Nanos = (int)(value % 1_000_000_000) } : null;
 }

@@ -8,8 +8,9 @@ namespace AgentConductor.Conductor.WorkerApi;
 
 /// <summary>
 /// PublishProgress: stores log lines and progress events in <c>job_logs</c>, in stream order, a batch of up to 100 per
-/// write (sooner when the stream goes quiet, see <see cref="WorkerApiOptions.ProgressFlushInterval"/>), and sums the
-/// token usage of completed turns onto the job. A stream lasts as long as the worker runs, so when the conductor stops it
+/// write (sooner when the stream goes quiet, see <see cref="WorkerApiOptions.ProgressFlushInterval"/>), sums the
+/// token usage of completed turns (or of model requests, see <see cref="ProgressTally"/>) onto the job with its spend, and
+/// records a budget stop. A stream lasts as long as the worker runs, so when the conductor stops it
 /// ends the stream itself (what arrived is stored and acknowledged); otherwise the host would wait its whole shutdown
 /// timeout for streams that never end. The worker opens a new stream to the next conductor.
 /// </summary>
@@ -27,7 +28,7 @@ internal sealed partial class ProgressReceiver(
     {
         WorkerJob? job = null;
         var batch = new List<LogRow>(BatchSize);
-        TokenCounts usage = default;
+        var usage = new ProgressTally();
         long accepted = 0;
         var batchStarted = 0L;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
@@ -38,7 +39,6 @@ internal sealed partial class ProgressReceiver(
             {
                 // The stream has gone quiet: what arrived is stored now rather than held until 100 have gathered.
                 accepted += await FlushAsync(job!.Id, batch, usage);
-                usage = default;
             }
 
             if (!await next)
@@ -62,11 +62,10 @@ internal sealed partial class ProgressReceiver(
                 batchStarted = timeProvider.GetTimestamp();
             }
 
-            batch.Add(ToRow(update, ref usage));
+            batch.Add(ToRow(update, usage));
             if (batch.Count == BatchSize)
             {
                 accepted += await FlushAsync(job.Id, batch, usage);
-                usage = default;
             }
 
             next = NextAsync(requests, stopping.Token, context.CancellationToken);
@@ -114,19 +113,20 @@ internal sealed partial class ProgressReceiver(
         }
     }
 
-    private async Task<int> FlushAsync(string jobId, List<LogRow> batch, TokenCounts usage)
+    private async Task<int> FlushAsync(string jobId, List<LogRow> batch, ProgressTally usage)
     {
         var count = batch.Count;
-        if (count > 0 || usage != default)
+        if (count > 0 || !usage.IsEmpty)
         {
             await store.AppendProgressAsync(jobId, batch, usage, timeProvider.GetUtcNow());
         }
 
         batch.Clear();
+        usage.Clear();
         return count;
     }
 
-    private LogRow ToRow(ProgressUpdate update, ref TokenCounts usage)
+    private LogRow ToRow(ProgressUpdate update, ProgressTally usage)
     {
         var limit = options.Value.MaxLogLineBytes;
         if (update.UpdateCase == ProgressUpdate.UpdateOneofCase.Log)
@@ -137,10 +137,7 @@ internal sealed partial class ProgressReceiver(
 
         if (update.Progress is { } progress)
         {
-            if (progress.EventCase == ProgressEvent.EventOneofCase.TurnCompleted)
-            {
-                usage += TokenCounts.From(progress.TurnCompleted.Usage);
-            }
+            usage.Add(progress);
 
             var (json, truncated) = Utf8Text.Cut(JsonFormatter.Default.Format(progress), limit);
             return new LogRow("progress", json, truncated, progress.Timestamp?.ToDateTimeOffset());

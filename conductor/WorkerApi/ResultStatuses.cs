@@ -13,6 +13,7 @@ internal static class ResultStatuses
         ResultStatus.Failed => JobState.Failed,
         ResultStatus.TimedOut => JobState.TimedOut,
         ResultStatus.Cancelled => JobState.Cancelled,
+        ResultStatus.BudgetExceeded => JobState.BudgetExceeded,
         _ => null,
     };
 }

@@ -13,4 +13,10 @@ internal readonly record struct TokenCounts(long Input, long CachedInput, long O
 
     public static TokenCounts operator +(TokenCounts a, TokenCounts b) =>
         new(a.Input + b.Input, a.CachedInput + b.CachedInput, a.Output + b.Output, a.Reasoning + b.Reasoning, a.CacheWriteInput + b.CacheWriteInput);
+
+    public static TokenCounts operator -(TokenCounts a, TokenCounts b) =>
+        new(a.Input - b.Input, a.CachedInput - b.CachedInput, a.Output - b.Output, a.Reasoning - b.Reasoning, a.CacheWriteInput - b.CacheWriteInput);
+
+    /// <summary>Input plus output: what <c>Budget:MaxTokensPerJob</c> counts.</summary>
+    public long Total => Input + Output;
 }

@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
 
@@ -16,6 +17,9 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     public WorkerJob? FindByTokenHash(byte[] hash) => Read(db => ReadJob(db, $"{JobColumns} WHERE token_hash = @v", hash));
 
     public JobDetails? ReadDetails(string jobId) => Read(db => JobDetailsReader.Read(db, jobId));
+
+    /// <summary>The prices and caps fixed when the job was launched; null for a job launched without them.</summary>
+    public JobPricing? ReadPricing(string jobId) => Read(db => JobPricing.Read(db, jobId));
 
     /// <summary>Moves <c>launched -> connected</c> and records the worker; false when the job was no longer launched.</summary>
     public Task<bool> ConnectAsync(string jobId, int attempt, string workerVersion, string branch, DateTimeOffset at) => writer.WriteAsync(db =>
@@ -84,8 +88,12 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
         return states;
     });
 
-    /// <summary>Appends rows to <c>job_logs</c> after the job's last one and adds <paramref name="usage"/> to the job.</summary>
-    public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, TokenCounts usage, DateTimeOffset at) => writer.WriteAsync(db =>
+    /// <summary>
+    /// Appends rows to <c>job_logs</c> after the job's last one, adds the batch's tokens to the job and their cost to
+    /// today's spend, and records a budget stop. The job's tokens are its turns' totals until its worker reports model
+    /// requests; from then on they are the requests' (the proxy's count replaces Codex's, once).
+    /// </summary>
+    public Task<bool> AppendProgressAsync(string jobId, IReadOnlyList<LogRow> rows, ProgressTally usage, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var seq = db.QueryLong("SELECT max(seq) FROM job_logs WHERE job_id = @id", ("@id", jobId)) ?? 0;
         var atMs = UnixTime.ToMs(at);
@@ -100,29 +108,59 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
                 ("@stream", row.Stream), ("@text", row.Text), ("@truncated", row.Truncated ? 1 : 0));
         }
 
-        if (usage != default)
+        if (usage.Turns != default || usage.Metered)
         {
+            var (before, metered, ended) = ReadTokens(db, jobId);
+            var after = usage.Metered ? (metered ? before : default) + usage.Requests : metered ? before : before + usage.Turns;
             db.Execute(
                 """
-                UPDATE jobs SET input_tokens = input_tokens + @in, cached_input_tokens = cached_input_tokens + @cached,
-                    cache_write_input_tokens = cache_write_input_tokens + @cacheWrite,
-                    output_tokens = output_tokens + @out, reasoning_output_tokens = reasoning_output_tokens + @reasoning WHERE id = @id
+                UPDATE jobs SET input_tokens = @in, cached_input_tokens = @cached, cache_write_input_tokens = @cacheWrite,
+                    output_tokens = @out, reasoning_output_tokens = @reasoning, metered = metered | @metered WHERE id = @id
                 """,
-                ("@in", usage.Input), ("@cached", usage.CachedInput), ("@cacheWrite", usage.CacheWriteInput), ("@out", usage.Output),
-                ("@reasoning", usage.Reasoning), ("@id", jobId));
+                ("@in", after.Input), ("@cached", after.CachedInput), ("@cacheWrite", after.CacheWriteInput), ("@out", after.Output),
+                ("@reasoning", after.Reasoning), ("@metered", usage.Metered ? 1 : 0), ("@id", jobId));
+            if (!ended)
+            {
+                // Once the result is in, its usage is the job's (and its spend); progress that arrives late changes neither.
+                JobSpend.AddTokens(db, jobId, before, after, at);
+            }
+        }
+
+        if (usage.BudgetStop is { } stop)
+        {
+            new JobWriter(db).RecordBudgetStop(jobId, stop, at);
         }
 
         return true;
     });
 
     /// <summary>Moves the job from <paramref name="from"/> to the result's state and stores the result; false when the job moved meanwhile.</summary>
+    /// <remarks>
+    /// The result's usage becomes the job's: the difference to what progress counted is added to today's spend. A
+    /// <c>budget_exceeded</c> result records the budget stop first (unless the worker reported it while running), so the
+    /// stop's notification comes before the job's end.
+    /// </remarks>
     public Task<bool> StoreResultAsync(string jobId, JobState from, WorkerResult result, DateTimeOffset at) => writer.WriteAsync(db =>
     {
         var reason = result.ErrorCode is { } code ? $"worker reported {result.Key.Status}: {code}" : $"worker reported {result.Key.Status}";
-        if (!new JobWriter(db).TryMove(jobId, from, result.Target, reason, at))
+        var jobs = new JobWriter(db);
+        if (db.QueryString("SELECT state FROM jobs WHERE id = CAST(@id AS TEXT)", ("@id", jobId)) != JobStates.ToName(from))
         {
             return false;
         }
+
+        if (result.Target == JobState.BudgetExceeded)
+        {
+            var stop = TaskFiles.UntrustedText.Inline(result.ErrorMessage, 500);
+            jobs.RecordBudgetStop(jobId, stop.Length > 0 ? stop : "the worker stopped the run at the job's budget", at);
+        }
+
+        if (!jobs.TryMove(jobId, from, result.Target, reason, at))
+        {
+            return false;
+        }
+
+        JobSpend.AddTokens(db, jobId, ReadTokens(db, jobId).Tokens, result.Usage, at);
 
         db.Execute(
             """
@@ -148,6 +186,21 @@ internal sealed class WorkerJobStore(ConductorDatabase database, GroupCommitWrit
     });
 
     private static long? ToMs(DateTimeOffset? at) => at is { } value ? UnixTime.ToMs(value) : null;
+
+    /// <summary>The tokens summed from progress, whether they are the proxy's count, and whether a result is in.</summary>
+    private static (TokenCounts Tokens, bool Metered, bool Ended) ReadTokens(Statements db, string jobId)
+    {
+        using var r = db.Query(
+            """
+            SELECT input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens, reasoning_output_tokens, metered,
+                   EXISTS (SELECT 1 FROM job_results WHERE job_id = jobs.id)
+            FROM jobs WHERE id = CAST(@id AS TEXT)
+            """,
+            ("@id", jobId));
+        return r.Read()
+            ? (new TokenCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(3), r.GetInt64(4), r.GetInt64(2)), r.GetInt64(5) != 0, r.GetBoolean(6))
+            : (default, false, true);
+    }
 
     private static WorkerJob? ReadJob(Statements db, string sql, object value)
     {

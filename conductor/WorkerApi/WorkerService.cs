@@ -1,4 +1,5 @@
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.TaskFiles;
 using AgentConductor.Conductor.Telemetry;
@@ -24,6 +25,7 @@ internal sealed partial class WorkerService(
     ProgressReceiver progress,
     IOptions<AgentOptions> agent,
     IOptions<WorkerApiOptions> options,
+    IOptions<NotifyOptions> notify,
     TimeProvider timeProvider,
     ILogger<WorkerService> logger) : Proto.V1.WorkerService.WorkerServiceBase
 {
@@ -44,6 +46,13 @@ internal sealed partial class WorkerService(
         }
 
         var details = store.ReadDetails(job.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {job.Id} does not exist."));
+        if (details.Kind == JobKinds.FollowUp)
+        {
+            // The job spec cannot yet tell a worker to check out the pull request's branch and reply on it; run as a ticket,
+            // a follow-up would push over that branch. Refused until the worker side of follow-ups lands.
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is a follow-up, which this conductor does not serve to workers yet."));
+        }
+
         var route = routes.Find(details.RouteSubject)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing."));
         var branch = job.Branch ?? BranchNames.For(job.Id, details.Title, details.Kind);
@@ -66,7 +75,9 @@ internal sealed partial class WorkerService(
         }
 
         Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
-        return new HandshakeResponse { Job = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files) };
+        var spec = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files);
+        JobSpecFactory.AddBudget(spec, store.ReadPricing(job.Id), NotifyEventReader.Links(notify.Value.PublicUrl, job.Id)?.Job);
+        return new HandshakeResponse { Job = spec };
     }
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Replay;
+using AgentConductor.Conductor.Scheduling;
+using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,6 +73,42 @@ public sealed class DashboardTests(Browser browser)
         Assert.Equal("cancelled", host.State(ticketJob));
         await page.GotoAsync("/#/queue");
         await Expect(page.GetByTestId("wait-reason")).ToHaveTextAsync(["ready"]);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task JobPage_JobStoppedAtItsBudget_ShowsItsOutcomeCostAndStop()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var host = await ConductorHost.StartAsync(
+            [
+                "--Prices:Default:Input=1.25", "--Prices:Default:CachedInput=0.125", "--Prices:Default:CacheWriteInput=1.5", "--Prices:Default:Output=10",
+                "--Prices:Compute:ContainerHour=0.36",
+            ],
+            time,
+            cancellationToken: Ct);
+        var scheduled = await host.Services.GetRequiredService<Scheduler>().ScheduleAsync([new InboundMessage("m-PAY-9", Messages.TicketCreated("PAY-9", T0), T0)], Ct);
+        var jobId = scheduled.Decisions.Single().JobId;
+        await host.Services.GetRequiredService<Dispatcher>().RunOnceAsync(Ct);
+        var auth = ConductorHost.Bearer(host.Launcher.Launches.Single().Token).WithCancellationToken(Ct);
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = jobId }, auth);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await host.Worker.ReportResultAsync(
+            new ReportResultRequest
+            {
+                JobId = jobId, Status = ResultStatus.BudgetExceeded, Branch = $"agent/{jobId}/fix", HeadCommit = "0123abcd",
+                Usage = new TokenUsage { InputTokens = 1_000_000 },
+                Error = new ResultError { Code = "budget_exceeded", Message = "spent 5.02 USD of the job's 5.00 USD limit" },
+            },
+            auth);
+        var (page, errors) = await browser.OpenAsync(host.ApiAddress);
+
+        await page.GotoAsync($"/#/jobs/{jobId}");
+        await Expect(page.GetByTestId("job-state")).ToContainTextAsync("budget_exceeded");
+        await Expect(page.GetByTestId("job-cost")).ToContainTextAsync("1.28 USD (tokens 1.25 USD at default prices, worker 0.03 USD for 5m00s of container)");
+        await Expect(page.GetByTestId("job-budget-stop")).ToContainTextAsync("spent 5.02 USD of the job's 5.00 USD limit");
+        await page.GotoAsync("/#/costs");
+        await Expect(page.GetByTestId("costs-total")).ToHaveTextAsync("1.28 USD");
         Assert.Empty(errors);
     }
 

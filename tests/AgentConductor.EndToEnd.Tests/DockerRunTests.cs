@@ -174,7 +174,8 @@ public sealed class DockerRunTests : IAsyncDisposable
                 // The bare remote at the same path as on the host.
                 "--DockerLauncher:ExtraArgs:0=--volume",
                 $"--DockerLauncher:ExtraArgs:1={_directory.Path}:{_directory.Path}",
-                // The remote belongs to whoever runs the tests: push as that user (the image's own user is 10001).
+                // The remote belongs to whoever runs the tests: push as that user (root in CI, the image's own; as another
+                // user the worker cannot give the agent a user of its own and says so).
                 "--DockerLauncher:ExtraArgs:2=--user",
                 $"--DockerLauncher:ExtraArgs:3={await DockerEngine.HostUserAsync(Ct)}",
                 "--DockerLauncher:Environment:0=HOME=/tmp",

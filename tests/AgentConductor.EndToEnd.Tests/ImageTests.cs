@@ -20,27 +20,32 @@ public sealed class ImageTests : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task WorkerImage_RunsAsNonRootWithGitNodeThePinnedCodexAndAWorkFolderOutsideTmp()
+    public async Task WorkerImage_RootWorkerAgentUserGitNodeThePinnedCodexSetprivAndAWorkFolderOutsideTmp()
     {
         await DockerEngine.RequireImagesAsync(Ct);
         using var pins = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docker", "codex", "package.json")));
         var pinned = pins.RootElement.GetProperty("dependencies").GetProperty("@openai/codex").GetString();
+        const string AsAgent = "setpriv --reuid=10001 --regid=10001 --clear-groups --no-new-privs --";
 
         var (exit, stdout, stderr) = await DockerEngine.RunAsync(
             Ct, "run", "--rm", "--network", "none", "--label", "agent-conductor.instance=" + _instance, "--entrypoint", "/bin/sh", DockerEngine.WorkerImage,
-            "-c", "id -u; git --version; node --version; codex --version; test -w /opt/agent-worker && echo app-writable || echo app-read-only; " +
-                "echo \"$WORK_DIR\"; mkdir \"$WORK_DIR/job\" && echo work-writable");
+            "-c", "id -u; id -u agent; git --version; node --version; codex --version; " +
+                $"{AsAgent} sh -c 'test -w /opt/agent-worker || test -w /opt/codex' && echo app-writable || echo app-read-only; " +
+                "echo \"$WORK_DIR\"; stat -c %a /work; " +
+                $"{AsAgent} env HOME=/tmp codex --version");
 
         Assert.True(exit == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("10001", lines[0]);
-        Assert.StartsWith("git version ", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("v", lines[2], StringComparison.Ordinal);
-        Assert.Equal($"codex-cli {pinned}", lines[3]);
-        Assert.Equal("app-read-only", lines[4]);
-        // The work folder is not under /tmp (Codex refuses to create its helper binaries there) and the agent can use it.
-        Assert.Equal("/work", lines[5]);
-        Assert.Equal("work-writable", lines[6]);
+        Assert.Equal("0", lines[0]); // the worker is root, to run the agent as its own user
+        Assert.Equal("10001", lines[1]);
+        Assert.StartsWith("git version ", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("v", lines[3], StringComparison.Ordinal);
+        Assert.Equal($"codex-cli {pinned}", lines[4]);
+        Assert.Equal("app-read-only", lines[5]); // for the agent's user
+        // The work folder is not under /tmp (Codex refuses to create its helper binaries there).
+        Assert.Equal("/work", lines[6]);
+        Assert.Equal("1777", lines[7]);
+        Assert.Equal($"codex-cli {pinned}", lines[8]); // the agent's user runs the Codex CLI
     }
 
     [Fact]

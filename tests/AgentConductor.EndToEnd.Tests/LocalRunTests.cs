@@ -10,6 +10,7 @@ namespace AgentConductor.EndToEnd.Tests;
 /// binary, which clones a bare repository, runs the real pinned Codex CLI against the scripted model, pushes its
 /// branch and reports. No GitHub is configured (except where a test starts the fake), so the pushed branch is the result.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class LocalRunTests : IAsyncDisposable
 {
     private const string Key = "sk-e2e-local-model-key-0123456789";

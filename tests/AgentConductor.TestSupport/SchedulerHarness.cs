@@ -11,16 +11,19 @@ internal sealed class SchedulerHarness : IDisposable
     private readonly TempDirectory _directory = new();
     private Scheduler _scheduler;
 
-    public SchedulerHarness(SchedulerOptions? options = null, IntakeOptions? intake = null)
+    public SchedulerHarness(SchedulerOptions? options = null, IntakeOptions? intake = null, FollowUpSettings? followUps = null)
     {
         Options = options ?? new SchedulerOptions();
         Intake = intake ?? new IntakeOptions();
+        FollowUps = followUps ?? FollowUpSettings.Default;
         Storage = new StorageOptions { DatabasePath = _directory.File("conductor.db") };
         Database = ConductorDatabase.Open(Storage);
-        _scheduler = new Scheduler(Database, Options, Intake);
+        _scheduler = new Scheduler(Database, Options, Intake, FollowUps);
     }
 
     public SchedulerOptions Options { get; }
+
+    public FollowUpSettings FollowUps { get; }
 
     public IntakeOptions Intake { get; }
 
@@ -40,7 +43,7 @@ internal sealed class SchedulerHarness : IDisposable
         _scheduler.Dispose();
         SqliteConnection.ClearAllPools();
         Database = ConductorDatabase.Open(Storage);
-        _scheduler = new Scheduler(Database, Options, Intake);
+        _scheduler = new Scheduler(Database, Options, Intake, FollowUps);
     }
 
     public long Count(string table, string where = "1 = 1")

@@ -1,3 +1,4 @@
+using AgentConductor.Worker.Processes;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Worker.Agent;
@@ -16,6 +17,20 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (!string.IsNullOrWhiteSpace(options.ModelBaseUrl) && CodexModelProvider.ParseBaseUrl(options.ModelBaseUrl) is null)
         {
             errors.Add($"Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '{options.ModelBaseUrl}').");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.RunAs) && ProcessUser.Parse(options.RunAs) is null)
+        {
+            errors.Add($"Agent:RunAs must be uid or uid:gid, numbers (got '{options.RunAs}'); leave it empty to run the agent as the worker.");
+        }
+        else if (ProcessUser.Parse(options.RunAs ?? "") is { Uid: 0 } or { Gid: 0 })
+        {
+            errors.Add($"Agent:RunAs must not be root (got '{options.RunAs}'): the agent runs as an unprivileged user.");
+        }
+
+        foreach (var variable in options.Environment.Keys.Where(AgentEnvironment.IsForbidden))
+        {
+            errors.Add($"Agent:Environment must not set {variable}: the agent never gets the worker's secrets or the conductor's address.");
         }
 
         if (options.IdleTimeout <= TimeSpan.Zero)

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace AgentConductor.Worker.Agent;
 
 /// <summary>
-/// One agent run. A class, not a record: a record's generated ToString would print <see cref="ApiKey"/>.
+/// One agent run. A class, not a record: a record's generated ToString would print <see cref="ModelKey"/>.
 /// </summary>
 internal sealed class AgentRunRequest
 {
@@ -16,16 +16,22 @@ internal sealed class AgentRunRequest
     /// <summary>The prompt, written to the agent's stdin.</summary>
     public required string Prompt { get; init; }
 
-    /// <summary>The Codex API key, passed only as <c>CODEX_API_KEY</c> in the agent's environment and masked everywhere.</summary>
-    public required string ApiKey { get; init; }
+    /// <summary>
+    /// The model API key. Only the worker's model proxy holds it (it adds it to each request it forwards); the agent
+    /// gets the proxy's per-run token instead. Null or empty forwards without a key.
+    /// </summary>
+    public string? ModelKey { get; init; }
 
-    /// <summary>A folder outside the repository; each run gets a fresh folder in it for CODEX_HOME and the last message.</summary>
+    /// <summary>
+    /// A folder outside the repository that the agent's user can pass through; each run gets a fresh folder in it for the
+    /// agent's HOME (with CODEX_HOME) and the last message.
+    /// </summary>
     public required string StateDirectory { get; init; }
 
     /// <summary>The model; null or empty falls back to <see cref="AgentOptions.Model"/>.</summary>
     public string? Model { get; init; }
 
-    /// <summary>The Responses API base URL; null falls back to <see cref="AgentOptions.ModelBaseUrl"/>.</summary>
+    /// <summary>The Responses API base URL the proxy forwards to; null falls back to <see cref="AgentOptions.ModelBaseUrl"/>.</summary>
     public Uri? ModelBaseUrl { get; init; }
 
     /// <summary>Configuration overrides, one <c>-c key=value</c> each (values are TOML).</summary>

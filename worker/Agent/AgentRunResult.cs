@@ -4,7 +4,7 @@ namespace AgentConductor.Worker.Agent;
 
 /// <summary>What an agent run produced. Every text in it is masked.</summary>
 /// <param name="Summary">The agent's last message (the <c>-o</c> file), when it wrote one.</param>
-/// <param name="Usage">Tokens summed over every completed turn.</param>
+/// <param name="Usage">Tokens the model proxy counted from the model API's own answers (what the job is charged).</param>
 /// <param name="FailureReason">Why the run is not a success; null when it is.</param>
 /// <param name="ExitCode">The agent's exit code (-1 when it could not be started).</param>
 /// <param name="Killed">The agent ignored the interrupt and its process tree was killed.</param>
@@ -16,4 +16,11 @@ internal sealed record AgentRunResult(
     int ExitCode,
     IReadOnlyList<string> CommandsRun,
     bool Killed,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>Tokens as Codex reported them (<c>turn.completed</c>); the proxy's count (<see cref="Usage"/>) is the one to trust.</summary>
+    public TokenUsage ReportedUsage { get; init; } = new();
+
+    /// <summary>Every model request of the run as the proxy saw it.</summary>
+    public IReadOnlyList<ModelProxy.ModelRequestRecord> ModelRequests { get; init; } = [];
+}

@@ -5,14 +5,18 @@ namespace AgentConductor.Worker.Agent;
 /// <summary>
 /// Builds <c>codex exec --json --sandbox danger-full-access --skip-git-repo-check -C repo -o file [-m model] [provider] [-c k=v ...] -</c>.
 /// The container is the sandbox: Codex's own (bubblewrap) does not work in Fargate. The extra configuration comes after
-/// the model provider (<see cref="CodexModelProvider"/>), so it can tune it (say, its retry counts).
+/// the model provider (<see cref="CodexModelProvider"/>), so it can tune it (say, its retry counts). The process gets an
+/// exact environment (<see cref="AgentEnvironment"/>), never the worker's, and runs as the agent's user when separated.
 /// </summary>
 internal static class CodexCommand
 {
     public const string ApiKeyVariable = "CODEX_API_KEY";
     public const string HomeVariable = "CODEX_HOME";
 
-    public static ProcessSpec Build(AgentOptions options, AgentRunRequest request, string codexHome, string lastMessagePath)
+    /// <param name="modelBaseUrl">The worker's model proxy.</param>
+    /// <param name="environment">The agent's whole environment.</param>
+    public static ProcessSpec Build(
+        AgentOptions options, AgentRunRequest request, AgentRunFolder folder, Uri modelBaseUrl, IReadOnlyDictionary<string, string> environment, AgentAccount account)
     {
         var command = options.CommandOrDefault;
         List<string> arguments =
@@ -22,7 +26,7 @@ internal static class CodexCommand
             "--sandbox", "danger-full-access",
             "--skip-git-repo-check",
             "-C", request.RepositoryPath,
-            "-o", lastMessagePath,
+            "-o", folder.LastMessagePath,
         ];
 
         var model = string.IsNullOrWhiteSpace(request.Model) ? options.Model : request.Model;
@@ -31,7 +35,6 @@ internal static class CodexCommand
             arguments.AddRange(["-m", model]);
         }
 
-        var modelBaseUrl = request.ModelBaseUrl ?? (string.IsNullOrWhiteSpace(options.ModelBaseUrl) ? null : CodexModelProvider.ParseBaseUrl(options.ModelBaseUrl));
         arguments.AddRange(CodexModelProvider.Arguments(modelBaseUrl));
         foreach (var (key, value) in request.ExtraConfig.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
@@ -40,20 +43,22 @@ internal static class CodexCommand
 
         arguments.Add("-"); // the prompt comes on stdin
 
-        var environment = new Dictionary<string, string?>(options.Environment, StringComparer.Ordinal)
-        {
-            [ApiKeyVariable] = request.ApiKey,
-            [HomeVariable] = codexHome,
-        };
-
         return new ProcessSpec
         {
             FileName = command[0],
             Arguments = arguments,
             WorkingDirectory = request.RepositoryPath,
-            Environment = environment,
+            Environment = environment.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal),
+            InheritEnvironment = false,
+            RunAs = account.User,
             Stdin = StdinSource.FromText(request.Prompt),
             InterruptGrace = options.InterruptGrace,
         };
     }
+
+    /// <summary>The model API the proxy forwards to: the job's, else <see cref="AgentOptions.ModelBaseUrl"/>, else OpenAI's.</summary>
+    public static Uri Upstream(AgentOptions options, AgentRunRequest request) =>
+        request.ModelBaseUrl
+        ?? (string.IsNullOrWhiteSpace(options.ModelBaseUrl) ? null : CodexModelProvider.ParseBaseUrl(options.ModelBaseUrl))
+        ?? new Uri(AgentOptions.OpenAiBaseUrl);
 }

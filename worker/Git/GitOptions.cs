@@ -1,6 +1,6 @@
 namespace AgentConductor.Worker.Git;
 
-/// <summary>How the worker runs git: the commit identity, the clone depth, the per-command timeout and the token.</summary>
+/// <summary>How the worker runs git: the commit identity, the clone depth and the per-command timeout. The token is in <c>WorkerSecrets</c>.</summary>
 internal sealed class GitOptions
 {
     public const string Section = "Git";
@@ -14,12 +14,6 @@ internal sealed class GitOptions
 
     /// <summary>The longest one git command may run before it is stopped.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>
-    /// The job's GitHub token. Set from the job's secrets at run time, never from a config file. It reaches git
-    /// only through the child's environment (see <see cref="GitCredentialHelper"/>); never logged.
-    /// </summary>
-    public string? Token { get; set; }
 
     /// <summary>Every problem with these settings at once, so a bad configuration fails at startup with the full list.</summary>
     public IReadOnlyList<string> Validate()

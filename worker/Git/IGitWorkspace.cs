@@ -1,31 +1,37 @@
 namespace AgentConductor.Worker.Git;
 
-/// <summary>The git operations of one job's working copy, on the <c>git</c> CLI.</summary>
+/// <summary>The git work of one job on the <c>git</c> CLI: a working copy for the agent, a push that only the worker makes.</summary>
 internal interface IGitWorkspace
 {
-    /// <summary>Clones <paramref name="baseBranch"/> of <paramref name="cloneUrl"/> into <paramref name="directory"/>
-    /// (shallow: depth from <see cref="GitOptions.CloneDepth"/>; 0 = full history).</summary>
-    Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken);
-
-    /// <summary>Creates and checks out <paramref name="branch"/> from the current HEAD (the base).</summary>
-    Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Clones <paramref name="baseBranch"/> of <paramref name="cloneUrl"/> into <paramref name="workingDirectory"/>
+    /// (depth from <see cref="GitOptions.CloneDepth"/>; 0 = full history), creates and checks out
+    /// <paramref name="branch"/>, records the base commit in the worker's own bare repository
+    /// <paramref name="gitDirectory"/>, learns where <paramref name="branch"/> is on the remote (the push's lease), then
+    /// hands the working copy to the agent's user.
+    /// </summary>
+    Task<GitCheckout> CheckOutAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken);
 
     /// <summary>Safety-net commit of everything the agent left uncommitted (<c>git add -A</c>, then a commit with the
-    /// configured identity); returns the new HEAD sha, or null when there was nothing to commit.</summary>
-    Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken);
-
-    /// <summary>True when HEAD differs from the base branch's commit (the agent committed or we did); false = no_changes.</summary>
-    Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken);
+    /// configured identity), run as the agent's user; false when there was nothing to commit.</summary>
+    Task<bool> CommitAllAsync(GitCheckout checkout, string message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The paths (relative to the repository, '/'-separated) that differ between the base branch and HEAD: after the
-    /// safety-net commit, every file the agent changed, however it changed it (a patch, a shell command, its own commit).
+    /// Takes the working copy's HEAD (and the objects it needs) into the worker's own repository and returns its sha;
+    /// git's upload side runs as the agent's user in the working copy, the receiving side as the worker in its own.
     /// </summary>
-    Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken);
+    Task<string> CollectAsync(GitCheckout checkout, CancellationToken cancellationToken);
 
-    /// <summary>Pushes <paramref name="branch"/> to origin with <c>--force-with-lease</c>; only names starting with
-    /// <c>agent/</c> are pushed. Returns the pushed HEAD sha.</summary>
-    Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken);
+    /// <summary>
+    /// The paths (relative to the repository, '/'-separated) that differ between the base commit and <paramref name="head"/>:
+    /// every file the agent changed, however it changed it (a patch, a shell command, its own commit).
+    /// </summary>
+    Task<IReadOnlyList<string>> ChangedFilesAsync(GitCheckout checkout, string head, CancellationToken cancellationToken);
 
-    Task<string> HeadAsync(string directory, CancellationToken cancellationToken);
+    /// <summary>
+    /// Pushes <paramref name="head"/> from the worker's own repository to the branch on the clone URL itself (never a
+    /// configured remote) with <c>--force-with-lease</c> against <see cref="GitCheckout.RemoteBranchCommit"/>; only
+    /// branches named <c>agent/...</c> are pushed.
+    /// </summary>
+    Task PushAsync(GitCheckout checkout, string head, CancellationToken cancellationToken);
 }

@@ -4,8 +4,9 @@ using System.Text;
 namespace AgentConductor.Worker.GitHub;
 
 /// <summary>
-/// Renders a pull request body: summary, commands run, then a metadata footer (source link, job id, token usage).
-/// A body over GitHub's 65,536-character limit loses the tail of its longest parts (summary, command list), never the footer,
+/// Renders a pull request body: a warning first when the run was stopped at its budget, the summary, the commands run,
+/// then a metadata footer (status, source link, job id linking to its page, token usage, cost). A body over GitHub's
+/// 65,536-character limit loses the tail of its longest parts (summary, command list), never the warning or the footer,
 /// gets a "truncated" note, and never ends inside a surrogate pair or an open code fence.
 /// </summary>
 internal static class PullRequestBody
@@ -20,19 +21,20 @@ internal static class PullRequestBody
         var summary = SafeText.ReplaceLoneSurrogates(content.Summary.Trim());
         var commands = SafeText.ReplaceLoneSurrogates(string.Join('\n', content.Commands.Select(c => c.TrimEnd())));
         var fence = MarkdownFences.FenceFor(commands);
+        var header = Header(content);
         var footer = Footer(content);
 
-        var full = Compose(summary, commands, fence, footer, truncated: false);
+        var full = Compose(header, summary, commands, fence, footer, truncated: false);
         if (full.Length <= maxLength)
         {
             return full;
         }
 
-        var budget = Math.Max(0, maxLength - Compose("", commands.Length == 0 ? "" : "x", fence, footer, truncated: true).Length + 1);
+        var budget = Math.Max(0, maxLength - Compose(header, "", commands.Length == 0 ? "" : "x", fence, footer, truncated: true).Length + 1);
         var (summaryShare, commandsShare) = Share(summary.Length, commands.Length, budget);
         while (true)
         {
-            var body = Compose(TruncateMarkdown(summary, summaryShare), TruncateLines(commands, commandsShare), fence, footer, truncated: true);
+            var body = Compose(header, TruncateMarkdown(summary, summaryShare), TruncateLines(commands, commandsShare), fence, footer, truncated: true);
             var overflow = body.Length - maxLength;
             if (overflow <= 0 || (summaryShare == 0 && commandsShare == 0))
             {
@@ -91,9 +93,9 @@ internal static class PullRequestBody
         return (lastNewline > 0 ? cut[..lastNewline] : cut) + "\n" + SafeText.Ellipsis;
     }
 
-    private static string Compose(string summary, string commands, string fence, string footer, bool truncated)
+    private static string Compose(string header, string summary, string commands, string fence, string footer, bool truncated)
     {
-        var body = new StringBuilder();
+        var body = new StringBuilder(header);
         body.Append(summary.Length == 0 ? "_The agent left no summary._" : summary).Append("\n\n");
         body.Append("### Checks and commands run\n\n");
         if (commands.Length == 0)
@@ -113,6 +115,17 @@ internal static class PullRequestBody
         return body.Append(footer).ToString();
     }
 
+    /// <summary>A run stopped at its budget says so before anything else: the changes are unfinished work.</summary>
+    private static string Header(PullRequestBodyContent content) => content.Status == PullRequestBodyStatus.StoppedAtBudget
+        ? $"> [!WARNING]\n> **The run stopped at its budget**{Reason(content)}. This pull request holds the agent's work until then: it may be unfinished.\n\n"
+        : "";
+
+    private static string Reason(PullRequestBodyContent content) =>
+        content.BudgetStopReason is { Length: > 0 } reason ? $" ({Inline(reason, MaxSourceTitleLength)})" : "";
+
+    private static string Inline(string text, int maxLength) =>
+        SafeText.TruncateWithEllipsis(SafeText.OneLine(SafeText.ReplaceLoneSurrogates(text)), maxLength);
+
     private static string Footer(PullRequestBodyContent content)
     {
         var title = SafeText.TruncateWithEllipsis(SafeText.OneLine(SafeText.ReplaceLoneSurrogates(content.SourceTitle)), MaxSourceTitleLength);
@@ -121,6 +134,12 @@ internal static class PullRequestBody
             : title;
         var tokens = string.Format(
             CultureInfo.InvariantCulture, "input {0:N0} · cached {1:N0} · output {2:N0}", content.InputTokens, content.CachedInputTokens, content.OutputTokens);
-        return $"---\n**Source:** {source}\n**Job:** `{SafeText.OneLine(content.JobId).Replace("`", "", StringComparison.Ordinal)}`\n**Tokens:** {tokens}\n";
+        var id = $"`{SafeText.OneLine(content.JobId).Replace("`", "", StringComparison.Ordinal)}`";
+        var job = content.JobUrl is { IsAbsoluteUri: true, Scheme: "https" or "http" } page ? $"[{id}]({page.AbsoluteUri})" : id;
+        var status = content.Status == PullRequestBodyStatus.StoppedAtBudget ? $"stopped at its budget{Reason(content)}" : "completed";
+        var cost = content.Cost is { } usd
+            ? $"{Budget.JobBudgetRules.Format(usd)} (estimated: tokens at the job's prices plus worker time)"
+            : "unknown (no price for the job's model)";
+        return $"---\n**Status:** {status}\n**Source:** {source}\n**Job:** {job}\n**Tokens:** {tokens}\n**Cost:** {cost}\n";
     }
 }

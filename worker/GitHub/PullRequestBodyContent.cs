@@ -20,6 +20,18 @@ internal sealed record PullRequestBodyContent
 
     public long OutputTokens { get; init; }
 
+    /// <summary>How the run ended.</summary>
+    public PullRequestBodyStatus Status { get; init; } = PullRequestBodyStatus.Completed;
+
+    /// <summary>With <see cref="PullRequestBodyStatus.StoppedAtBudget"/>: which limit, in words ("spent 5.02 USD of the job's 5.00 USD limit").</summary>
+    public string? BudgetStopReason { get; init; }
+
+    /// <summary>What the run cost in USD, estimated from the job's prices (<c>Budget.JobBudgetRules.Cost</c>); null when unknown.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>The job's page on the conductor's dashboard (<c>JobSpec.job_url</c>), if the conductor has a public URL.</summary>
+    public Uri? JobUrl { get; init; }
+
     /// <summary>The checks and commands the agent ran, in order.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 }

@@ -27,7 +27,7 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger, TimeP
         var started = timeProvider.GetTimestamp();
         using var process = new Process { StartInfo = CreateStartInfo(spec) };
         process.Start();
-        Log.ProcessStarted(logger, spec.FileName, process.Id);
+        Log.ProcessStarted(logger, spec.FileName, process.Id, spec.RunAs);
 
         var lines = Channel.CreateBounded<OutputLine>(new BoundedChannelOptions(1024) { SingleReader = true });
         using var consumerFailed = new CancellationTokenSource();
@@ -64,7 +64,10 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger, TimeP
 
     private static ProcessStartInfo CreateStartInfo(ProcessSpec spec)
     {
-        var startInfo = new ProcessStartInfo(spec.FileName)
+        var (program, arguments) = spec.RunAs is { } user
+            ? (UserSwitch.Program, UserSwitch.Arguments(user, spec.FileName, spec.Arguments))
+            : (spec.FileName, spec.Arguments);
+        var startInfo = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             CreateNoWindow = true,
@@ -76,9 +79,14 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger, TimeP
             StandardErrorEncoding = Utf8,
             WorkingDirectory = spec.WorkingDirectory ?? "",
         };
-        foreach (var argument in spec.Arguments)
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        if (!spec.InheritEnvironment)
+        {
+            startInfo.Environment.Clear();
         }
 
         foreach (var (name, value) in spec.Environment)
@@ -181,8 +189,8 @@ internal sealed partial class ProcessRunner(ILogger<ProcessRunner> logger, TimeP
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 800, EventName = "ProcessStarted", Level = LogLevel.Debug, Message = "Started {FileName} as process {ProcessId}")]
-        public static partial void ProcessStarted(ILogger logger, string fileName, int processId);
+        [LoggerMessage(EventId = 800, EventName = "ProcessStarted", Level = LogLevel.Debug, Message = "Started {FileName} as process {ProcessId} (user {User}; none: the worker's)")]
+        public static partial void ProcessStarted(ILogger logger, string fileName, int processId, ProcessUser? user);
 
         [LoggerMessage(EventId = 801, EventName = "ProcessStopping", Level = LogLevel.Warning, Message = "Stopping {FileName} (process {ProcessId}) after {Reason}: interrupt, then kill after the grace period")]
         public static partial void ProcessStopping(ILogger logger, string fileName, int processId, string reason);

@@ -13,8 +13,20 @@ internal sealed record ProcessSpec
     /// <summary>The working directory; null means the worker's own.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Changes to the inherited environment: a value sets the variable, null removes it.</summary>
+    /// <summary>
+    /// With <see cref="InheritEnvironment"/>, changes to the worker's environment (a value sets the variable, null removes
+    /// it); without, the child's whole environment (null values are left out).
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ImmutableDictionary<string, string?>.Empty;
+
+    /// <summary>
+    /// False: the child gets <see cref="Environment"/> and nothing of the worker's own (which holds its secrets). Every
+    /// child the worker starts for a job (git, the agent) runs this way; true is for tools and tests.
+    /// </summary>
+    public bool InheritEnvironment { get; init; } = true;
+
+    /// <summary>Start the program as this user (<see cref="UserSwitch"/>); null runs it as the worker's own user.</summary>
+    public ProcessUser? RunAs { get; init; }
 
     /// <summary>What the process reads on stdin; stdin is closed after it, so the child sees end of input.</summary>
     public StdinSource Stdin { get; init; } = StdinSource.None;

@@ -47,12 +47,19 @@ internal sealed class ProcessTree
     }
 
     /// <summary>Sends <paramref name="signal"/> to every remembered descendant still alive; returns how many got it.</summary>
-    public int Signal(int signal)
+    public int Signal(int signal) => Signal(signal, ownedBy: null);
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every remembered descendant still alive, or only to those whose real uid is
+    /// <paramref name="ownedBy"/>; returns how many got it.
+    /// </summary>
+    public int Signal(int signal, int? ownedBy)
     {
         var delivered = 0;
         foreach (var (pid, startTime) in _descendants)
         {
             if (TryReadStat(pid, out _, out var current, out var state) && current == startTime && state != 'Z'
+                && (ownedBy is not { } uid || RealUserOf(pid) == uid)
                 && NativeMethods.Kill(pid, signal) == 0)
             {
                 delivered++;
@@ -60,6 +67,21 @@ internal sealed class ProcessTree
         }
 
         return delivered;
+    }
+
+    /// <summary>The real uid of <paramref name="pid"/> (the <c>Uid:</c> line of its status), or null when it is gone.</summary>
+    public static int? RealUserOf(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            var fields = line?["Uid:".Length..].Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 0 } && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<string> SafeEnumerate()

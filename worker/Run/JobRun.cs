@@ -19,6 +19,7 @@ internal sealed partial class JobRun(
     IGitWorkspace git,
     IAgentRunner agent,
     PullRequestPublisher? publisher,
+    JobSafety safety,
     TimeProvider time,
     ILogger<JobRun> logger)
 {
@@ -30,6 +31,11 @@ internal sealed partial class JobRun(
         if (IsUnder(settings.WorkDirectory, Path.GetTempPath()))
         {
             LogWorkDirectoryUnderTemp(logger, settings.WorkDirectory);
+        }
+
+        if (safety.Account.NotSeparatedBecause is { } why)
+        {
+            LogAgentNotSeparated(logger, why);
         }
 
         JobSpec spec;
@@ -49,12 +55,16 @@ internal sealed partial class JobRun(
         }
 
         await using var heartbeat = new HeartbeatLoop(conductor, time, logger);
-        await using var progress = new ProgressPump(conductor, time, logger);
+        await using var progress = new ProgressPump(conductor, safety.Masker, time, logger);
         heartbeat.Start(spec.HeartbeatInterval?.ToTimeSpan() ?? TimeSpan.Zero);
         progress.Start();
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
+        if (safety.Account.NotSeparatedBecause is { } unsafeWhy)
+        {
+            progress.Log($"warning: the agent runs as the worker's own user ({unsafeWhy}): it can read the worker's environment and files, secrets included");
+        }
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, heartbeat, progress, time, logger).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };
@@ -81,14 +91,14 @@ internal sealed partial class JobRun(
             PullRequestUrl = outcome.PullRequestUrl ?? "",
             Branch = outcome.Branch ?? "",
             HeadCommit = outcome.HeadCommit ?? "",
-            Summary = outcome.Summary ?? "",
+            Summary = safety.Masker.Mask(outcome.Summary ?? ""),
             Usage = outcome.Usage,
             StartedAt = Timestamp.FromDateTimeOffset(startedAt),
             FinishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
         };
         if (outcome.ErrorCode is not null)
         {
-            report.Error = new ResultError { Code = outcome.ErrorCode, Message = outcome.ErrorMessage ?? "" };
+            report.Error = new ResultError { Code = outcome.ErrorCode, Message = safety.Masker.Mask(outcome.ErrorMessage ?? "") };
         }
 
         try
@@ -112,9 +122,12 @@ internal sealed partial class JobRun(
     [LoggerMessage(EventId = 1010, EventName = "WorkDirectoryUnderTemp", Level = LogLevel.Warning, Message = "The work folder {WorkDirectory} is under the temp dir: Codex will not create its helper binaries there (set WORK_DIR elsewhere)")]
     private static partial void LogWorkDirectoryUnderTemp(ILogger logger, string workDirectory);
 
-    [LoggerMessage(EventId = 1000, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
+    [LoggerMessage(EventId = 1014, EventName = "AgentNotSeparated", Level = LogLevel.Warning, Message = "The agent runs as the worker's own user ({Reason}): it can read the worker's environment, memory and files, its secrets included. Run the worker as root (the image's default) to give the agent a user of its own")]
+    private static partial void LogAgentNotSeparated(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1011, EventName = "ConductorProblem", Level = LogLevel.Error, Message = "Conductor call failed: {Reason}")]
     private static partial void LogConductorProblem(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1001, EventName = "JobFinished", Level = LogLevel.Information, Message = "Job {JobId} finished: {Status} {Error}")]
+    [LoggerMessage(EventId = 1012, EventName = "JobFinished", Level = LogLevel.Information, Message = "Job {JobId} finished: {Status} {Error}")]
     private static partial void LogFinished(ILogger logger, string jobId, ResultStatus status, string error);
 }

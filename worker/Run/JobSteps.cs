@@ -4,17 +4,31 @@ using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
+using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Workspace;
 using Microsoft.Extensions.Logging;
 
 namespace AgentConductor.Worker.Run;
 
-/// <summary>The work of one job in a fresh workspace; every failure becomes a <see cref="JobOutcome"/>, never an exception.</summary>
-internal sealed class JobSteps(
+/// <summary>
+/// The work of one job in a fresh workspace; every failure becomes a <see cref="JobOutcome"/>, never an exception.
+/// The work folder holds what is the worker's (<c>task/</c>: the task files; <c>state/</c>: its own git repository,
+/// both readable by the worker only), what is the agent's (<c>repo/</c>, the working copy, handed to the agent's user)
+/// and <c>agent/</c>, through which the agent reaches its own home.
+/// </summary>
+internal sealed partial class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
-    HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger)
+    JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger)
 {
+    private const UnixFileMode WorkerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode Passable = WorkerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private string TaskFolder => Path.Combine(settings.WorkDirectory, "task");
+
+    private string StateFolder => Path.Combine(settings.WorkDirectory, "state");
+
+    private string AgentFolder => Path.Combine(settings.WorkDirectory, "agent");
 
     private string RepositoryFolder => Path.Combine(settings.WorkDirectory, "repo");
 
@@ -35,6 +49,9 @@ internal sealed class JobSteps(
         try
         {
             EmptyWorkDirectory();
+            UnixFiles.CreateFolder(TaskFolder, WorkerOnly);
+            UnixFiles.CreateFolder(StateFolder, WorkerOnly);
+            UnixFiles.CreateFolder(AgentFolder, Passable);
 
             progress.Log($"downloading {spec.TaskFiles.Count} task files");
             await new TaskFileDownloader(conductor, logger).DownloadAsync(TaskFolder, spec.TaskFiles, cancellationToken);
@@ -88,11 +105,12 @@ internal sealed class JobSteps(
     private async Task<JobOutcome> WorkAsync(Repository repository, Uri? modelBaseUrl, CancellationToken cancellationToken)
     {
         heartbeat.Phase = WorkerPhase.Cloning;
+        GitCheckout checkout;
         try
         {
             progress.Log($"cloning {repository.CloneUrl} ({repository.BaseBranch})");
-            await git.CloneAsync(repository.CloneUrl, repository.BaseBranch, RepositoryFolder, cancellationToken);
-            await git.CreateBranchAsync(RepositoryFolder, spec.BranchName, cancellationToken);
+            checkout = await git.CheckOutAsync(
+                repository.CloneUrl, repository.BaseBranch, spec.BranchName, RepositoryFolder, Path.Combine(StateFolder, "repo.git"), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -110,8 +128,8 @@ internal sealed class JobSteps(
                 JobId = spec.JobId,
                 RepositoryPath = RepositoryFolder,
                 Prompt = Prompt(),
-                ApiKey = settings.CodexApiKey ?? "",
-                StateDirectory = Path.Combine(settings.WorkDirectory, "state"),
+                ModelKey = safety.Secrets.ModelKey,
+                StateDirectory = AgentFolder,
                 Model = spec.Agent?.Model,
                 ModelBaseUrl = modelBaseUrl,
                 ExtraConfig = spec.Agent?.ExtraConfig ?? new Google.Protobuf.Collections.MapField<string, string>(),
@@ -120,14 +138,19 @@ internal sealed class JobSteps(
             },
             progress.PublishAsync,
             cancellationToken);
-        return await PublishAsync(repository, run, cancellationToken);
+        if (safety.Account.User is { } user && AgentLeftovers.Stop(user.Uid) is > 0 and var stopped)
+        {
+            LogLeftoversStopped(logger, stopped, user.ToString());
+        }
+
+        return await PublishAsync(checkout, repository, run, cancellationToken);
     }
 
     /// <summary>
     /// Whatever the agent did is committed and pushed; a pull request only follows a successful run. A cancel stops the
     /// pull request (a GitHub call or its retry wait) but not the push before it.
     /// </summary>
-    private async Task<JobOutcome> PublishAsync(Repository repository, AgentRunResult run, CancellationToken cancellationToken)
+    private async Task<JobOutcome> PublishAsync(GitCheckout checkout, Repository repository, AgentRunResult run, CancellationToken cancellationToken)
     {
         // Publishing must finish even when the job was cancelled: the agent is already stopped, and pushing saves its work.
         using var publishing = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -137,16 +160,17 @@ internal sealed class JobSteps(
         try
         {
             heartbeat.Phase = WorkerPhase.Pushing;
-            await git.CommitAllAsync(RepositoryFolder, $"{spec.Title}\n\nAgent-Conductor-Job: {spec.JobId}", token);
-            await ReportChangedFilesAsync(repository, token);
-            if (!await git.HasChangesAgainstBaseAsync(RepositoryFolder, repository.BaseBranch, token))
+            await git.CommitAllAsync(checkout, $"{spec.Title}\n\nAgent-Conductor-Job: {spec.JobId}", token);
+            head = await git.CollectAsync(checkout, token);
+            await ReportChangedFilesAsync(checkout, head, token);
+            if (string.Equals(head, checkout.BaseCommit, StringComparison.Ordinal))
             {
                 return run.Outcome == AgentOutcome.Succeeded
                     ? agentOutcome with { Status = ResultStatus.NoChanges, ExitCode = WorkerExitCodes.NoChanges }
                     : agentOutcome;
             }
 
-            head = await git.PushAsync(RepositoryFolder, spec.BranchName, token);
+            await git.PushAsync(checkout, head, token);
             progress.Log($"pushed {spec.BranchName} at {head}");
         }
         catch (Exception ex)
@@ -172,8 +196,8 @@ internal sealed class JobSteps(
                     Repository = gitHubRepository,
                     HeadBranch = spec.BranchName,
                     BaseBranch = repository.BaseBranch,
-                    Title = Title(),
-                    Body = PullRequestBody.Build(new PullRequestBodyContent
+                    Title = safety.Masker.Mask(Title()),
+                    Body = safety.Masker.Mask(PullRequestBody.Build(new PullRequestBodyContent
                     {
                         Summary = run.Summary ?? "(the agent left no summary)",
                         SourceTitle = spec.Title,
@@ -183,7 +207,7 @@ internal sealed class JobSteps(
                         CachedInputTokens = run.Usage.CachedInputTokens,
                         OutputTokens = run.Usage.OutputTokens,
                         Commands = run.CommandsRun,
-                    }),
+                    })),
                     Draft = settings.DraftPullRequests,
                 },
                 openingPullRequest.Token);
@@ -201,9 +225,9 @@ internal sealed class JobSteps(
     }
 
     /// <summary>What the agent changed, from git after the run: a file changed by a shell command has no event of its own.</summary>
-    private async Task ReportChangedFilesAsync(Repository repository, CancellationToken cancellationToken)
+    private async Task ReportChangedFilesAsync(GitCheckout checkout, string head, CancellationToken cancellationToken)
     {
-        var files = await git.ChangedFilesAsync(RepositoryFolder, repository.BaseBranch, cancellationToken);
+        var files = await git.ChangedFilesAsync(checkout, head, cancellationToken);
         progress.Log(files.Count == 0 ? "no files changed" : $"{files.Count} files changed: {string.Join(", ", files)}");
         if (files.Count > 0)
         {
@@ -275,4 +299,7 @@ internal sealed class JobSteps(
         JsonValueKind.Object => element.EnumerateObject().Select(p => p.Name == "url" && p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : FindUrl(p.Value)).FirstOrDefault(u => u is not null),
         _ => null,
     };
+
+    [LoggerMessage(EventId = 1013, EventName = "AgentLeftoversStopped", Level = LogLevel.Warning, Message = "The agent left {Count} processes running (user {User}) after it exited; killed them before committing its work")]
+    private static partial void LogLeftoversStopped(ILogger logger, int count, string user);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Secrets;
 
 namespace AgentConductor.Worker.Run;
 
@@ -9,7 +10,7 @@ namespace AgentConductor.Worker.Run;
 /// Forwards progress to the conductor on one <c>PublishProgress</c> stream at a time. If a stream fails (the conductor
 /// restarts), the next update opens a new one; updates are never allowed to block or fail the job.
 /// </summary>
-internal sealed partial class ProgressPump(IConductorClient conductor, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed partial class ProgressPump(IConductorClient conductor, ISecretMasker masker, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private readonly Channel<ProgressUpdate> _updates = Channel.CreateBounded<ProgressUpdate>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
@@ -17,14 +18,38 @@ internal sealed partial class ProgressPump(IConductorClient conductor, TimeProvi
 
     public void Start() => _pump = Task.Run(() => PumpAsync(_stop.Token));
 
+    /// <summary>Queues an update; every text in it passes the masker here, the last point before it leaves the worker.</summary>
     public ValueTask PublishAsync(ProgressUpdate update)
     {
-        _updates.Writer.TryWrite(update);
+        _updates.Writer.TryWrite(Masked(update));
         return ValueTask.CompletedTask;
     }
 
     public void Log(string text) =>
-        _updates.Writer.TryWrite(new ProgressUpdate { Log = new LogLine { Stream = LogStream.Worker, Text = text, Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) } });
+        _updates.Writer.TryWrite(Masked(new ProgressUpdate { Log = new LogLine { Stream = LogStream.Worker, Text = text, Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) } }));
+
+    private ProgressUpdate Masked(ProgressUpdate update)
+    {
+        if (update.Log is { } line)
+        {
+            line.Text = masker.Mask(line.Text);
+        }
+
+        if (update.Progress?.CommandRun is { } command)
+        {
+            command.Command = masker.Mask(command.Command);
+        }
+
+        if (update.Progress?.FilesChanged is { } files)
+        {
+            for (var i = 0; i < files.Paths.Count; i++)
+            {
+                files.Paths[i] = masker.Mask(files.Paths[i]);
+            }
+        }
+
+        return update;
+    }
 
     /// <summary>Sends what is queued (bounded by <paramref name="flushTimeout"/>) and closes the stream.</summary>
     public async Task FlushAsync(TimeSpan flushTimeout)

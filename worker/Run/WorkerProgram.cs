@@ -4,6 +4,7 @@ using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
+using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
 using AgentConductor.Worker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,29 +24,25 @@ internal static class WorkerProgram
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = WorkerSettings.Load(builder.Configuration, out var problems);
-        var gitHub = settings.GitHubToken is { } gitHubToken
+        var masker = new SecretMasker();
+        var secrets = new WorkerSecrets(masker) { JobToken = settings.JobToken, GitHubToken = settings.GitHubToken, ModelKey = settings.CodexApiKey };
+        var gitHub = secrets.GitHubToken is { } gitHubToken
             ? new GitHubOptions { Token = gitHubToken, ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl }
             : null;
+        var account = AgentAccount.Resolve(new AgentOptions { RunAs = builder.Configuration["Agent:RunAs"] ?? new AgentOptions().RunAs }, out var accountProblems);
         var telemetrySettings = WorkerTelemetrySettings.Load(builder.Configuration, out var telemetryProblems);
-        problems = [.. problems, .. gitHub?.Validate() ?? [], .. telemetryProblems];
+        problems = [.. problems, .. gitHub?.Validate() ?? [], .. accountProblems, .. telemetryProblems];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
             return WorkerExitCodes.InvalidConfiguration;
         }
 
-        var masker = new SecretMasker();
-        foreach (var secret in new[] { settings.JobToken, settings.GitHubToken, settings.CodexApiKey })
-        {
-            if (secret is not null)
-            {
-                masker.AddValue(secret);
-            }
-        }
-
+        // Whatever the agent leaves running when it exits is re-parented here, where the job can find and stop it.
+        NativeMethods.BecomeSubreaper();
         builder.Logging.ClearProviders().AddProvider(new MaskingConsoleLoggerProvider(masker, TimeProvider.System, LogLevel.Information));
         using var telemetry = WorkerTelemetry.Start(telemetrySettings, settings.JobId);
-        Compose(builder.Services, settings, gitHub, masker, telemetry.PropagatedTraceParent);
+        Compose(builder.Services, settings, gitHub, new JobSafety(masker, secrets, account), telemetry.PropagatedTraceParent);
         using var host = builder.Build();
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
@@ -77,16 +74,18 @@ internal static class WorkerProgram
         }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, SecretMasker masker, string? traceParent)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions? gitHub, JobSafety safety, string? traceParent)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ISecretMasker>(masker);
+        services.AddSingleton(safety.Masker);
+        services.AddSingleton(safety.Secrets);
+        services.AddSingleton(safety.Account);
+        services.AddSingleton(safety);
         services.AddSingleton(settings);
         services.AddAgentRunner();
         services.AddGitWorkspace();
-        services.PostConfigure<GitOptions>(git => git.Token ??= settings.GitHubToken);
         services.AddSingleton<IConductorClient>(sp => new ConductorClient(
-            new ConductorConnection(settings.ConductorUrl, settings.JobId, settings.JobToken) { TraceParent = traceParent },
+            new ConductorConnection(settings.ConductorUrl, settings.JobId, safety.Secrets.JobToken ?? settings.JobToken) { TraceParent = traceParent },
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));
@@ -107,6 +106,7 @@ internal static class WorkerProgram
             sp.GetRequiredService<IGitWorkspace>(),
             sp.GetRequiredService<IAgentRunner>(),
             sp.GetService<PullRequestPublisher>(),
+            safety,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobRun>>()));
     }

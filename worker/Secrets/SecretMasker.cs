@@ -7,7 +7,8 @@ namespace AgentConductor.Worker.Secrets;
 /// Replaces every occurrence of a registered value, longest first, with <c>***</c>. Besides the value
 /// itself it masks the forms a secret usually travels in: base64 (also inside a longer base64 string,
 /// as in <c>Basic base64("user:token")</c>), URL-encoded, JSON-escaped, and each line of a multi-line value.
-/// Values shorter than <see cref="MinimumLength"/> are ignored: masking them would mangle ordinary text.
+/// Values shorter than <see cref="MinimumLength"/> are ignored: masking them would mangle ordinary text. After the
+/// registered values, the shapes of common credentials are masked too (<see cref="SecretPatterns"/>).
 /// </summary>
 internal sealed class SecretMasker : ISecretMasker
 {
@@ -55,7 +56,7 @@ internal sealed class SecretMasker : ISecretMasker
             }
         }
 
-        return line;
+        return SecretPatterns.Mask(line, Replacement);
     }
 
     private static IEnumerable<string> Forms(string value)

@@ -181,7 +181,7 @@ internal sealed partial class EcsLauncher(EcsClient ecs, IOptions<EcsLauncherOpt
         if (answer.Tasks.FirstOrDefault() is { TaskArn.Length: > 0 } task)
         {
             Log.Started(logger, request.JobId, task.TaskArn, task.LastStatus ?? "unknown", run.ClientToken!);
-            return new LaunchedWorker(task.TaskArn);
+            return new LaunchedWorker(task.TaskArn) { Size = WorkerSize.FromEcs(task.Cpu, task.Memory) };
         }
 
         // Capacity (RESOURCE:MEMORY, "Capacity is unavailable at this time") and placement failures pass with time.

@@ -17,6 +17,12 @@ internal sealed record EcsTask
 
     public string? StartedBy { get; init; }
 
+    /// <summary>The task's CPU units (1024 per vCPU) as ECS reports them, e.g. "1024"; its compute is priced by them.</summary>
+    public string? Cpu { get; init; }
+
+    /// <summary>The task's memory in MiB, e.g. "2048".</summary>
+    public string? Memory { get; init; }
+
     public List<EcsContainer> Containers { get; init; } = [];
 
     public TaskOverride? Overrides { get; init; }

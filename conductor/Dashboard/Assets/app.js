@@ -5,7 +5,7 @@
 const REFRESH_MS = 2000;
 const KEY = "agentConductorApiKey";
 const ACTIVE = ["launching", "launched", "connected", "running"];
-const ENDED = ["succeeded", "no_changes", "failed", "timed_out", "cancelled", "lost"];
+const ENDED = ["succeeded", "no_changes", "failed", "timed_out", "cancelled", "lost", "budget_exceeded"];
 const STATES = ["pending", ...ACTIVE, ...ENDED];
 
 let route = null;      // the page shown: { name, id, params }
@@ -95,6 +95,28 @@ function duration(ms) {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
+/** A USD amount: two decimals, more below a cent; "unknown" for null (no price). */
+function usd(amount) {
+  if (amount === null || amount === undefined) return "unknown";
+  const digits = amount !== 0 && Math.abs(amount) < 0.01 ? 6 : 2;
+  return `${amount.toFixed(digits)} USD`;
+}
+
+/** A job's cost so far, and what it is made of. */
+function costText(job) {
+  const c = job.cost;
+  if (!c) return "";
+  const tokens = c.tokens === null ? "tokens: no price" : `tokens ${usd(c.tokens)} at ${c.pricedAs} prices`;
+  const worker = c.compute === null ? "worker: no price" : `worker ${usd(c.compute)} for ${duration(c.computeMs)} of ${c.worker}`;
+  return `${usd(c.total)} (${tokens}, ${worker}); model ${c.model || "the agent's default"}`;
+}
+
+function budgetText(budget) {
+  if (!budget) return null;
+  const caps = [budget.maxCost !== null ? usd(budget.maxCost) : null, budget.maxTokens !== null ? `${budget.maxTokens} tokens` : null].filter(Boolean);
+  return caps.length ? `at most ${caps.join(" and ")}` : null;
+}
+
 function subject(job) {
   return job.ticketKey || `incident ${job.incidentId} (account ${job.account})`;
 }
@@ -131,10 +153,11 @@ function jobRows(jobs) {
     h("td", { "data-testid": "doing" }, doing(job)),
     h("td", null, time(job.createdAt)),
     h("td", null, duration(job.durationMs)),
+    h("td", { "data-testid": "cost" }, job.cost && job.cost.total !== null ? usd(job.cost.total) : ""),
     h("td", null, job.pullRequestUrl ? link(job.pullRequestUrl, "pull request") : "")));
 }
 
-const JOB_COLUMNS = ["Job", "State", "Subject", "Title", "Doing / waiting", "Created", "Duration", "Pull request"];
+const JOB_COLUMNS = ["Job", "State", "Subject", "Title", "Doing / waiting", "Created", "Duration", "Cost", "Pull request"];
 
 // ---- pages ------------------------------------------------------------------------------------------------------------
 
@@ -212,7 +235,7 @@ async function incidentsPage(view) {
   view.replaceChildren(
     h("h1", null, "Incidents"),
     body.incidents.length === 0 ? h("p", { class: "muted" }, "No incident.") : table(
-      ["Incident", "Account", "Alarms", "Context", "First alarm", "Last alarm", "Job"],
+      ["Incident", "Account", "Alarms", "Context", "First alarm", "Last alarm", "Cost", "Job"],
       body.incidents.map(i => h("tr", null,
         h("td", null, link(`#/incidents/${i.incidentId}`, `#${i.incidentId}`)),
         h("td", null, i.account),
@@ -220,6 +243,7 @@ async function incidentsPage(view) {
         h("td", null, i.contextAlarms),
         h("td", null, time(i.firstAt)),
         h("td", null, time(i.lastAt)),
+        h("td", null, i.cost === null ? "" : usd(i.cost)),
         h("td", null, i.jobId ? [link(`#/jobs/${encodeURIComponent(i.jobId)}`, i.jobId), " ", state(i.jobState)] : ""))),
       { "data-testid": "incidents" }));
 }
@@ -235,10 +259,41 @@ async function incidentPage(view, id) {
       ["First alarm", time(i.firstAt)],
       ["Last alarm", time(i.lastAt)],
       ["Opened", time(i.openedAt)],
+      ["Cost", i.cost === null ? null : usd(i.cost)],
       ["Job", i.jobId ? [link(`#/jobs/${encodeURIComponent(i.jobId)}`, i.jobId), " ", state(i.jobState)] : null],
     ]),
     h("h2", null, "Alarms"),
     alarmTable(body.alarms));
+}
+
+async function costsPage(view, params) {
+  const query = new URLSearchParams();
+  if (params.get("from")) query.set("from", params.get("from"));
+  if (params.get("to")) query.set("to", params.get("to"));
+  const { body: r } = await api("/v1/costs" + (query.toString() ? "?" + query : ""));
+  const rows = (items, key) => items.map(item => h("tr", null,
+    h("td", null, item[key]), h("td", { "data-testid": `cost-${key}` }, usd(item.cost)),
+    key === "day" ? [h("td", null, usd(item.tokenCost)), h("td", null, usd(item.computeCost))] : null,
+    h("td", null, item.jobs), h("td", null, item.unpricedJobs || "")));
+  const section = (title, items, key, columns) => [h("h2", null, title), items.length === 0
+    ? h("p", { class: "muted" }, "Nothing spent.")
+    : table([columns[0], "Cost", ...columns.slice(1), "Jobs", "Without a price"], rows(items, key), { "data-testid": `costs-${key}` })];
+  view.replaceChildren(
+    h("h1", null, "Costs"),
+    h("p", { class: "muted" }, `UTC days ${r.from} to ${r.to}. Tokens at the prices fixed when each job was launched, plus worker time; a running job counts up to now.`),
+    h("div", { class: "cards" },
+      card("Total", usd(r.total.cost), "costs-total"),
+      card("Tokens", usd(r.total.tokenCost)),
+      card("Workers", usd(r.total.computeCost)),
+      card("Jobs", r.total.jobs),
+      card(`Today (${r.today.day})`, usd(r.today.spent), "costs-today")),
+    h("h2", null, "Daily budgets"),
+    r.today.caps.length === 0 ? h("p", { class: "muted" }, "No daily cap is set.") : table(["Cap", "For", "Limit", "Spent today", "State"],
+      r.today.caps.map(c => h("tr", null, h("td", null, c.setting), h("td", null, c.key || "all"), h("td", null, usd(c.cap)), h("td", null, usd(c.spent)),
+        h("td", { "data-testid": "cap-state" }, c.reached ? "reached: launches wait" : "open"))), { "data-testid": "caps" }),
+    section("Per day", r.days, "day", ["Day", "Tokens", "Workers"]),
+    section("Per project", r.projects, "project", ["Project"]),
+    section("Per account", r.accounts, "account", ["Account"]));
 }
 
 function alarmTable(alarms) {
@@ -303,6 +358,11 @@ function jobPage(view, id) {
       ["Duration", duration(job.durationMs)],
       ["Run", duration(job.runMs)],
       ["Tokens", `${usage.inputTokens} in (${usage.cachedInputTokens} cached), ${usage.outputTokens} out (${usage.reasoningOutputTokens} reasoning)`],
+      ["Cost", costText(job), "job-cost"],
+      ["Budget", budgetText(job.budget), "job-budget"],
+      ["Stopped at budget", job.budget && job.budget.stoppedAt ? `${time(job.budget.stoppedAt)}: ${job.budget.stopReason || ""}` : null, "job-budget-stop"],
+      [body.ticket ? "Ticket's jobs" : "Incident's jobs", body.subjectCost ? `${usd(body.subjectCost.cost)} for ${body.subjectCost.jobs} jobs` +
+        (body.subjectCost.unpricedJobs ? ` (${body.subjectCost.unpricedJobs} without a price)` : "") : null, "subject-cost"],
       ["Cancel requested", job.cancelRequestedAt ? `${time(job.cancelRequestedAt)}: ${job.cancelReason || ""}` : null, "job-cancel"],
       ["Archive", job.archive ? (job.archive.location || `${job.archive.failures} failed uploads: ${job.archive.lastError || ""}`) : null],
     ]));
@@ -406,7 +466,7 @@ function parseRoute() {
   const params = new URLSearchParams(query || "");
   if (parts[0] === "jobs" && parts[1]) return { name: "job", id: parts[1], params };
   if (parts[0] === "incidents" && parts[1]) return { name: "incident", id: parts[1], params };
-  if (["jobs", "queue", "incidents"].includes(parts[0])) return { name: parts[0], params };
+  if (["jobs", "queue", "incidents", "costs"].includes(parts[0])) return { name: parts[0], params };
   return { name: "fleet", params };
 }
 
@@ -426,6 +486,7 @@ async function show() {
     queue: () => () => queuePage(view),
     incidents: () => () => incidentsPage(view),
     incident: () => () => incidentPage(view, current.id),
+    costs: () => () => costsPage(view, current.params),
   }[current.name]();
   await tick(current);
 }

@@ -41,7 +41,7 @@ internal sealed partial class DockerLauncher(DockerCli docker, IOptions<DockerLa
 
             var containerId = Shorten(result.Stdout);
             Log.Started(logger, request.JobId, name, containerId, settings.Image);
-            return new LaunchedWorker(name);
+            return new LaunchedWorker(name) { Size = WorkerSize.DockerMemoryGib(settings.Memory) is { } gib ? new WorkerSize(settings.Cpus, gib) : null };
         }
         finally
         {

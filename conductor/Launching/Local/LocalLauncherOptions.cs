@@ -27,4 +27,10 @@ internal sealed class LocalLauncherOptions
     public string MissingWorker() =>
         $"the worker program {WorkerProgram.FileName} is in none of: {string.Join(", ", WorkerCandidates)}; build it " +
         "(dotnet build conductor builds it too) or set LocalLauncher:WorkerCommand";
+
+    /// <summary>
+    /// Names of the conductor's environment variables handed on to every worker on top of <see cref="WorkerEnvironment"/>'s
+    /// allowlist; nothing else of the conductor's environment reaches a worker.
+    /// </summary>
+    public List<string> PassEnvironment { get; set; } = [];
 }

@@ -12,6 +12,11 @@ internal sealed class LocalLauncherOptionsValidator : IValidateOptions<LocalLaun
             errors.Add("LocalLauncher:WorkerCommand must not contain empty entries (it is an argument array: program first).");
         }
 
+        if (options.PassEnvironment.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("LocalLauncher:PassEnvironment must not contain empty names.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.LogFolder))
         {
             errors.Add("LocalLauncher:LogFolder must name a folder.");

@@ -8,7 +8,8 @@ namespace AgentConductor.Conductor.Launching.Local;
 /// <summary>
 /// Runs each worker as a local process (the embedded default). The reference is the job id. A pid file per job lets a
 /// restarted conductor find its workers again; every pid is checked to still carry the job's <c>JOB_ID</c> before it
-/// is trusted or signalled. The job token is passed in the environment only, never as an argument, never logged.
+/// is trusted or signalled. The job token is passed in the environment only, never as an argument, never logged. The
+/// worker's environment is <see cref="WorkerEnvironment"/>'s allowlist and the launch's own variables, nothing more.
 /// </summary>
 internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions> options, TimeProvider time, ILogger<LocalProcessLauncher> logger) : ILauncher
 {
@@ -57,7 +58,9 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
                 start.ArgumentList.Add(argument);
             }
 
-            foreach (var (name, value) in request.WorkerEnvironment())
+            // An allowlist, not the conductor's environment: its own credentials stay with it.
+            start.Environment.Clear();
+            foreach (var (name, value) in WorkerEnvironment.From(WorkerEnvironment.OfConductor(), options.Value.PassEnvironment).Concat(request.WorkerEnvironment()))
             {
                 start.Environment[name] = value;
             }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Tests.Api;
+using AgentConductor.Conductor.Tests.Costs;
+using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 
 namespace AgentConductor.Conductor.Tests.Cli;
@@ -63,6 +65,37 @@ public sealed class ApiCommandsTests
         Assert.Equal("PAY-3", JsonDocument.Parse(json).RootElement.GetProperty("ticket").GetProperty("key").GetString());
         Assert.Equal(1, exit);
         Assert.Contains("404 no job nope", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowJobsAndCosts_JobStoppedAtItsBudget_PrintItsOutcomeAndCost()
+    {
+        var time = new FakeTimeProvider(ConductorHost.T0);
+        await using var host = await ConductorHost.StartAsync([.. PricedJobs.Prices, "--Budget:DailyCost=10"], time, cancellationToken: Ct);
+        var (jobId, token) = await PricedJobs.TicketAsync(host, "PAY-9", Ct);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await PricedJobs.ReportAsync(
+            host, token,
+            new ReportResultRequest
+            {
+                JobId = jobId, Status = ResultStatus.BudgetExceeded, Usage = PricedJobs.Usage(1_000_000),
+                Error = new ResultError { Code = "budget_exceeded", Message = "spent 5.02 USD of the job's 5.00 USD limit" },
+            },
+            Ct);
+
+        var show = await RunAsync(host, "show", jobId);
+        var jobs = await RunAsync(host, "jobs");
+        var costs = await RunAsync(host, "costs");
+
+        Assert.Matches(@"state\s+budget_exceeded: worker reported budget_exceeded", show);
+        Assert.Matches(@"cost\s+1\.28 USD \(tokens 1\.25 USD at default prices, worker 0\.03 USD for 5m00s of container\); model the agent's default model", show);
+        Assert.Matches(@"stopped at budget\s+\S+ \S+: spent 5\.02 USD of the job's 5\.00 USD limit", show);
+        Assert.Matches(@"subject cost\s+1\.28 USD for 1 jobs of this ticket", show);
+        Assert.Matches($@"{jobId}\s+budget_exceeded\s+PAY-9.*1\.28 USD", jobs);
+        Assert.Matches(@"total\s+1\.28 USD for 1 jobs", costs);
+        Assert.Matches(@"2026-11-02\s+1\.28 USD\s+1\.25 USD\s+0\.03 USD\s+1", costs);
+        Assert.Matches(@"PAY\s+1\.28 USD\s+1", costs);
+        Assert.Matches(@"Budget:DailyCost\s+all\s+10\.00 USD\s+1\.28 USD\s+open", costs);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class ConductorStartupTests
     [InlineData("LocalLauncher__LogFolder", " ", "LocalLauncher:LogFolder")]
     [InlineData("Launcher__Kind", "kubernetes", "Launcher:Kind 'kubernetes' is not one of: local, docker, ecs")]
     [InlineData("Launcher__Kind", "docker", "DockerLauncher:Image must name the worker image")]
+    [InlineData("Budget__DailyCost", "25", "Budget:DailyCost cannot be enforced: the price table (Prices) is empty")]
     public async Task Run_InvalidSetting_ExitsTwoNamingIt(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();

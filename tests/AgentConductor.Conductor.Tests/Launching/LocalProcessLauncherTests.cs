@@ -34,6 +34,34 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_ConductorsOwnEnvironment_OnlyTheAllowlistAndTheNamesPassedReachTheWorker()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        Environment.SetEnvironmentVariable($"AWS_AC_TEST_{id}", "conductor-aws-canary");
+        Environment.SetEnvironmentVariable($"AC_CONDUCTOR_ONLY_{id}", "conductor-only-canary");
+        Environment.SetEnvironmentVariable($"Agent__AcTest{id}", "worker-setting");
+        Environment.SetEnvironmentVariable($"AC_PASSED_{id}", "passed-by-name");
+        var launcher = new LocalProcessLauncher(
+            Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", "env; echo done"], LogFolder = _directory.Path, PassEnvironment = [$"AC_PASSED_{id}"] }),
+            TimeProvider.System,
+            _log);
+
+        await launcher.LaunchAsync(Request("01env"), CancellationToken.None);
+        var log = await WaitForLogAsync("01env", "done");
+
+        var names = log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains('=', StringComparison.Ordinal)).Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)]).ToList();
+        Assert.Contains($"Agent__AcTest{id}=worker-setting", log, StringComparison.Ordinal);
+        Assert.Contains($"AC_PASSED_{id}=passed-by-name", log, StringComparison.Ordinal);
+        Assert.Contains($"JOB_TOKEN={Token}", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("conductor-aws-canary", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("conductor-only-canary", log, StringComparison.Ordinal);
+        Assert.All(names, name => Assert.True(
+            WorkerEnvironment.Names.Contains(name) || WorkerEnvironment.Prefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))
+                || LaunchRequest.WorkerVariables.Contains(name) || name == $"AC_PASSED_{id}" || name is "PWD" or "SHLVL" or "_",
+            $"{name} reached the worker"));
+    }
+
+    [Fact]
     public async Task Launch_SameJobTwice_ReplacesTheFirstWorkerWhoseTokenIsRevoked()
     {
         var launcher = NewLauncher("echo started; exec sleep 30");

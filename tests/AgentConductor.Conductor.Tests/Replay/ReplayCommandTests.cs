@@ -15,9 +15,9 @@ public sealed class ReplayCommandTests
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(stdout);
-        Assert.Equal(["decisions", "incidents", "rejected"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["decisions", "incidents", "rejected", "deliveries"], json.RootElement.EnumerateObject().Select(p => p.Name));
         var decision = json.RootElement.GetProperty("decisions")[0];
-        Assert.Equal(["at", "kind", "messageId", "ticketKey", "account", "incidentId"], decision.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["at", "kind", "messageId", "ticketKey", "account", "incidentId", "pullRequest"], decision.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, decision.GetProperty("account").ValueKind);
         var incident = json.RootElement.GetProperty("incidents")[0];
         Assert.Equal(["incidentId", "account", "alarms", "firstAt", "lastAt"], incident.EnumerateObject().Select(p => p.Name));
@@ -83,6 +83,43 @@ public sealed class ReplayCommandTests
         Assert.Contains("compare: same 5 decisions as recorded", sameErr, StringComparison.Ordinal);
         Assert.Equal(1, changed);
         Assert.Contains("recorded, no longer decided", changedOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_Json_FollowUpsScenario_ListsDeliveriesAndFollowUpDecisions()
+    {
+        var (exit, stdout, _) = await ConductorProcess.RunAsync(["replay", Scenario("18-follow-ups.json"), "--json"]);
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var followUp = json.RootElement.GetProperty("decisions")[1];
+        Assert.Equal(("followup", "acme/pay#7"), (followUp.GetProperty("kind").GetString(), followUp.GetProperty("pullRequest").GetString()));
+        var delivery = json.RootElement.GetProperty("deliveries")[0];
+        Assert.Equal(["messageId", "delivery", "event", "outcome", "reason", "pullRequest", "followUp"], delivery.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Replay_DatabaseWithFollowUps_VerifiesStoredDeliveriesWithTheConfiguredSecret()
+    {
+        using var directory = new TempDirectory();
+        var recorded = directory.File("recorded.db");
+        var (first, _, _) = await ConductorProcess.RunAsync(["replay", Scenario("18-follow-ups.json"), "--keep-db", recorded]);
+        Assert.Equal(0, first);
+        var asRecorded = new Dictionary<string, string>
+        {
+            ["GitHub__WebhookSecret"] = "scenario-webhook-secret-0001",
+            ["FollowUps__CoalesceWindow"] = "00:03:00",
+            ["FollowUps__MaxPerPullRequest"] = "2",
+        };
+
+        var (same, sameOut, _) = await ConductorProcess.RunAsync(["replay", recorded, "--compare"], asRecorded);
+        var (otherSecret, otherOut, _) = await ConductorProcess.RunAsync(
+            ["replay", recorded, "--compare"], new Dictionary<string, string>(asRecorded) { ["GitHub__WebhookSecret"] = "another-secret-of-enough-length" });
+
+        Assert.Equal(0, same);
+        Assert.Contains("compare: same 3 decisions as recorded", sameOut, StringComparison.Ordinal);
+        Assert.Equal(1, otherSecret);
+        Assert.Contains("- followup acme/pay#7 (message github-delivery:d-03): recorded, no longer decided", otherOut, StringComparison.Ordinal);
     }
 
     [Fact]

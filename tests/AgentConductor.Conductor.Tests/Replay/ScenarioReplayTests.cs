@@ -48,6 +48,7 @@ public sealed class ScenarioReplayTests
     {
         using var directory = new TempDirectory();
         var (scheduler, intake) = ScenarioSettings.Resolve(scenario.Options);
-        return await ReplayRunner.RunAsync(scenario.Steps, scheduler, intake, directory.File("replay.db"), batchSize, TestContext.Current.CancellationToken);
+        return await ReplayRunner.RunAsync(
+            scenario.Steps, scheduler, intake, ScenarioSettings.FollowUps(scenario.Options), directory.File("replay.db"), batchSize, TestContext.Current.CancellationToken);
     }
 }

@@ -30,8 +30,8 @@ public sealed class RealWorkerTraceTests : IDisposable
         var remote = BareRepository.Create(_directory);
         await using var collector = await OtlpCollector.StartAsync();
         await using var model = await ScriptedModelServer.StartAsync(ModelScripts.ShellPatchMessage, Key, cancellationToken: Ct);
-        // Local workers inherit the conductor's environment (this process): the agent, its key, and where to export.
-        // The collection runs alone, so nothing else sees these.
+        // Local workers get the allowlisted part of the conductor's environment (this process): the agent and its key;
+        // where to export is handed on by LocalLauncher:PassEnvironment. The collection runs alone, so nothing else sees these.
         using var environment = new EnvironmentScope(new()
         {
             ["Agent__Command__0"] = CodexCli.Require(), ["Agent__Command__1"] = null, ["CODEX_API_KEY"] = Key,
@@ -42,6 +42,7 @@ public sealed class RealWorkerTraceTests : IDisposable
             [
                 $"--Routing:Default:CloneUrl={remote.CloneUrl}", "--Routing:Default:BaseBranch=main", $"--LocalLauncher:LogFolder={_workers.Path}",
                 $"--Agent:ModelBaseUrl={model.BaseUrl}", $"--Telemetry:OtlpEndpoint={collector.HttpEndpoint}",
+                "--LocalLauncher:PassEnvironment:0=OTEL_EXPORTER_OTLP_ENDPOINT",
             ],
             defaultRoute: false, jobsEngine: true, realLauncher: true, cancellationToken: Ct);
 

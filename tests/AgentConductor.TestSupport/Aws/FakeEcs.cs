@@ -168,7 +168,11 @@ public sealed partial class FakeEcs : IAsyncDisposable
 
     private FakeEcsTask NewTask(FakeEcsTaskDefinition definition, string container) =>
         new($"arn:aws:ecs:{Region}:{Account}:task/{Cluster}/{Guid.NewGuid():N}",
-            $"arn:aws:ecs:{Region}:{Account}:task-definition/{definition.Family}:{definition.Revision}", container, Time.GetUtcNow());
+            $"arn:aws:ecs:{Region}:{Account}:task-definition/{definition.Family}:{definition.Revision}", container, Time.GetUtcNow())
+        {
+            Cpu = definition.Cpu,
+            Memory = definition.Memory,
+        };
 
     private void Stopped(FakeEcsTask task, string stopCode, string reason, int? exitCode, string? containerReason)
     {

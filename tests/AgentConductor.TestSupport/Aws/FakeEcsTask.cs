@@ -33,6 +33,11 @@ public sealed class FakeEcsTask
 
     public string? StartedBy { get; internal set; }
 
+    /// <summary>The task size as ECS reports it: CPU units and MiB (from the task definition).</summary>
+    public string? Cpu { get; internal init; }
+
+    public string? Memory { get; internal init; }
+
     public string? LaunchType { get; internal set; }
 
     public string? CapacityProviderName { get; internal set; }
@@ -82,6 +87,8 @@ public sealed class FakeEcsTask
             ("lastStatus", LastStatus),
             ("desiredStatus", DesiredStatus),
             ("launchType", LaunchType),
+            ("cpu", Cpu),
+            ("memory", Memory),
             ("capacityProviderName", CapacityProviderName),
             ("startedBy", StartedBy),
             ("group", "family:" + TaskDefinitionArn.Split('/')[^1].Split(':')[0]),

@@ -1,6 +1,9 @@
+using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Jobs;
+using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.TestSupport.Jobs;
@@ -14,10 +17,14 @@ internal sealed class JobsHarness : IDisposable
     private readonly TempDirectory _directory = new();
     private int _messages;
 
-    public JobsHarness(DispatchOptions? dispatch = null, ReconcileOptions? reconcile = null)
+    public JobsHarness(
+        DispatchOptions? dispatch = null, ReconcileOptions? reconcile = null, FollowUpSettings? followUps = null, PriceOptions? prices = null, BudgetOptions? budget = null)
     {
+        Scheduler = new SchedulerHarness(followUps: followUps);
         DispatchOptions = dispatch ?? new DispatchOptions();
         ReconcileOptions = reconcile ?? new ReconcileOptions();
+        Prices = prices ?? new PriceOptions();
+        Budget = new TestOptionsMonitor<BudgetOptions>(budget ?? new BudgetOptions());
         Store = new JobStore(Scheduler.Database);
         Gate = new ShutdownGate(
             Options.Create(new ShutdownOptions { FlagPath = _directory.File("flag"), ReadyPath = _directory.File("ready") }),
@@ -29,7 +36,7 @@ internal sealed class JobsHarness : IDisposable
 
     public FakeTimeProvider Time { get; } = new();
 
-    public SchedulerHarness Scheduler { get; } = new();
+    public SchedulerHarness Scheduler { get; }
 
     public FakeLauncher Launcher { get; } = new();
 
@@ -42,6 +49,13 @@ internal sealed class JobsHarness : IDisposable
     public DispatchOptions DispatchOptions { get; }
 
     public ReconcileOptions ReconcileOptions { get; }
+
+    public PriceOptions Prices { get; }
+
+    /// <summary>The budget settings the dispatcher reads on every pass; <see cref="TestOptionsMonitor{T}.Set"/> is a settings reload.</summary>
+    public TestOptionsMonitor<BudgetOptions> Budget { get; }
+
+    public AgentOptions Agent { get; } = new();
 
     public JobStore Store { get; }
 
@@ -127,8 +141,14 @@ internal sealed class JobsHarness : IDisposable
         _directory.Dispose();
     }
 
-    private Dispatcher NewDispatcher() =>
-        new(Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions), new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress), Time, DispatcherLog);
+    private Dispatcher NewDispatcher()
+    {
+        var budgets = new BudgetSettings(Budget, new ListLogger<BudgetSettings>());
+        return new(
+            Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions),
+            new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress),
+            new DailyBudgets(Scheduler.Database, budgets), new JobPricer(Options.Create(Prices), budgets, Options.Create(Agent)), Time, DispatcherLog);
+    }
 
     private Reconciler NewReconciler() =>
         new(Store, Launcher, Signal, Options.Create(ReconcileOptions), Time, ReconcilerLog);

@@ -39,4 +39,27 @@ public sealed class AgentOptionsValidatorTests
         Assert.Equal(5, result.Failures!.Count());
         Assert.Contains("Agent:ModelBaseUrl must be an absolute http:// or https:// URL (got '127.0.0.1:8080/v1').", result.Failures!);
     }
+
+    [Theory]
+    [InlineData("10001")]
+    [InlineData("10001:10002")]
+    [InlineData("")]
+    public void Validate_RunAsUidOrUidGidOrEmpty_Succeeds(string runAs)
+    {
+        Assert.True(new AgentOptionsValidator().Validate(null, new AgentOptions { RunAs = runAs }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("agent", "must be uid or uid:gid")]
+    [InlineData("10001:", "must be uid or uid:gid")]
+    [InlineData("-5", "must be uid or uid:gid")]
+    [InlineData("0", "must not be root")]
+    [InlineData("10001:0", "must not be root")]
+    public void Validate_RunAsNotANumberOrRoot_Fails(string runAs, string expected)
+    {
+        var result = new AgentOptionsValidator().Validate(null, new AgentOptions { RunAs = runAs });
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
 }

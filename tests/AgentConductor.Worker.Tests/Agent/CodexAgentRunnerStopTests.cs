@@ -61,14 +61,15 @@ public sealed class CodexAgentRunnerStopTests
     public async Task RunAsync_OverallTimeoutWhileCommandsKeepRunning_TimedOut()
     {
         await using var codex = await CodexCliHarness.StartAsync(ModelScript.Repeating(ModelStep.Shell("sleep 0.5")));
-        codex.AgentOptions.IdleTimeout = TimeSpan.FromSeconds(10);
-        codex.AgentOptions.Timeout = TimeSpan.FromSeconds(4);
+        // Long enough for Codex to start and run a command on a loaded machine (it took over 4 s once under load 25).
+        codex.AgentOptions.IdleTimeout = TimeSpan.FromSeconds(20);
+        codex.AgentOptions.Timeout = TimeSpan.FromSeconds(10);
 
         var result = await codex.RunAsync(Token);
 
         codex.Model.AssertNoFailures();
         Assert.Equal(AgentOutcome.TimedOut, result.Outcome);
-        Assert.StartsWith("the agent did not finish within 00:00:04", result.FailureReason, StringComparison.Ordinal);
+        Assert.StartsWith("the agent did not finish within 00:00:10", result.FailureReason, StringComparison.Ordinal);
         Assert.NotEmpty(result.CommandsRun);
     }
 }

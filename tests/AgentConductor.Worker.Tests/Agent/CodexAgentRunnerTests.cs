@@ -24,11 +24,15 @@ public sealed class CodexAgentRunnerTests
         Assert.Equal("added by a patch\n", codex.Read("patched.txt"));
         Assert.Contains(result.CommandsRun, c => c.Contains("echo 'changed by a shell command' | tee shell.txt", StringComparison.Ordinal));
         Assert.Contains("patched: add patched.txt", codex.LogTexts);
-        // Three responses in one turn: Codex sums their usage into turn.completed, cache writes included.
+        // Three responses in one turn: the proxy counts each from the model's own answer, and Codex, summing them into
+        // turn.completed (cache writes included), reports the same.
         var three = ModelUsage.Default * 3;
         Assert.Equal(
             new TokenUsage { InputTokens = three.Input, CachedInputTokens = three.CachedInput, CacheWriteInputTokens = three.CacheWriteInput, OutputTokens = three.Output, ReasoningOutputTokens = three.Reasoning },
             result.Usage);
+        Assert.Equal(result.Usage, result.ReportedUsage);
+        Assert.Equal(3, result.ModelRequests.Count);
+        Assert.All(result.ModelRequests, r => Assert.Equal((200, "/responses", ModelUsage.Default.Input), (r.Status, r.Path, r.Usage.Input)));
         var requests = codex.Model.Requests;
         Assert.Equal(3, requests.Count);
         Assert.All(requests, r => Assert.Equal(ToolMode.CodeMode, r.Mode));
@@ -66,6 +70,10 @@ public sealed class CodexAgentRunnerTests
         Assert.Equal("Done after the model recovered.", result.Summary);
         Assert.Contains(codex.LogTexts, t => t.StartsWith("codex error: Reconnecting... 1/5 (unexpected status 503", StringComparison.Ordinal));
         Assert.Equal([503, 503, 503, 503, 503, 200], codex.Model.Requests.Select(r => r.Status));
+        // Each 5xx went through the proxy unchanged; only the answer that completed cost tokens.
+        Assert.Equal([503, 503, 503, 503, 503, 200], result.ModelRequests.Select(r => r.Status));
+        Assert.Equal(ModelUsage.Default.Input, result.Usage.InputTokens);
+        Assert.Equal(result.Usage, result.ReportedUsage);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_NoOutputForTheIdleTimeout_Idle()
     {
-        var run = StartRun(CancellationToken.None);
+        var run = await StartRunAsync(CancellationToken.None);
         await _process.EmitAsync("{\"type\":\"thread.started\",\"thread_id\":\"t\"}");
 
         _time.Advance(Idle - TimeSpan.FromSeconds(1));
@@ -30,7 +30,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_OutputKeepsComing_IdleTimerStartsOverWithEachLine()
     {
-        var run = StartRun(CancellationToken.None);
+        var run = await StartRunAsync(CancellationToken.None);
 
         for (var i = 0; i < 2; i++)
         {
@@ -49,7 +49,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_ChattyAgentPastTheOverallTimeout_TimedOut()
     {
-        var run = StartRun(CancellationToken.None);
+        var run = await StartRunAsync(CancellationToken.None);
 
         for (var minute = 5; minute < 30; minute += 5)
         {
@@ -68,7 +68,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_JobSetsAShorterIdleTimeout_ItWinsOverTheWorkersOwn()
     {
-        var run = StartRun(CancellationToken.None, idleTimeout: TimeSpan.FromMinutes(2));
+        var run = await StartRunAsync(CancellationToken.None, idleTimeout: TimeSpan.FromMinutes(2));
         await _process.EmitAsync("{\"type\":\"thread.started\",\"thread_id\":\"t\"}");
 
         _time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
@@ -83,7 +83,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_JobSetsAShorterTimeout_ItWinsOverTheWorkersOwn()
     {
-        var run = StartRun(CancellationToken.None, timeout: TimeSpan.FromMinutes(7));
+        var run = await StartRunAsync(CancellationToken.None, timeout: TimeSpan.FromMinutes(7));
 
         for (var minute = 1; minute < 7; minute++)
         {
@@ -102,7 +102,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     public async Task RunAsync_CallerCancels_CancelledNotThrown()
     {
         using var cancel = new CancellationTokenSource();
-        var run = StartRun(cancel.Token);
+        var run = await StartRunAsync(cancel.Token);
         await _process.EmitAsync("working");
 
         await cancel.CancelAsync();
@@ -114,7 +114,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
     [Fact]
     public async Task RunAsync_ExitsBeforeAnyTimer_JudgedOnItsOutput()
     {
-        var run = StartRun(CancellationToken.None);
+        var run = await StartRunAsync(CancellationToken.None);
         await _process.EmitAsync("{\"type\":\"turn.started\"}");
 
         _process.Exit();
@@ -126,21 +126,24 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private Task<AgentRunResult> StartRun(CancellationToken cancellationToken, TimeSpan? idleTimeout = null, TimeSpan? timeout = null)
+    /// <summary>Starts a run and waits until the agent "process" runs (the run's model proxy starts first), so the watchdog's timers exist.</summary>
+    private async Task<Task<AgentRunResult>> StartRunAsync(CancellationToken cancellationToken, TimeSpan? idleTimeout = null, TimeSpan? timeout = null)
     {
-        var options = new AgentOptions { IdleTimeout = Idle, Timeout = Overall };
+        var options = new AgentOptions { IdleTimeout = Idle, Timeout = Overall, Command = ["/bin/true"] };
         var masker = new SecretMasker();
-        var runner = new CodexAgentRunner(_process, masker, Microsoft.Extensions.Options.Options.Create(options), _time, new ListLogger<CodexAgentRunner>());
+        var runner = AgentRunners.Create(_process, masker, options, _time);
         var request = new AgentRunRequest
         {
             JobId = "job-7",
             RepositoryPath = _temp.Path,
             Prompt = "p",
-            ApiKey = "sk-watchdog-key",
+            ModelKey = "sk-watchdog-key",
             StateDirectory = _temp.Path,
             IdleTimeout = idleTimeout,
             Timeout = timeout,
         };
-        return runner.RunAsync(request, _ => ValueTask.CompletedTask, cancellationToken);
+        var run = runner.RunAsync(request, _ => ValueTask.CompletedTask, cancellationToken);
+        await Task.WhenAny(_process.Started, run).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        return run;
     }
 }

@@ -5,12 +5,14 @@ using AgentConductor.TestSupport.ScriptedModel;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
+using AgentConductor.Worker.Tests.Fakes;
 
 namespace AgentConductor.Worker.Tests.Agent;
 
 /// <summary>
 /// A <see cref="CodexAgentRunner"/> over the real process runner, running the pinned Codex CLI against a
-/// <see cref="ScriptedModelServer"/> in a git repository outside the temp dir (as the worker's work folder is).
+/// <see cref="ScriptedModelServer"/> (through the run's model proxy) in a git repository outside the temp dir (as the
+/// worker's work folder is), handed to the agent's user as the worker hands it (<see cref="AgentUsers"/>).
 /// </summary>
 internal sealed class CodexCliHarness : IAsyncDisposable
 {
@@ -27,6 +29,7 @@ internal sealed class CodexCliHarness : IAsyncDisposable
         File.WriteAllText(Path.Combine(Repository, "README.md"), "# app\n");
         Git("add", "README.md");
         Git("-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", "seed");
+        Account.GiveToAgent(Repository);
         AgentOptions = new AgentOptions
         {
             Command = [CodexCli.Require()],
@@ -44,6 +47,8 @@ internal sealed class CodexCliHarness : IAsyncDisposable
 
     public AgentOptions AgentOptions { get; }
 
+    public AgentAccount Account { get; } = AgentUsers.Account();
+
     public SecretMasker Masker { get; } = new();
 
     public ListLogger<CodexAgentRunner> Logger { get; } = new();
@@ -55,7 +60,7 @@ internal sealed class CodexCliHarness : IAsyncDisposable
 
     public IEnumerable<string> LogTexts => Updates.Where(u => u.Log is not null).Select(u => u.Log.Text);
 
-    /// <param name="modelCredential">The key the model accepts; the agent is given <see cref="ApiKey"/>.</param>
+    /// <param name="modelCredential">The key the model accepts; the worker holds <see cref="ApiKey"/> (the agent only a proxy token).</param>
     public static async Task<CodexCliHarness> StartAsync(ModelScript script, string modelCredential = ApiKey) =>
         new(await ScriptedModelServer.StartAsync(script, modelCredential, cancellationToken: TestContext.Current.CancellationToken));
 
@@ -64,7 +69,7 @@ internal sealed class CodexCliHarness : IAsyncDisposable
         JobId = "job-42",
         RepositoryPath = Repository,
         Prompt = "Fix the failing test.\nKeep the change small.",
-        ApiKey = ApiKey,
+        ModelKey = ApiKey,
         StateDirectory = State,
         Model = model,
         ModelBaseUrl = new Uri(Model.BaseUrl),
@@ -75,12 +80,8 @@ internal sealed class CodexCliHarness : IAsyncDisposable
 
     public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> then, CancellationToken cancellationToken)
     {
-        var runner = new CodexAgentRunner(
-            new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System, Masker),
-            Masker,
-            Microsoft.Extensions.Options.Options.Create(AgentOptions),
-            TimeProvider.System,
-            Logger);
+        var runner = AgentRunners.Create(
+            new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System, Masker), Masker, AgentOptions, logger: Logger, account: Account);
         return runner.RunAsync(request, async update =>
         {
             Updates.Add(update);

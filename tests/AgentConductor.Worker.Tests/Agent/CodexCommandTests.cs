@@ -5,76 +5,75 @@ namespace AgentConductor.Worker.Tests.Agent;
 
 public sealed class CodexCommandTests
 {
-    [Fact]
-    public void Build_CommandWithLeadingArgumentsAndNoModel_ExecArgvWithoutModelFlag()
-    {
-        var options = new AgentOptions
-        {
-            Command = ["npx", "--yes", "@openai/codex"],
-            InterruptGrace = TimeSpan.FromSeconds(3),
-            Environment = { ["RUST_LOG"] = "warn", ["OPENAI_API_KEY"] = null },
-        };
-        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/w/repo", Prompt = "do it", ApiKey = "sk-abcdef", StateDirectory = "/w/state" };
+    private static readonly AgentRunFolder Folder = new("/w/agent/run", "/w/agent/run/home", "/w/agent/run/home/.codex", "/w/agent/run/last.md");
+    private static readonly Uri Proxy = new("http://127.0.0.1:4711");
+    private static readonly Dictionary<string, string> Environment = new() { ["PATH"] = "/usr/bin", ["CODEX_API_KEY"] = "acproxy-token" };
 
-        var spec = CodexCommand.Build(options, request, "/w/state/home", "/w/state/last.md");
+    [Fact]
+    public void Build_CommandWithLeadingArguments_ExecArgvExactEnvironmentAndTheAgentsUser()
+    {
+        var options = new AgentOptions { Command = ["npx", "--yes", "@openai/codex"], InterruptGrace = TimeSpan.FromSeconds(3) };
+        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/w/repo", Prompt = "do it", ModelKey = "sk-abcdef", StateDirectory = "/w/agent" };
+
+        var spec = CodexCommand.Build(options, request, Folder, Proxy, Environment, AgentAccount.SeparateAs(new ProcessUser(10001, 10001)));
 
         Assert.Equal("npx", spec.FileName);
         Assert.Equal(
-            ["--yes", "@openai/codex", "exec", "--json", "--sandbox", "danger-full-access", "--skip-git-repo-check", "-C", "/w/repo", "-o", "/w/state/last.md", "-"],
-            spec.Arguments);
+            ["--yes", "@openai/codex", "exec", "--json", "--sandbox", "danger-full-access", "--skip-git-repo-check", "-C", "/w/repo", "-o", "/w/agent/run/last.md"],
+            spec.Arguments.TakeWhile(a => a != "-c"));
+        Assert.Equal("-", spec.Arguments[^1]);
         Assert.Equal("/w/repo", spec.WorkingDirectory);
         Assert.Equal("do it", spec.Stdin.Text);
         Assert.Equal(TimeSpan.FromSeconds(3), spec.InterruptGrace);
-        Assert.Equal("sk-abcdef", spec.Environment["CODEX_API_KEY"]);
-        Assert.Equal("/w/state/home", spec.Environment["CODEX_HOME"]);
-        Assert.Equal("warn", spec.Environment["RUST_LOG"]);
-        Assert.True(spec.Environment.ContainsKey("OPENAI_API_KEY"));
-        Assert.Null(spec.Environment["OPENAI_API_KEY"]);
+        Assert.False(spec.InheritEnvironment);
+        Assert.Equal(Environment.OrderBy(e => e.Key), spec.Environment.Select(e => KeyValuePair.Create(e.Key, e.Value!)).OrderBy(e => e.Key));
+        Assert.Equal(new ProcessUser(10001, 10001), spec.RunAs);
+        Assert.DoesNotContain(spec.Arguments, a => a.Contains("sk-abcdef", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Build_ModelFromOptionsAndRequest_RequestWins()
     {
         var options = new AgentOptions { Model = "default-model" };
-        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s" };
+        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", StateDirectory = "/s" };
+        var account = AgentAccount.SameAsWorker("test");
 
-        var fromOptions = CodexCommand.Build(options, request, "/h", "/o");
-        var fromRequest = CodexCommand.Build(options, new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s", Model = "job-model" }, "/h", "/o");
+        var fromOptions = CodexCommand.Build(options, request, Folder, Proxy, Environment, account);
+        var fromRequest = CodexCommand.Build(options, new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", StateDirectory = "/s", Model = "job-model" }, Folder, Proxy, Environment, account);
 
         Assert.Equal("codex", fromOptions.FileName);
+        Assert.Null(fromOptions.RunAs);
         Assert.Equal(["-m", "default-model"], ModelArguments(fromOptions));
         Assert.Equal(["-m", "job-model"], ModelArguments(fromRequest));
     }
 
     [Fact]
-    public void Build_ModelBaseUrl_CodexGetsTheWorkersProviderBeforeTheExtraConfig()
+    public void Build_Always_CodexTalksToTheProxyBeforeTheExtraConfig()
     {
-        var options = new AgentOptions { ModelBaseUrl = "http://127.0.0.1:9/ignored" };
         var request = new AgentRunRequest
         {
-            JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s", ModelBaseUrl = new Uri("http://127.0.0.1:8080/v1/"),
+            JobId = "j", RepositoryPath = "/r", Prompt = "p", StateDirectory = "/s", ModelBaseUrl = new Uri("http://127.0.0.1:8080/v1/"),
             ExtraConfig = new Dictionary<string, string> { ["model_providers.agent_conductor.stream_max_retries"] = "1" },
         };
 
-        var spec = CodexCommand.Build(options, request, "/h", "/o");
+        var spec = CodexCommand.Build(new AgentOptions(), request, Folder, Proxy, Environment, AgentAccount.SameAsWorker("test"));
 
         Assert.Equal(
             ["-c", "model_provider=agent_conductor",
-             "-c", "model_providers.agent_conductor={name=\"agent_conductor\",base_url=\"http://127.0.0.1:8080/v1\",wire_api=\"responses\",env_key=\"CODEX_API_KEY\"}",
+             "-c", "model_providers.agent_conductor={name=\"agent_conductor\",base_url=\"http://127.0.0.1:4711\",wire_api=\"responses\",env_key=\"CODEX_API_KEY\"}",
              "-c", "model_providers.agent_conductor.stream_max_retries=1", "-"],
             spec.Arguments.SkipWhile(a => a != "-c"));
     }
 
     [Fact]
-    public void Build_ModelBaseUrlOnlyInTheOptions_UsedWhenTheJobNamesNone()
+    public void Upstream_JobsThenOptionsThenOpenAi()
     {
-        var request = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", ApiKey = "sk-abcdef", StateDirectory = "/s" };
+        var bare = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", StateDirectory = "/s" };
+        var named = new AgentRunRequest { JobId = "j", RepositoryPath = "/r", Prompt = "p", StateDirectory = "/s", ModelBaseUrl = new Uri("http://127.0.0.1:8080/v1") };
 
-        var withUrl = CodexCommand.Build(new AgentOptions { ModelBaseUrl = "https://models.example/v1" }, request, "/h", "/o");
-        var without = CodexCommand.Build(new AgentOptions(), request, "/h", "/o");
-
-        Assert.Contains(withUrl.Arguments, a => a.Contains("base_url=\"https://models.example/v1\"", StringComparison.Ordinal));
-        Assert.DoesNotContain(without.Arguments, a => a.StartsWith("model_provider", StringComparison.Ordinal)); // Codex's own default: the OpenAI API
+        Assert.Equal(new Uri("http://127.0.0.1:8080/v1"), CodexCommand.Upstream(new AgentOptions { ModelBaseUrl = "https://models.example/v1" }, named));
+        Assert.Equal(new Uri("https://models.example/v1"), CodexCommand.Upstream(new AgentOptions { ModelBaseUrl = "https://models.example/v1" }, bare));
+        Assert.Equal(new Uri("https://api.openai.com/v1"), CodexCommand.Upstream(new AgentOptions(), bare));
     }
 
     private static IEnumerable<string> ModelArguments(ProcessSpec spec)

@@ -26,7 +26,8 @@ public sealed class CodexRunJudgementTests : IDisposable
 
         Assert.True(result.Outcome == AgentOutcome.Succeeded, result.FailureReason);
         Assert.Equal("Changed shell.txt and added patched.txt.", result.Summary);
-        Assert.Equal(new TokenUsage { InputTokens = 3000, CachedInputTokens = 600, CacheWriteInputTokens = 300, OutputTokens = 150, ReasoningOutputTokens = 30 }, result.Usage);
+        Assert.Equal(new TokenUsage { InputTokens = 3000, CachedInputTokens = 600, CacheWriteInputTokens = 300, OutputTokens = 150, ReasoningOutputTokens = 30 }, result.ReportedUsage);
+        Assert.Equal(new TokenUsage(), result.Usage); // a transcript made no request through this run's model proxy: nothing was spent
         Assert.Equal(["/bin/bash -lc \"echo 'changed by a shell command' | tee shell.txt\""], result.CommandsRun);
     }
 
@@ -104,15 +105,11 @@ public sealed class CodexRunJudgementTests : IDisposable
 
     private Task<AgentRunResult> RunAsync(RecordedTranscript transcript, bool writeLastMessage = true, bool killed = false, CancellationToken? cancellationToken = null)
     {
-        var runner = new CodexAgentRunner(
-            new TranscriptProcessRunner(transcript, writeLastMessage, killed),
-            new SecretMasker(),
-            Microsoft.Extensions.Options.Options.Create(new AgentOptions()),
-            TimeProvider.System,
-            new ListLogger<CodexAgentRunner>());
+        // The transcript's program needs no PATH lookup: "codex" is looked up, so the runner is pointed at a program that exists.
+        var runner = AgentRunners.Create(new TranscriptProcessRunner(transcript, writeLastMessage, killed), new SecretMasker(), new AgentOptions { Command = ["/bin/true"] });
         var request = new AgentRunRequest
         {
-            JobId = "job-1", RepositoryPath = transcript.Repository, Prompt = "p", ApiKey = "sk-judgement", StateDirectory = _temp.Path,
+            JobId = "job-1", RepositoryPath = transcript.Repository, Prompt = "p", ModelKey = "sk-judgement", StateDirectory = _temp.Path,
         };
         return runner.RunAsync(request, update =>
         {

@@ -12,7 +12,12 @@ internal sealed class ScriptedProcessRunner : IProcessRunner
     private readonly Channel<OutputLine?> _script = Channel.CreateUnbounded<OutputLine?>();
     private readonly SemaphoreSlim _handled = new(0);
 
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ProcessSpec? Spec { get; private set; }
+
+    /// <summary>Completes when the runner was asked to start the process.</summary>
+    public Task Started => _started.Task;
 
     /// <summary>Prints a line and waits until the runner's handler has seen it.</summary>
     public async Task EmitAsync(string text)
@@ -26,6 +31,7 @@ internal sealed class ScriptedProcessRunner : IProcessRunner
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, Func<OutputLine, ValueTask>? onLine, CancellationToken cancellationToken)
     {
         Spec = spec;
+        _started.TrySetResult();
         try
         {
             while (await _script.Reader.ReadAsync(cancellationToken) is { } line)

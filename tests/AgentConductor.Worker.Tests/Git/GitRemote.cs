@@ -64,7 +64,8 @@ internal sealed class GitRemote
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["-c", "user.name=Test", "-c", "user.email=test@example.com", .. arguments])
+        // safe.directory: the tests look into working copies that belong to the agent's user.
+        foreach (var argument in (string[])["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "safe.directory=*", .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -79,6 +80,22 @@ internal sealed class GitRemote
         }
 
         return (await stdout).Trim();
+    }
+
+    /// <summary>Runs any program; returns trimmed stdout; throws on failure.</summary>
+    public static async Task<string> RunProgramAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? (await stdout).Trim() : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await stderr}");
     }
 
     private async Task CommitOnScratchAsync(string file, string content, string message, CancellationToken cancellationToken)

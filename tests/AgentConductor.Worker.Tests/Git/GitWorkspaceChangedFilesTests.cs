@@ -10,17 +10,17 @@ public sealed class GitWorkspaceChangedFilesTests
     [Fact]
     public async Task ChangedFilesAsync_AgentsOwnCommitAndUncommittedChanges_EveryPathAgainstTheBase()
     {
-        using var harness = await new GitHarness().WithRemoteAsync(commits: 2, Token);
-        await harness.CloneAndBranchAsync(Branch, Token);
+        await using var harness = await new GitHarness().WithRemoteAsync(commits: 2, Token);
+        var checkout = await harness.CheckOutAsync(Branch, Token);
         await harness.WriteFileAsync("committed by the agent.txt", "one\n", Token);
         await harness.GitAsync(Token, "add", "--all");
         await harness.GitAsync(Token, "-c", "user.name=Agent", "-c", "user.email=agent@example.com", "commit", "--quiet", "-m", "agent's commit");
-        Directory.CreateDirectory(Path.Combine(harness.WorkDirectory, "src"));
         await harness.WriteFileAsync("src/ünïcode.txt", "written by a shell command\n", Token);
         File.Delete(Path.Combine(harness.WorkDirectory, "README.md"));
-        await harness.Workspace.CommitAllAsync(harness.WorkDirectory, "Safety net", Token);
+        await harness.Workspace.CommitAllAsync(checkout, "Safety net", Token);
+        var head = await harness.Workspace.CollectAsync(checkout, Token);
 
-        var files = await harness.Workspace.ChangedFilesAsync(harness.WorkDirectory, "main", Token);
+        var files = await harness.Workspace.ChangedFilesAsync(checkout, head, Token);
 
         Assert.Equal(["README.md", "committed by the agent.txt", "src/ünïcode.txt"], files.Order(StringComparer.Ordinal));
     }
@@ -28,9 +28,9 @@ public sealed class GitWorkspaceChangedFilesTests
     [Fact]
     public async Task ChangedFilesAsync_NothingChanged_Empty()
     {
-        using var harness = await new GitHarness().WithRemoteAsync(commits: 1, Token);
-        await harness.CloneAndBranchAsync(Branch, Token);
+        await using var harness = await new GitHarness().WithRemoteAsync(commits: 1, Token);
+        var checkout = await harness.CheckOutAsync(Branch, Token);
 
-        Assert.Empty(await harness.Workspace.ChangedFilesAsync(harness.WorkDirectory, "main", Token));
+        Assert.Empty(await harness.Workspace.ChangedFilesAsync(checkout, await harness.Workspace.CollectAsync(checkout, Token), Token));
     }
 }

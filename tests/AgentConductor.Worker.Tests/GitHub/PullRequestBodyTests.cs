@@ -5,7 +5,9 @@ namespace AgentConductor.Worker.Tests.GitHub;
 
 public sealed class PullRequestBodyTests
 {
-    private const string Footer = "---\n**Source:** [PAY-412](https://jira.example.com/browse/PAY-412)\n**Job:** `job-42`\n**Tokens:** input 12,345 · cached 2,000 · output 678\n";
+    private const string Footer =
+        "---\n**Status:** completed\n**Source:** [PAY-412](https://jira.example.com/browse/PAY-412)\n**Job:** `job-42`\n" +
+        "**Tokens:** input 12,345 · cached 2,000 · output 678\n**Cost:** unknown (no price for the job's model)\n";
 
     [Fact]
     public void Build_SmallContent_HoldsEveryPartUntruncated()
@@ -104,6 +106,63 @@ public sealed class PullRequestBodyTests
         var body = PullRequestBody.Build(Content("x", []) with { SourceTitle = "Incident 7 in 111122223333: [Alarm]", SourceUrl = null });
 
         Assert.Contains("**Source:** Incident 7 in 111122223333: [Alarm]\n", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_CompletedRunWithCostAndJobPage_FooterSaysStatusCostAndLinksTheJob()
+    {
+        var body = PullRequestBody.Build(Content("Fixed it.", []) with { Cost = 0.4237m, JobUrl = new Uri("https://conductor.example.com/#/jobs/job-42") });
+
+        Assert.EndsWith(
+            "---\n**Status:** completed\n**Source:** [PAY-412](https://jira.example.com/browse/PAY-412)\n" +
+            "**Job:** [`job-42`](https://conductor.example.com/#/jobs/job-42)\n**Tokens:** input 12,345 · cached 2,000 · output 678\n" +
+            "**Cost:** 0.42 USD (estimated: tokens at the job's prices plus worker time)\n",
+            body,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("budget", body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Build_StoppedAtBudget_WarnsFirstAndSaysSoInTheFooter()
+    {
+        var content = Content("Half of the fix.", ["dotnet test"]) with
+        {
+            Status = PullRequestBodyStatus.StoppedAtBudget,
+            BudgetStopReason = "spent 5.02 USD of the job's 5.00 USD limit",
+            Cost = 5.0213m,
+        };
+
+        var body = PullRequestBody.Build(content);
+
+        Assert.StartsWith(
+            "> [!WARNING]\n> **The run stopped at its budget** (spent 5.02 USD of the job's 5.00 USD limit). " +
+            "This pull request holds the agent's work until then: it may be unfinished.\n\nHalf of the fix.\n\n",
+            body,
+            StringComparison.Ordinal);
+        Assert.Contains("\n**Status:** stopped at its budget (spent 5.02 USD of the job's 5.00 USD limit)\n", body, StringComparison.Ordinal);
+        Assert.Contains("\n**Cost:** 5.02 USD (estimated", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_StoppedAtBudgetWithHugeSummary_KeepsTheWarningAndTheFooter()
+    {
+        var content = Content(new string('s', 100_000), ["dotnet test"]) with { Status = PullRequestBodyStatus.StoppedAtBudget, BudgetStopReason = "used 1,000 tokens of the job's 1,000 token limit" };
+
+        var body = PullRequestBody.Build(content);
+
+        Assert.True(body.Length <= PullRequestBody.GitHubMaxLength, $"length {body.Length}");
+        Assert.StartsWith("> [!WARNING]\n> **The run stopped at its budget** (used 1,000 tokens", body, StringComparison.Ordinal);
+        Assert.Contains("**Status:** stopped at its budget (used 1,000 tokens of the job's 1,000 token limit)\n", body, StringComparison.Ordinal);
+        Assert.Contains(PullRequestBody.TruncatedNote, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_JobUrlNotHttp_JobIdStaysPlain()
+    {
+        var body = PullRequestBody.Build(Content("x", []) with { JobUrl = new Uri("javascript:alert(1)") });
+
+        Assert.Contains("\n**Job:** `job-42`\n", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript", body, StringComparison.Ordinal);
     }
 
     [Theory]

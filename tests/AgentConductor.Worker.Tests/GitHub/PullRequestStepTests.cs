@@ -3,7 +3,6 @@ using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.FakeGitHub;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
-using AgentConductor.Worker.Git;
 using AgentConductor.Worker.Run;
 using AgentConductor.Worker.Tests.Fakes;
 
@@ -81,41 +80,46 @@ public sealed class PullRequestStepTests : IAsyncLifetime
         Assert.Single(_github.Server.Requests);
     }
 
-    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    [Fact]
+    public async Task RunAsync_AgentTextCarriesSecrets_MaskedInThePullRequestTheResultAndTheProgress()
+    {
+        const string AwsKeyId = "AKIAIOSFODNN7EXAMPLE";
+        var leaky = $"Fixed it. Token {GitHubHarness.Token}, job {FakeWorkerService.Token}, key id {AwsKeyId}";
+
+        var exitCode = await RunAsync(Ct, new SucceedingAgent(leaky));
+
+        Assert.Equal(WorkerExitCodes.Succeeded, exitCode);
+        var pullRequest = Assert.Single(_github.Server.PullRequests);
+        var result = Assert.Single(_conductor.Results);
+        var progress = string.Join('\n', _conductor.ProgressUpdates.Select(u => u.ToString()));
+        Assert.Contains("Fixed it. Token ***, job ***, key id ***", pullRequest.Body, StringComparison.Ordinal);
+        Assert.Contains("Fixed it. Token ***, job ***, key id ***", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("agent says: Fixed it. Token ***", progress, StringComparison.Ordinal);
+        foreach (var secret in new[] { GitHubHarness.Token, FakeWorkerService.Token, AwsKeyId })
+        {
+            Assert.DoesNotContain(secret, pullRequest.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, result.Summary, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, progress, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken, IAgentRunner? agent = null)
     {
         var settings = new WorkerSettings(
             _conductor.Address, FakeWorkerService.JobId, FakeWorkerService.Token, GitHubHarness.Token, null, _temp.File("work"), _github.Options.ApiBaseUrl, false);
         using var client = ConductorClients.Create(_conductor.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new PushingGit(), new SucceedingAgent(), _github.Publisher, TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, FakeGitWorkspace.Pushing(Head), agent ?? new SucceedingAgent("Fixed it"), _github.Publisher, FakeGitWorkspace.Safety(FakeWorkerService.Token, GitHubHarness.Token), TimeProvider.System, new ListLogger<JobRun>());
         return await run.RunAsync(cancellationToken);
     }
 
-    private sealed class SucceedingAgent : IAgentRunner
+    // An agent that says what it was told to say, as its summary and as a progress line: unmasked, as a careless runner would.
+    private sealed class SucceedingAgent(string summary) : IAgentRunner
     {
-        public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken) =>
-            Task.FromResult(new AgentRunResult(AgentOutcome.Succeeded, "Fixed it", new TokenUsage(), null, 0, [], false, TimeSpan.Zero));
-    }
-
-    // A clone, a commit and a push that all succeed: the branch is on the remote before the pull request step.
-    private sealed class PushingGit : IGitWorkspace
-    {
-        public Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken)
+        public async Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(directory);
-            return Task.CompletedTask;
+            await onProgress(AgentConductor.Worker.Agent.ProgressUpdates.Log(request.JobId, LogStream.Stdout, "agent says: " + summary, DateTimeOffset.UnixEpoch));
+            return new AgentRunResult(AgentOutcome.Succeeded, summary, new TokenUsage(), null, 0, [], false, TimeSpan.Zero);
         }
-
-        public Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(Head);
-
-        public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(true);
-
-        public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) => Task.FromResult(Head);
-
-        public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => Task.FromResult(Head);
-
-        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>(["src/fix.txt"]);
     }
+
 }

@@ -2,7 +2,6 @@ using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
-using AgentConductor.Worker.Git;
 using AgentConductor.Worker.Run;
 using AgentConductor.Worker.Tests.Fakes;
 using Google.Protobuf.WellKnownTypes;
@@ -95,7 +94,7 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
     {
         var settings = new WorkerSettings(_server.Address, FakeWorkerService.JobId, FakeWorkerService.Token, null, null, _temp.File("work"), null, false);
         using var client = ConductorClients.Create(_server.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new NoChangesGit(), _agent, null, TimeProvider.System, _logger);
+        var run = new JobRun(settings, client, FakeGitWorkspace.NoChanges(), _agent, null, FakeGitWorkspace.Safety(), TimeProvider.System, _logger);
         return await run.RunAsync(Ct);
     }
 
@@ -110,27 +109,4 @@ public sealed class JobRunAgentSettingsTests : IAsyncLifetime
         }
     }
 
-    // A clone that leaves an empty folder and an agent that changes nothing: the job ends with no changes.
-    private sealed class NoChangesGit : IGitWorkspace
-    {
-        public Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken)
-        {
-            Directory.CreateDirectory(directory);
-            return Task.CompletedTask;
-        }
-
-        public Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => Task.FromResult(false);
-
-        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([]);
-
-        public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("nothing changed, so nothing may be pushed");
-
-        public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => Task.FromResult("0000000000000000000000000000000000000000");
-    }
 }

@@ -3,7 +3,6 @@ using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
-using AgentConductor.Worker.Git;
 using AgentConductor.Worker.Run;
 using AgentConductor.Worker.Tests.Fakes;
 using AgentConductor.Worker.Workspace;
@@ -62,29 +61,10 @@ public sealed class JobRunDownloadTests : IAsyncLifetime
     {
         var settings = new WorkerSettings(_server.Address, FakeWorkerService.JobId, FakeWorkerService.Token, null, null, _temp.File("work"), null, false);
         using var client = ConductorClients.Create(_server.Address, TimeProvider.System, options: new ConductorRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) });
-        var run = new JobRun(settings, client, new UnusedGit(), new UnusedAgent(), null, TimeProvider.System, new ListLogger<JobRun>());
+        var run = new JobRun(settings, client, FakeGitWorkspace.Unused(), new UnusedAgent(), null, FakeGitWorkspace.Safety(), TimeProvider.System, new ListLogger<JobRun>());
         return await run.RunAsync(Ct);
     }
 
-    // The job must end before cloning: any call here is a failure of the test.
-    private sealed class UnusedGit : IGitWorkspace
-    {
-        public Task CloneAsync(string cloneUrl, string baseBranch, string directory, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task CreateBranchAsync(string directory, string branch, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task<string?> CommitAllAsync(string directory, string message, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task<bool> HasChangesAgainstBaseAsync(string directory, string baseBranch, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task<IReadOnlyList<string>> ChangedFilesAsync(string directory, string baseBranch, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task<string> PushAsync(string directory, string branch, CancellationToken cancellationToken) => throw Unexpected();
-
-        public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) => throw Unexpected();
-
-        private static InvalidOperationException Unexpected() => new("git was used although the task files did not arrive");
-    }
 
     private sealed class UnusedAgent : IAgentRunner
     {

@@ -56,7 +56,7 @@ public sealed class TaskFileDownloaderConductorTests
 
     private static void WriteTemplates(string root)
     {
-        foreach (var kind in new[] { "ticket", "incident" })
+        foreach (var kind in new[] { "ticket", "incident", "followup" })
         {
             Directory.CreateDirectory(Path.Combine(root, kind));
             File.WriteAllText(Path.Combine(root, kind, "TASK.md"), "Work on {{ticket_key}}.\n\n{{untrusted_data}}\n");

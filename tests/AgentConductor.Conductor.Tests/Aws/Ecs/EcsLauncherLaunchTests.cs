@@ -23,6 +23,7 @@ public sealed class EcsLauncherLaunchTests
         var task = Assert.Single(bed.Ecs.Tasks);
         Assert.Equal(task.Arn, worker.Reference);
         Assert.Equal(("PROVISIONING", "FARGATE", "agent-conductor"), (task.LastStatus, task.LaunchType, task.StartedBy));
+        Assert.Equal(new WorkerSize(1, 2), worker.Size); // the task's cpu "1024" and memory "2048" as RunTask answered them
         var expected = JsonNode.Parse($$"""
             {
               "cluster": "agent-conductor", "taskDefinition": "agent-conductor-worker", "count": 1, "launchType": "FARGATE",

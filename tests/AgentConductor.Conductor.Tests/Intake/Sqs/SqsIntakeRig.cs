@@ -21,8 +21,11 @@ internal sealed class SqsIntakeRig : IDisposable
     private readonly TempDirectory _directory = new();
     private readonly ShutdownOptions _shutdown;
 
-    public SqsIntakeRig(TimeSpan? busyTimeout = null)
+    private readonly FollowUpSettings? _followUps;
+
+    public SqsIntakeRig(TimeSpan? busyTimeout = null, FollowUpSettings? followUps = null)
     {
+        _followUps = followUps;
         Storage = new StorageOptions { DatabasePath = _directory.File("conductor.db"), BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5) };
         _shutdown = new ShutdownOptions { FlagPath = _directory.File("IS_CONDUCTOR_SHUTTING_DOWN"), ReadyPath = _directory.File("READY") };
         File.WriteAllText(_shutdown.FlagPath, "false\n");
@@ -74,7 +77,7 @@ internal sealed class SqsIntakeRig : IDisposable
     private void Open()
     {
         Database = ConductorDatabase.Open(Storage);
-        Scheduler = new Scheduler(Database, new SchedulerOptions(), new IntakeOptions());
+        Scheduler = new Scheduler(Database, new SchedulerOptions(), new IntakeOptions(), _followUps);
         Gate = new ShutdownGate(Options.Create(_shutdown), Database, TimeProvider.System, NullLogger<ShutdownGate>.Instance);
         Gate.Check();
     }

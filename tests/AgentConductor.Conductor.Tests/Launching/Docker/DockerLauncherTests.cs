@@ -30,6 +30,7 @@ public sealed class DockerLauncherTests : IDisposable
                 [
                     "run", "--detach", "--name", Name, "--pull", "never", "--network", "host", "--cpus", "1.5", "--memory", "512m",
                     "--security-opt", "no-new-privileges",
+        "--cap-drop", "ALL", "--cap-add", "CHOWN", "--cap-add", "KILL", "--cap-add", "SETGID", "--cap-add", "SETUID",
                     "--label", "agent-conductor.instance=test", "--label", "agent-conductor.job-id=01job", "--label", "agent-conductor.attempt=1",
                     "--label", "agent-conductor.kind=incident", "--label", "agent-conductor.subject=111122223333",
                     "--env", "CONDUCTOR_URL", "--env", "JOB_ID", "--env", "JOB_TOKEN", "--env", "Agent__Model", "--env", "PR_DRAFT", "--env", "GITHUB_TOKEN",
@@ -53,6 +54,7 @@ public sealed class DockerLauncherTests : IDisposable
         var worker = await launcher.LaunchAsync(Request("01job", attempt: 1) with { Kind = "incident", Subject = "111122223333" }, Ct);
 
         Assert.Equal(Name, worker.Reference);
+        Assert.Equal(new WorkerSize(1.5m, 0.5m), worker.Size); // what its compute is priced by: --cpus and --memory
         _docker.AssertAllCalled();
         Assert.Equal(1, _log.Count("WorkerContainerStarted"));
         Assert.Contains(_log.Entries, e => e.Message.Contains("(4f2a9c0e11aa)", StringComparison.Ordinal));
@@ -317,6 +319,7 @@ public sealed class DockerLauncherTests : IDisposable
     [
         "run", "--detach", "--name", "agent-worker-" + jobId, "--pull", "missing", "--network", "host", "--cpus", "2", "--memory", "4g",
         "--security-opt", "no-new-privileges",
+        "--cap-drop", "ALL", "--cap-add", "CHOWN", "--cap-add", "KILL", "--cap-add", "SETGID", "--cap-add", "SETUID",
         "--label", "agent-conductor.instance=test", "--label", $"agent-conductor.job-id={jobId}", "--label", $"agent-conductor.attempt={attempt}",
         "--label", "agent-conductor.kind=ticket", "--label", "agent-conductor.subject=PAY-1",
         "--env", "CONDUCTOR_URL", "--env", "JOB_ID", "--env", "JOB_TOKEN", "worker:test",

@@ -1,0 +1,20 @@
+namespace AgentConductor.Worker.ModelProxy;
+
+/// <summary>
+/// Decides, before each model request is forwarded, whether the agent may make it. The seam a budget plugs into: it
+/// reads the run's usage so far and refuses past its cap; the agent then gets the refusal instead of the model.
+/// </summary>
+internal interface IModelRequestGate
+{
+    /// <summary>Null forwards the request; a refusal is answered to the agent as an API error.</summary>
+    ModelRequestRefusal? Check(ModelUsageMeter usage);
+}
+
+/// <summary>An API error the proxy answers instead of forwarding (e.g. 429 <c>insufficient_quota</c>).</summary>
+internal sealed record ModelRequestRefusal(int Status, string Code, string Message);
+
+/// <summary>No budget: every request is forwarded.</summary>
+internal sealed class AdmitEveryModelRequest : IModelRequestGate
+{
+    public ModelRequestRefusal? Check(ModelUsageMeter usage) => null;
+}
