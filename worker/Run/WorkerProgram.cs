@@ -31,6 +31,11 @@ internal static class WorkerProgram
             : null;
         var account = AgentAccount.Resolve(new AgentOptions { RunAs = builder.Configuration["Agent:RunAs"] ?? new AgentOptions().RunAs }, out var accountProblems);
         var telemetrySettings = WorkerTelemetrySettings.Load(builder.Configuration, out var telemetryProblems);
+        foreach (var value in telemetrySettings.HeaderValues)
+        {
+            masker.AddValue(value);
+        }
+
         problems = [.. problems, .. gitHub?.Validate() ?? [], .. accountProblems, .. telemetryProblems];
         if (problems.Count > 0)
         {

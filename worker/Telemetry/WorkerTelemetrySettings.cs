@@ -35,8 +35,28 @@ internal sealed record WorkerTelemetrySettings(Uri? OtlpEndpoint, string OtlpPro
         var traceParent = configuration["TRACEPARENT"];
         ActivityContext? parent = ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? context : null;
         problems = found;
-        return new WorkerTelemetrySettings(endpoint, protocol, parent, parent is null ? null : traceParent);
+        return new WorkerTelemetrySettings(endpoint, protocol, parent, parent is null ? null : traceParent)
+        {
+            HeaderValues = [.. HeaderVariables.SelectMany(name => HeaderValuesOf(configuration[name]))],
+        };
     }
+
+    /// <summary>
+    /// The values of the collector's headers (<c>OTEL_EXPORTER_OTLP_HEADERS</c> and the per-signal variables, which the
+    /// exporter reads itself): often an API key, so the worker masks them like its other secrets. As written and decoded.
+    /// </summary>
+    public IReadOnlyList<string> HeaderValues { get; init; } = [];
+
+    private static readonly string[] HeaderVariables =
+        ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_METRICS_HEADERS"];
+
+    // "key1=value1,key2=value2", values percent-encoded (the OTLP exporter specification).
+    private static IEnumerable<string> HeaderValuesOf(string? headers) =>
+        (headers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.IndexOf('=', StringComparison.Ordinal) is var at and > 0 ? pair[(at + 1)..].Trim() : "")
+            .Where(value => value.Length > 0)
+            .SelectMany(value => new[] { value, Uri.UnescapeDataString(value) })
+            .Distinct(StringComparer.Ordinal);
 
     /// <summary>The signal's address: over http/protobuf <paramref name="signalPath"/> goes under the base address.</summary>
     public Uri SignalEndpoint(string signalPath) =>

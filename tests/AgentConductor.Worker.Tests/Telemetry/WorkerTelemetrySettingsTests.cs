@@ -64,6 +64,22 @@ public sealed class WorkerTelemetrySettingsTests
     }
 
     [Fact]
+    public void Load_CollectorHeaders_TheirValuesAsWrittenAndDecoded()
+    {
+        var settings = Load(new()
+        {
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-honeycomb-team=hc-key%2F0123456789, api-key = second-key-0123 ,broken",
+            ["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] = "authorization=Bearer%20traces-only-token",
+        }, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(
+            ["hc-key%2F0123456789", "hc-key/0123456789", "second-key-0123", "Bearer%20traces-only-token", "Bearer traces-only-token"],
+            settings.HeaderValues);
+        Assert.Empty(Load([], out _).HeaderValues);
+    }
+
+    [Fact]
     public void Start_WithoutEndpoint_ExportsNothingAndPropagatesTheLaunchContext()
     {
         using var telemetry = WorkerTelemetry.Start(Load(new() { ["TRACEPARENT"] = TraceParent }, out _), "01job");
