@@ -6,6 +6,7 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
 {
     private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
+    private static readonly string[] ReservedPaths = ["/v1", "/healthz", "/dashboard"];
 
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
     {
@@ -39,6 +40,11 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
         if (options.Prometheus.Enabled && (path is not ['/', _, ..] || path.Any(c => c is '?' or '#' || char.IsWhiteSpace(c) || char.IsControl(c))))
         {
             problems.Add($"Telemetry:Prometheus:Path must be an absolute path below / without a query, such as /metrics (got '{path}').");
+        }
+        else if (options.Prometheus.Enabled && ReservedPaths.FirstOrDefault(reserved => new PathString(path).StartsWithSegments(reserved, StringComparison.OrdinalIgnoreCase)) is { } taken)
+        {
+            // The scrape is answered before routing: under these it would hide the API, the health checks or the dashboard.
+            problems.Add($"Telemetry:Prometheus:Path must not be under {taken}, which the conductor serves itself (got '{path}').");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -39,6 +39,15 @@ public sealed class TelemetryOptionsTests
     public void Settings_OneBadValue_Named(string setting, string expected) =>
         Assert.Contains(Problems(setting), p => p.Contains(expected, StringComparison.Ordinal));
 
+    [Theory]
+    [InlineData("/v1/jobs", "/v1")]
+    [InlineData("/HealthZ/metrics", "/healthz")]
+    [InlineData("/dashboard", "/dashboard")]
+    public void Settings_ScrapePathTheConductorServes_Refused(string path, string reserved) =>
+        Assert.Equal(
+            [$"Telemetry:Prometheus:Path must not be under {reserved}, which the conductor serves itself (got '{path}')."],
+            Problems("--Telemetry:Prometheus:Enabled=true", $"--Telemetry:Prometheus:Path={path}"));
+
     [Fact]
     public void Settings_None_RegisterNoTelemetryProvider()
     {
