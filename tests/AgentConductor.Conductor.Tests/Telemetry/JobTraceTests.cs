@@ -159,6 +159,23 @@ public sealed class JobTraceTests
     }
 
     [Fact]
+    public async Task Job_SampledOut_PassesItsContextUnsampledAndNothingOfItIsExported()
+    {
+        await using var rig = await TelemetryRig.StartAsync("--Telemetry:TraceSampleRatio=0");
+        var jobId = await rig.PostTicketAsync("PAY-14", "Summary");
+        var launch = await rig.DispatchAsync(jobId);
+        await WorkerPlay.RunAsync(rig, launch, TimeSpan.FromSeconds(10));
+
+        var stored = Assert.IsType<string>(rig.Host.Scalar("SELECT trace_parent FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal(stored.Split('-')[1], launch.TraceParent!.Split('-')[1]); // the same trace, a child of the root
+        Assert.Equal((0, 0), (Convert.ToInt32(stored[^2..], 16) & 1, Convert.ToInt32(launch.TraceParent[^2..], 16) & 1)); // not sampled
+        Assert.Equal("succeeded", rig.Host.State(jobId));
+        Assert.True(OpenTelemetry.Trace.TracerProviderExtensions.ForceFlush(rig.Host.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>()));
+        Assert.Empty(rig.Collector.Spans);
+        Assert.Empty(rig.Collector.Problems);
+    }
+
+    [Fact]
     public async Task Job_WithTelemetryOff_HasNoTraceContextAndTheWorkerGetsNone()
     {
         await using var host = await ConductorHost.StartAsync(jobsEngine: false, cancellationToken: Ct);
