@@ -4,7 +4,10 @@ using System.Text;
 
 namespace AgentConductor.Conductor.Api;
 
-/// <summary>Enforces <see cref="ApiOptions.Key"/> on <c>/v1</c> and checks at startup that a non-loopback API has one.</summary>
+/// <summary>
+/// Enforces <see cref="ApiOptions.Key"/> on <c>/v1</c> (and on the paths <c>alsoProtected</c> accepts, such as the
+/// Prometheus scrape path) and checks at startup that a non-loopback API has one.
+/// </summary>
 internal static class ApiKeyRequirement
 {
     public static IEnumerable<string> Validate(string? urls, ApiOptions options)
@@ -21,7 +24,7 @@ internal static class ApiKeyRequirement
         }
     }
 
-    public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, ApiOptions options)
+    public static IApplicationBuilder UseApiKey(this IApplicationBuilder app, ApiOptions options, Func<PathString, bool>? alsoProtected = null)
     {
         if (string.IsNullOrEmpty(options.Key))
         {
@@ -32,7 +35,8 @@ internal static class ApiKeyRequirement
         return app.Use(async (context, next) =>
         {
             // GitHub cannot send the key; its deliveries are authenticated by their signature instead.
-            if (context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.Equals(GitHubWebhookEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+            var path = context.Request.Path;
+            if ((path.StartsWithSegments("/v1") || alsoProtected?.Invoke(path) == true) && !path.Equals(GitHubWebhookEndpoint.Path, StringComparison.OrdinalIgnoreCase)
                 && !Authorized(context.Request.Headers.Authorization.ToString(), expected))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Dashboard;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Secrets;
+using AgentConductor.Conductor.Telemetry.Prometheus;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,13 @@ internal static class ConductorApplication
         builder.Services.AddSingleton(SettingsCheck.From(builder.Services));
         builder.Services.MaskResolvedAwsCredentials();
         var app = builder.Build();
-        app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value);
+        var scrape = app.Services.GetService<PrometheusEndpoint>();
+        app.UseApiKey(app.Services.GetRequiredService<IOptions<ApiOptions>>().Value, scrape is null ? null : scrape.Matches);
+        if (scrape is not null)
+        {
+            app.Use(scrape.InvokeAsync);
+        }
+
         app.MapHealth();
         app.MapEvents();
         app.MapGitHubWebhook();

@@ -17,6 +17,7 @@ using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.Telemetry;
 using AgentConductor.Conductor.WorkerApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -64,6 +65,7 @@ internal static class ConductorHostExtensions
         builder.AddSqsIntake();
         builder.AddArchive();
         builder.AddNotify();
+        builder.AddConductorTelemetry();
         return builder;
     }
 

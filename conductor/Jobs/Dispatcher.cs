@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Shutdown;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Jobs;
@@ -45,6 +46,7 @@ internal sealed partial class Dispatcher(
             if (step.Reason == WaitReason.NoRoute)
             {
                 store.Move(step.Job.Id, JobState.Pending, JobState.Failed, step.Detail, time.GetUtcNow());
+                JobTracing.Decision("job.dispatch", step.Job, JobStates.ToName(JobState.Failed));
                 Log.NoRoute(logger, step.Job.Id, step.Detail);
             }
             else if (step.Reason == WaitReason.Ready && !gate.IsClosed && await LaunchAsync(step, cancellationToken))
@@ -72,7 +74,11 @@ internal sealed partial class Dispatcher(
         {
             if (Route(job) is not { } route)
             {
-                store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow());
+                if (store.Move(job.Id, JobState.Launching, JobState.Failed, $"no route for {job.Describe()}: no repository is configured for it", time.GetUtcNow()))
+                {
+                    JobTracing.Decision("job.dispatch", job, JobStates.ToName(JobState.Failed));
+                }
+
                 continue;
             }
 
@@ -127,7 +133,7 @@ internal sealed partial class Dispatcher(
                 Kind = job.Kind,
                 Subject = job.Kind switch { JobKinds.Ticket => job.TicketKey, JobKinds.FollowUp => job.ParentJobId, _ => job.Account },
             };
-            worker = await launcher.LaunchAsync(request, cancellationToken);
+            worker = await LaunchTelemetry.LaunchAsync(launcher, request, job.TraceParent, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -29,6 +29,9 @@ internal sealed record JobRecord(
 
     public string? CancelReason { get; init; }
 
+    /// <summary>The W3C traceparent of the job's trace (<c>job.schedule</c>); null when tracing was off as it was created.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The route the job was launched with; a follow-up's, its parent's, from the start.</summary>
     public string? CloneUrl { get; init; }
 

@@ -12,7 +12,7 @@ internal sealed class JobStore(ConductorDatabase database)
     private const string Columns =
         "id, kind, state, attempt, ticket_key, incident_id, account, project_key, created_at, " +
         "launch_attempts, next_launch_at, launched_at, launcher_ref, repository, last_seen_at, cancel_requested_at, cancel_reason, " +
-        "clone_url, base_branch, parent_job_id, followup_seq, pull_request_url, coalesce_until";
+        "clone_url, base_branch, parent_job_id, followup_seq, pull_request_url, coalesce_until, trace_parent";
 
     private static readonly string ActiveList = string.Join(", ", JobStates.Active.Select(s => $"'{JobStates.ToName(s)}'"));
 
@@ -91,5 +91,6 @@ internal sealed class JobStore(ConductorDatabase database)
             FollowUpSequence = r.IsDBNull(20) ? null : r.GetInt32(20),
             PullRequestUrl = r.GetStringOrNull(21),
             CoalesceUntil = UnixTime.FromMs(r.GetInt64OrNull(22)),
+            TraceParent = r.GetStringOrNull(23),
         };
 }

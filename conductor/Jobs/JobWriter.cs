@@ -1,6 +1,7 @@
 using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 
 namespace AgentConductor.Conductor.Jobs;
 
@@ -12,6 +13,9 @@ namespace AgentConductor.Conductor.Jobs;
 /// </summary>
 internal sealed class JobWriter(Statements db)
 {
+    /// <summary>Where a new job's trace starts (the scheduler's batch); null: the job gets no trace context.</summary>
+    public JobTraceBatch? Traces { get; init; }
+
     public string CreatePending(JobSeed seed, long eventId, DateTimeOffset at)
     {
         var id = JobIds.New(at);
@@ -30,6 +34,7 @@ internal sealed class JobWriter(Statements db)
             ("@branch", followUp?.Branch), ("@clone", followUp?.CloneUrl), ("@base", followUp?.BaseBranch),
             ("@until", followUp is null ? null : UnixTime.ToMs(followUp.CoalesceUntil)));
         AppendEvent(id, atMs, null, JobState.Pending, seed.Reason, eventId);
+        Traces?.Begin(db, id, seed.Kind, eventId);
         return id;
     }
 
@@ -84,5 +89,6 @@ internal sealed class JobWriter(Statements db)
             ("@job", jobId), ("@at", atMs), ("@from", from is { } f ? JobStates.ToName(f) : null),
             ("@to", JobStates.ToName(to)), ("@reason", reason), ("@event", eventId))!.Value;
         NotifyOutbox.StateChanged(db, jobId, jobEventId, from, to, reason, atMs);
+        JobMetrics.Entered(db, jobId, from, to, atMs);
     }
 }

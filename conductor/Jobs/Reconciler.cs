@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Jobs;
@@ -160,6 +161,7 @@ internal sealed partial class Reconciler(
         {
             var reason = $"ran longer than Reconcile:JobTimeout ({settings.JobTimeout})";
             store.Update(job.Id, "cancel_requested_at = @at, cancel_reason = CAST(@reason AS TEXT)", [job.State], ("@at", UnixTime.ToMs(now)), ("@reason", reason));
+            JobTracing.Decision("job.reconcile", job, "cancel_requested");
             Log.TimeoutCancelRequested(logger, job.Id, reason);
         }
     }
@@ -193,6 +195,7 @@ internal sealed partial class Reconciler(
     {
         if (store.Move(job.Id, job.State, to, reason, time.GetUtcNow()))
         {
+            JobTracing.Decision("job.reconcile", job, JobStates.ToName(to));
             Log.Ended(logger, job.Id, JobStates.ToName(to), reason);
             signal.Poke();
         }
@@ -227,6 +230,7 @@ internal sealed partial class Reconciler(
         });
         if (moved)
         {
+            JobTracing.Decision("job.reconcile", job, JobStates.ToName(retry ? JobState.Pending : JobState.Lost));
             Log.Lost(logger, job.Id, reason, retry);
             signal.Poke();
         }

@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Intake;
 using AgentConductor.Conductor.Intake.GitHub;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Storage;
+using AgentConductor.Conductor.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace AgentConductor.Conductor.Scheduling;
@@ -21,6 +22,7 @@ internal sealed class Scheduler : IDisposable
     private readonly TicketRules _tickets;
     private readonly IncidentChainer _incidents;
     private readonly FollowUpRules _followUps;
+    private readonly JobTraceBatch _traces = new();
 
     /// <param name="followUps">GitHub deliveries' secret and rules; the default has no secret, so every delivery is rejected.</param>
     public Scheduler(ConductorDatabase database, SchedulerOptions options, IntakeOptions intakeOptions, FollowUpSettings? followUps = null)
@@ -30,7 +32,7 @@ internal sealed class Scheduler : IDisposable
         _parser = new MessageParser(intakeOptions, followUps.WebhookSecret);
         _connection = database.OpenConnection();
         _db = new Statements(_connection);
-        var jobs = new JobWriter(_db);
+        var jobs = new JobWriter(_db) { Traces = _traces };
         _tickets = new TicketRules(options, _db, jobs);
         _incidents = new IncidentChainer(options, _db, jobs);
         _followUps = new FollowUpRules(followUps.Options, _db, jobs);
@@ -86,9 +88,11 @@ internal sealed class Scheduler : IDisposable
             }
 
             transaction.Commit();
+            _traces.Committed();
         }
         finally
         {
+            _traces.Abandon();
             _db.Transaction = null;
         }
 

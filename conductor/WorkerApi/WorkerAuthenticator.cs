@@ -1,3 +1,4 @@
+using AgentConductor.Conductor.Telemetry;
 using Grpc.Core;
 
 namespace AgentConductor.Conductor.WorkerApi;
@@ -15,6 +16,7 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
         var token = ReadToken(context);
         if (requestJobId.Length > 0 && store.Find(requestJobId) is { } job && JobTokens.Matches(token, job.TokenHash))
         {
+            WorkerApiTelemetry.Authenticated(job.Id);
             return job;
         }
 
@@ -29,7 +31,12 @@ internal sealed partial class WorkerAuthenticator(WorkerJobStore store, ILogger<
     }
 
     /// <summary>The job the call's token belongs to (for a stream that named no job yet).</summary>
-    public WorkerJob AuthenticateToken(ServerCallContext context) => TokenOwner(context, ReadToken(context));
+    public WorkerJob AuthenticateToken(ServerCallContext context)
+    {
+        var job = TokenOwner(context, ReadToken(context));
+        WorkerApiTelemetry.Authenticated(job.Id);
+        return job;
+    }
 
     private string ReadToken(ServerCallContext context)
     {

@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Notify;
 using AgentConductor.Conductor.Routing;
 using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.TaskFiles;
+using AgentConductor.Conductor.Telemetry;
 using Grpc.Core;
 using AgentConductor.Proto.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -85,6 +86,7 @@ internal sealed partial class WorkerService(
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
+        var started = timeProvider.GetTimestamp();
         var working = request.Phase >= WorkerPhase.Cloning;
         var phase = request.Phase.ToString();
         var step = UntrustedText.Inline(request.CurrentStep, 200);
@@ -97,6 +99,7 @@ internal sealed partial class WorkerService(
         var now = timeProvider.GetUtcNow();
         if (board.TryRecord(request.JobId, token, phase, step, now) is { } known)
         {
+            WorkerApiTelemetry.HeartbeatAnswered(request.JobId, "memory", timeProvider.GetElapsedTime(started));
             return Answer(known);
         }
 
@@ -113,6 +116,7 @@ internal sealed partial class WorkerService(
             board.Track(after.Id, after.TokenHash!, cancel);
         }
 
+        WorkerApiTelemetry.HeartbeatAnswered(after.Id, "database", timeProvider.GetElapsedTime(started));
         return Answer(cancel);
     }
 
@@ -153,6 +157,7 @@ internal sealed partial class WorkerService(
             if (await store.StoreResultAsync(job.Id, job.State, result, timeProvider.GetUtcNow()))
             {
                 board.Evict(job.Id);
+                WorkerApiTelemetry.ResultStored(result.Usage);
                 Log.ResultReported(logger, job.Id, result.Key.Status);
                 return new ReportResultResponse { JobState = JobStates.ToName(result.Target) };
             }

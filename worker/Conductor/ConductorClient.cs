@@ -53,6 +53,10 @@ internal sealed class ConductorClient : IConductorClient, IDisposable
         });
         _client = new WorkerService.WorkerServiceClient(_channel);
         _headers = new Metadata { { "authorization", $"Bearer {connection.Token}" } };
+        if (connection.TraceParent is { Length: > 0 } traceParent)
+        {
+            _headers.Add("traceparent", traceParent);
+        }
         _retry = new ConductorRetry(options, timeProvider, jitter ?? Random.Shared.NextDouble, logger);
     }
 

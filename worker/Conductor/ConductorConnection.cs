@@ -9,6 +9,12 @@ namespace AgentConductor.Worker.Conductor;
 /// <param name="Token">The job token, sent as <c>authorization: Bearer &lt;token&gt;</c>; a secret.</param>
 internal sealed record ConductorConnection(Uri Address, string JobId, string Token)
 {
+    /// <summary>
+    /// A W3C traceparent every call sends as is, so the conductor's spans of the calls join the job's trace; set only
+    /// when the worker records no spans of its own (otherwise each call carries its own span's context).
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem when the settings cannot work.</summary>
     public void Validate()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Conductor;
+using AgentConductor.Worker.Telemetry;
 
 namespace AgentConductor.Worker.Run;
 
@@ -58,7 +59,9 @@ internal sealed partial class HeartbeatLoop(IConductorClient conductor, TimeProv
         {
             try
             {
+                var sent = time.GetTimestamp();
                 var answer = await conductor.HeartbeatAsync(new HeartbeatRequest { Phase = Phase, CurrentStep = Step }, cancellationToken);
+                WorkerTelemetry.HeartbeatAnswered(time.GetElapsedTime(sent));
                 if (answer.CancelRequested && !_cancelRequested.IsCancellationRequested)
                 {
                     CancelReason = string.IsNullOrEmpty(answer.CancelReason) ? "cancelled by the conductor" : answer.CancelReason;

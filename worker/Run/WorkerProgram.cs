@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Conductor;
@@ -5,6 +6,7 @@ using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
 using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
+using AgentConductor.Worker.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +28,13 @@ internal static class WorkerProgram
         var secrets = new WorkerSecrets(masker) { JobToken = settings.JobToken, GitHubToken = settings.GitHubToken, ModelKey = settings.CodexApiKey };
         var gitHub = new GitHubOptions { ApiBaseUrl = settings.GitHubApiUrl ?? new GitHubOptions().ApiBaseUrl };
         var account = AgentAccount.Resolve(new AgentOptions { RunAs = builder.Configuration["Agent:RunAs"] ?? new AgentOptions().RunAs }, out var accountProblems);
-        problems = [.. problems, .. gitHub.Validate(), .. accountProblems];
+        var telemetrySettings = WorkerTelemetrySettings.Load(builder.Configuration, out var telemetryProblems);
+        foreach (var value in telemetrySettings.HeaderValues)
+        {
+            masker.AddValue(value);
+        }
+
+        problems = [.. problems, .. gitHub.Validate(), .. accountProblems, .. telemetryProblems];
         if (problems.Count > 0)
         {
             await Console.Error.WriteLineAsync("agent-conductor worker: invalid settings:\n  " + string.Join("\n  ", problems));
@@ -36,16 +44,21 @@ internal static class WorkerProgram
         // Whatever the agent leaves running when it exits is re-parented here, where the job can find and stop it.
         NativeMethods.BecomeSubreaper();
         builder.Logging.ClearProviders().AddProvider(new MaskingConsoleLoggerProvider(masker, TimeProvider.System, LogLevel.Information));
-        Compose(builder.Services, settings, gitHub, new JobSafety(masker, secrets, account));
+        using var telemetry = WorkerTelemetry.Start(telemetrySettings, settings.JobId);
+        Compose(builder.Services, settings, gitHub, new JobSafety(masker, secrets, account), telemetry.PropagatedTraceParent);
         using var host = builder.Build();
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
+        Activity? span = null;
         try
         {
             _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
             _ = host.Services.GetRequiredService<IOptions<GitOptions>>().Value;
-            return await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
+            span = telemetry.StartJob(settings.JobId);
+            var exitCode = await host.Services.GetRequiredService<JobRun>().RunAsync(stop.Token);
+            WorkerTelemetry.Ended(span, exitCode);
+            return exitCode;
         }
         catch (OptionsValidationException ex)
         {
@@ -54,12 +67,17 @@ internal static class WorkerProgram
         }
         catch (Exception ex)
         {
+            WorkerTelemetry.Ended(span, WorkerExitCodes.Crashed);
             await Console.Error.WriteLineAsync(masker.Mask($"agent-conductor worker: crashed: {ex}"));
             return WorkerExitCodes.Crashed;
         }
+        finally
+        {
+            span?.Dispose();
+        }
     }
 
-    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions gitHub, JobSafety safety)
+    private static void Compose(IServiceCollection services, WorkerSettings settings, GitHubOptions gitHub, JobSafety safety, string? traceParent)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(safety.Masker);
@@ -70,7 +88,7 @@ internal static class WorkerProgram
         services.AddAgentRunner();
         services.AddGitWorkspace();
         services.AddSingleton<IConductorClient>(sp => new ConductorClient(
-            new ConductorConnection(settings.ConductorUrl, settings.JobId, safety.Secrets.JobToken ?? settings.JobToken),
+            new ConductorConnection(settings.ConductorUrl, settings.JobId, safety.Secrets.JobToken ?? settings.JobToken) { TraceParent = traceParent },
             new ConductorRetryOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConductorClient>>()));

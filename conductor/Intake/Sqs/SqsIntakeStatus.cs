@@ -9,7 +9,7 @@ namespace AgentConductor.Conductor.Intake.Sqs;
 internal sealed class SqsIntakeStatus(TimeProvider time)
 {
     private static readonly Meter Meter = new("AgentConductor.Intake.Sqs");
-    private static readonly Counter<long> Messages = Meter.CreateCounter<long>("agent_conductor.sqs.messages", description: "SQS messages by what the intake did with them");
+    private static readonly Counter<long> Messages = Meter.CreateCounter<long>("agent_conductor.sqs.messages", "{message}", "SQS messages by what the intake did with them");
 
     private readonly Lock _lock = new();
     private long _received;

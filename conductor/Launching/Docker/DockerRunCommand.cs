@@ -49,7 +49,7 @@ internal sealed record DockerRunCommand(IReadOnlyList<string> Arguments, IReadOn
             arguments.AddRange(["--label", $"{DockerLabels.Subject}={subject}"]);
         }
 
-        foreach (var name in LaunchRequest.WorkerVariables.Concat(settings.Select(s => s.Key)).Concat(options.PassEnvironment))
+        foreach (var name in request.WorkerEnvironment().Select(v => v.Key).Concat(settings.Select(s => s.Key)).Concat(options.PassEnvironment))
         {
             arguments.AddRange(["--env", name]);
         }

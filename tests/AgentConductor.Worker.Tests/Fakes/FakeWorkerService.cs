@@ -50,6 +50,9 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     /// <summary>Every DownloadTaskFiles request received (including rejected ones), in order.</summary>
     public ConcurrentQueue<DownloadTaskFilesRequest> DownloadRequests { get; } = new();
 
+    /// <summary>The <c>traceparent</c> header of every call ("" when it had none), in order: "Method traceparent".</summary>
+    public ConcurrentQueue<string> TraceParents { get; } = new();
+
     /// <summary>The task files DownloadTaskFiles serves (and the handshake lists).</summary>
     public List<FakeTaskFile> Files { get; } = [];
 
@@ -193,6 +196,11 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     private int Admit(string? method, string jobId, ServerCallContext context)
     {
         var number = method is null ? 0 : _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
+        if (method is not null)
+        {
+            TraceParents.Enqueue($"{method} {context.RequestHeaders.GetValue("traceparent")}");
+        }
+
         if (context.RequestHeaders.GetValue("authorization") != $"Bearer {Token}")
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or unknown job token"));
