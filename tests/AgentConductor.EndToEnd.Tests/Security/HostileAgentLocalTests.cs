@@ -1,5 +1,11 @@
+using System.Text;
+using AgentConductor.Conductor.Archive;
+using AgentConductor.Conductor.Aws;
 using AgentConductor.TestSupport;
+using AgentConductor.TestSupport.S3;
 using AgentConductor.TestSupport.ScriptedModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgentConductor.EndToEnd.Tests.Security;
 
@@ -13,6 +19,8 @@ namespace AgentConductor.EndToEnd.Tests.Security;
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class HostileAgentLocalTests : IAsyncDisposable
 {
+    private const string ArchiveBucket = "job-archive";
+
     // The workers' folders are outside the temp dir, as the worker's default keeps them.
     private readonly TempDirectory _workers = TempDirectory.OutsideSystemTemp();
     private readonly Dictionary<string, string?> _saved = [];
@@ -36,16 +44,27 @@ public sealed class HostileAgentLocalTests : IAsyncDisposable
             Set(name, value);
         }
 
+        await using var s3 = await S3rver.StartAsync(ArchiveBucket);
         await using var host = await ConductorHost.StartAsync(
             [
                 $"--Routing:Default:CloneUrl={rig.CloneUrl}",
                 "--Routing:Default:BaseBranch=main",
                 $"--LocalLauncher:LogFolder={_workers.Path}",
                 $"--Agent:ModelBaseUrl={rig.Model.BaseUrl}",
+                $"--Archive:Bucket={ArchiveBucket}",
+                $"--Archive:ServiceUrl={s3.ServiceUrl}",
+                $"--Archive:Region={S3rver.Region}",
             ],
             defaultRoute: false,
             jobsEngine: true,
             realLauncher: true,
+            services: services =>
+            {
+                // The emulator's keys sign the archive's calls; the canaries stay the conductor's environment.
+                services.RemoveAll<IAwsCredentials>();
+                services.AddSingleton<IAwsCredentials>(new StaticAwsCredentials(S3rver.AccessKey, S3rver.SecretKey));
+                services.Remove(services.Single(d => d.ImplementationType == typeof(ArchiveService)));
+            },
             cancellationToken: Ct);
 
         var jobId = await JobApi.PostTicketAsync(host, "SEC-1");
@@ -62,11 +81,20 @@ public sealed class HostileAgentLocalTests : IAsyncDisposable
         await HostileAgentChecks.DaemonIsGoneAsync(rig, Ct);
         HostileAgentChecks.PushWentToTheCloneUrlOnly(rig);
         Assert.Single(rig.GitHub.PullRequests);
+        Assert.Equal(1, await host.Services.GetRequiredService<JobArchiver>().RunOnceAsync(Ct));
+        var archive = new StringBuilder();
+        foreach (var key in await s3.KeysAsync(ArchiveBucket, Ct))
+        {
+            archive.Append(await s3.ReadAsync(ArchiveBucket, key, Ct)).Append('\n');
+        }
+
+        Assert.Contains("downloading 3 task files", archive.ToString(), StringComparison.Ordinal); // the job's log is in it
         HostileAgentChecks.StoredNowhere(
             rig,
             host,
             ("the worker's log", workerLog),
-            ("the job's log", string.Join('\n', host.Strings("SELECT text FROM job_logs WHERE job_id = @id", ("@id", jobId)))));
+            ("the job's log", string.Join('\n', host.Strings("SELECT text FROM job_logs WHERE job_id = @id", ("@id", jobId)))),
+            ("the S3 archive", archive.ToString()));
         Assert.Contains("starting the agent", workerLog, StringComparison.Ordinal);
         Assert.Contains("as user 10001:10001", workerLog, StringComparison.Ordinal);
         Assert.DoesNotContain("runs as the worker's own user", workerLog, StringComparison.Ordinal);
