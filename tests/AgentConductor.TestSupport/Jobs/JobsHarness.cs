@@ -147,7 +147,7 @@ internal sealed class JobsHarness : IDisposable
         return new(
             Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions),
             new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress),
-            new DailyBudgets(Scheduler.Database, budgets), new JobPricer(Options.Create(Prices), budgets, Options.Create(Agent)), Time, DispatcherLog);
+            new DailyBudgets(Scheduler.Database, budgets), new JobPricer(Options.Create(Prices), budgets, Options.Create(Agent)), ConductorHost.HalfJitter, Time, DispatcherLog);
     }
 
     private Reconciler NewReconciler() =>
