@@ -1,4 +1,4 @@
-using AgentConductor.Conductor.Jobs;
+using AgentConductor.Common;
 using AgentConductor.Conductor.Secrets;
 using AgentConductor.Conductor.Storage;
 using Microsoft.Extensions.Options;
@@ -17,11 +17,11 @@ internal sealed partial class JobArchiver(
     IArchiveStorage storage,
     SecretRegistry secrets,
     IOptions<ArchiveOptions> options,
+    Backoff backoff,
     TimeProvider time,
     ILogger<JobArchiver> logger)
 {
     private readonly ArchiveLocation _location = new(options.Value);
-    private readonly Random _jitter = new();
     private bool _failing;
 
     /// <summary>Archives up to <c>Archive:BatchSize</c> due jobs; returns how many rows it settled (archived or dropped).</summary>
@@ -39,7 +39,7 @@ internal sealed partial class JobArchiver(
             }
             catch (ArchiveUploadException ex)
             {
-                var retryAt = time.GetUtcNow() + LaunchBackoff.Delay(job.Failures + 1, settings.RetryBase, settings.RetryCap, _jitter);
+                var retryAt = time.GetUtcNow() + backoff.Delay(job.Failures + 1, settings.RetryBase, settings.RetryCap);
                 queue.MarkFailed(job, ex.Message, retryAt);
                 if (!_failing)
                 {

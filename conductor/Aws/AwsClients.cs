@@ -1,3 +1,4 @@
+using AgentConductor.Common;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Aws;
@@ -7,7 +8,7 @@ namespace AgentConductor.Conductor.Aws;
 /// read on first use, not on construction, so building this while the host starts never preempts the report of every
 /// invalid setting.
 /// </summary>
-internal sealed class AwsClients(IOptions<AwsOptions> options, IAwsCredentials credentials, TimeProvider time, ILoggerFactory loggers) : IDisposable
+internal sealed class AwsClients(IOptions<AwsOptions> options, IAwsCredentials credentials, Backoff backoff, TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
     private readonly Lazy<HttpClient> _http = new(() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {
@@ -20,7 +21,7 @@ internal sealed class AwsClients(IOptions<AwsOptions> options, IAwsCredentials c
         var settings = options.Value;
         var endpoint = AwsEndpoint.Resolve(service, settings.ResolveRegion()!, serviceUrl);
         var retry = AwsRetryPolicy.Default with { MaxAttempts = settings.MaxAttempts };
-        return new AwsJsonClient(_http.Value, endpoint, credentials, retry, time, loggers.CreateLogger<AwsJsonClient>());
+        return new AwsJsonClient(_http.Value, endpoint, credentials, retry, time, loggers.CreateLogger<AwsJsonClient>(), backoff);
     }
 
     public void Dispose()

@@ -1,20 +1,24 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using AgentConductor.Common;
+using Polly;
+using Polly.Retry;
 
 namespace AgentConductor.Conductor.Aws;
 
 /// <summary>
 /// Calls one AWS service over its JSON protocol: <c>POST /</c> with <c>X-Amz-Target: {prefix}.{operation}</c>, signed
-/// with SigV4, retried per <see cref="AwsRetryPolicy"/> on throttling, 5xx and transport failures. Errors become
+/// with SigV4, retried (Polly, waits from <see cref="Backoff"/>) per <see cref="AwsRetryPolicy"/> on throttling, 5xx and
+/// transport failures. Errors become
 /// <see cref="AwsException"/> subclasses. A request AWS refused because the local clock is off is signed again with
 /// AWS's time and sent once more (<see cref="AwsClockSkew"/>), which is not counted as a retry. The ECS facade is a thin
 /// layer over <see cref="SendAsync{TRequest, TResponse}"/> (AWSSDK.ECS does not restore here).
 /// </summary>
 internal sealed partial class AwsJsonClient(
-    HttpClient http, AwsEndpoint endpoint, IAwsCredentials credentials, AwsRetryPolicy retry, TimeProvider time, ILogger logger, Random? random = null)
+    HttpClient http, AwsEndpoint endpoint, IAwsCredentials credentials, AwsRetryPolicy retry, TimeProvider time, ILogger logger, Backoff? backoff = null)
 {
-    private readonly Random _random = random ?? Random.Shared;
     private readonly AwsClockSkew _clock = new(time);
+    private readonly ResiliencePipeline _retry = RetryPipeline(retry, backoff ?? Backoff.Random, time, logger, endpoint.Service.SigningName);
 
     /// <summary>AWS's clock minus the local one, as learned from refused requests.</summary>
     public TimeSpan ClockOffset => _clock.Offset;
@@ -26,28 +30,50 @@ internal sealed partial class AwsJsonClient(
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, json);
         var clockCorrected = false;
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        try
         {
-            var signedAt = _clock.UtcNow;
-            try
-            {
-                var body = await SendOnceAsync(operation, payload, signedAt, cancellationToken);
-                return body.Length == 0 ? new TResponse() : JsonSerializer.Deserialize<TResponse>(body, json) ?? new TResponse();
-            }
-            catch (AwsException ex) when (!clockCorrected && _clock.TryCorrect(ex, signedAt))
-            {
-                clockCorrected = true;
-                attempt--;
-                Log.ClockSkewCorrected(logger, endpoint.Service.SigningName, operation, _clock.Offset, ex.Code, ex.AwsMessage);
-            }
-            catch (Exception ex) when (attempt < retry.MaxAttempts && IsRetryable(ex, cancellationToken))
-            {
-                var delay = retry.DelayBefore(attempt, _random.NextDouble());
-                Log.Retrying(logger, endpoint.Service.SigningName, operation, attempt, retry.MaxAttempts, delay.TotalMilliseconds, ex.Message);
-                await Task.Delay(delay, time, cancellationToken);
-            }
+            var body = await _retry.ExecuteAsync(
+                async attempt =>
+                {
+                    var signedAt = _clock.UtcNow;
+                    try
+                    {
+                        return await SendOnceAsync(operation, payload, signedAt, attempt.CancellationToken);
+                    }
+                    catch (AwsException ex) when (!clockCorrected && _clock.TryCorrect(ex, signedAt))
+                    {
+                        // Once per call, and not counted as a retry: the same request signed with AWS's time.
+                        clockCorrected = true;
+                        Log.ClockSkewCorrected(logger, endpoint.Service.SigningName, operation, _clock.Offset, ex.Code, ex.AwsMessage);
+                        return await SendOnceAsync(operation, payload, _clock.UtcNow, attempt.CancellationToken);
+                    }
+                },
+                context);
+            return body.Length == 0 ? new TResponse() : JsonSerializer.Deserialize<TResponse>(body, json) ?? new TResponse();
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static ResiliencePipeline RetryPipeline(AwsRetryPolicy retry, Backoff backoff, TimeProvider time, ILogger logger, string service) =>
+        retry.MaxAttempts <= 1
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = retry.MaxAttempts - 1,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(backoff.Delay(args.AttemptNumber + 1, retry.BaseDelay, retry.MaxDelay)),
+                    OnRetry = args =>
+                    {
+                        Log.Retrying(logger, service, args.Context.OperationKey!, args.AttemptNumber + 1, retry.MaxAttempts, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception!.Message);
+                        return ValueTask.CompletedTask;
+                    },
+                })
+                .Build();
 
     private async Task<byte[]> SendOnceAsync(string operation, byte[] payload, DateTimeOffset signedAt, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentConductor.Common;
 using Octokit;
 using Octokit.Internal;
 
@@ -20,9 +21,9 @@ internal sealed class GitHubAppClient : IDisposable
 
     /// <param name="transport">What sends the requests; a fresh <see cref="SocketsHttpHandler"/> when null.</param>
     public GitHubAppClient(
-        GitHubAppOptions options, GitHubAppJwt jwt, TimeProvider time, ILogger<GitHubAppHttpHandler> logger, HttpMessageHandler? transport = null)
+        GitHubAppOptions options, GitHubAppJwt jwt, TimeProvider time, ILogger<GitHubAppHttpHandler> logger, HttpMessageHandler? transport = null, Backoff? backoff = null)
     {
-        var handler = new GitHubAppHttpHandler(options, time, logger) { InnerHandler = transport ?? new SocketsHttpHandler() };
+        var handler = new GitHubAppHttpHandler(options, time, logger, backoff) { InnerHandler = transport ?? new SocketsHttpHandler() };
         _adapter = new HttpClientAdapter(() => handler);
         _adapter.SetRequestTimeout(Timeout.InfiniteTimeSpan); // the handler times each attempt instead, on the injected clock
         _connection = new Connection(

@@ -1,56 +1,91 @@
 using System.Globalization;
+using AgentConductor.Common;
+using Polly;
+using Polly.Retry;
 
 namespace AgentConductor.Conductor.GitHub;
 
 /// <summary>
 /// Sits under Octokit's <c>HttpClientAdapter</c> (as in the worker) and adds what Octokit lacks: the
 /// <c>X-GitHub-Api-Version</c> header, a timeout per attempt and retries of 5xx answers, rate limits and transport
-/// failures after the wait GitHub asked for (<c>Retry-After</c>, <c>x-ratelimit-reset</c>) or a jittered backoff, all on
-/// the injected clock, and the caller's cancellation. A wait longer than <see cref="GitHubAppOptions.MaxRetryWait"/> is
+/// failures (Polly) after the wait GitHub asked for (<c>Retry-After</c>, <c>x-ratelimit-reset</c>) or a <see cref="Backoff"/>,
+/// all on the injected clock, and the caller's cancellation. A wait longer than <see cref="GitHubAppOptions.MaxRetryWait"/> is
 /// not made: the answer goes back to Octokit, which turns it into its exception.
 /// </summary>
-internal sealed partial class GitHubAppHttpHandler(GitHubAppOptions options, TimeProvider time, ILogger<GitHubAppHttpHandler> logger, Random? random = null)
-    : DelegatingHandler
+internal sealed partial class GitHubAppHttpHandler : DelegatingHandler
 {
     public const string ApiVersionHeader = "X-GitHub-Api-Version";
     public const string ApiVersion = "2022-11-28";
 
-    private readonly Random _random = random ?? Random.Shared;
+    /// <summary>The wait the last answer asked for (or its backoff), or none when it is not worth retrying.</summary>
+    private static readonly ResiliencePropertyKey<TimeSpan?> AnswerWait = new("agent-conductor.github-answer-wait");
+
+    private readonly GitHubAppOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Backoff _backoff;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+
+    public GitHubAppHttpHandler(GitHubAppOptions options, TimeProvider time, ILogger<GitHubAppHttpHandler> logger, Backoff? backoff = null)
+    {
+        _options = options;
+        _time = time;
+        _backoff = backoff ?? Backoff.Random;
+        _retry = options.MaxRetries == 0
+            ? ResiliencePipeline<HttpResponseMessage>.Empty
+            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException or TimeoutException
+                        || (args.Outcome.Result is not null && args.Context.Properties.GetValue(AnswerWait, null) is { } wait && wait <= options.MaxRetryWait)),
+                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is null
+                        ? BackoffAfter(args.AttemptNumber)
+                        : args.Context.Properties.GetValue(AnswerWait, null)),
+                    OnRetry = args =>
+                    {
+                        if (args.Outcome.Exception is { } ex)
+                        {
+                            Log.RetryingTransportFailure(logger, args.Context.OperationKey!, ex.GetType().Name, args.RetryDelay, args.AttemptNumber + 1);
+                        }
+                        else
+                        {
+                            Log.RetryingAnswer(logger, args.Context.OperationKey!, (int)args.Outcome.Result!.StatusCode, args.RetryDelay, args.AttemptNumber + 1);
+                        }
+
+                        return ValueTask.CompletedTask;
+                    },
+                })
+                .Build();
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = $"{request.Method} {request.RequestUri?.AbsolutePath}";
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        try
         {
-            HttpResponseMessage response;
-            try
-            {
-                response = await SendOnceAsync(request, body, operation, cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException && attempt < options.MaxRetries)
-            {
-                var backoff = Backoff(attempt);
-                Log.RetryingTransportFailure(logger, operation, ex.GetType().Name, backoff, attempt + 1);
-                await Task.Delay(backoff, time, cancellationToken);
-                continue;
-            }
-
-            if (attempt >= options.MaxRetries || RetryWait(response, attempt) is not { } wait || wait > options.MaxRetryWait)
-            {
-                response.RequestMessage = request;
-                return response;
-            }
-
-            Log.RetryingAnswer(logger, operation, (int)response.StatusCode, wait, attempt + 1);
-            response.Dispose();
-            await Task.Delay(wait, time, cancellationToken);
+            var response = await _retry.ExecuteAsync(
+                async attempt =>
+                {
+                    var answer = await SendOnceAsync(request, body, operation, attempt.CancellationToken);
+                    attempt.Properties.Set(AnswerWait, RetryWait(answer, attempts++));
+                    return answer;
+                },
+                context);
+            response.RequestMessage = request;
+            return response;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.AttemptTimeout, time);
+        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
         foreach (var (name, values) in request.Headers)
@@ -79,7 +114,7 @@ internal sealed partial class GitHubAppHttpHandler(GitHubAppOptions options, Tim
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             response?.Dispose();
-            throw new TimeoutException($"GitHub {operation} gave no answer within {options.AttemptTimeout}.", ex);
+            throw new TimeoutException($"GitHub {operation} gave no answer within {_options.AttemptTimeout}.", ex);
         }
         catch
         {
@@ -92,7 +127,7 @@ internal sealed partial class GitHubAppHttpHandler(GitHubAppOptions options, Tim
     private TimeSpan? RetryWait(HttpResponseMessage response, int attempt)
     {
         var status = (int)response.StatusCode;
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var retryAfter = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
@@ -110,19 +145,14 @@ internal sealed partial class GitHubAppHttpHandler(GitHubAppOptions options, Tim
             return limitSpent && response.Headers.TryGetValues("x-ratelimit-reset", out var reset)
                 && long.TryParse(reset.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
                     ? TimeSpan.FromTicks(Math.Max(0, (DateTimeOffset.FromUnixTimeSeconds(epoch) - now).Ticks))
-                    : Backoff(attempt);
+                    : BackoffAfter(attempt);
         }
 
-        return status >= 500 ? retryAfter ?? Backoff(attempt) : null;
+        return status >= 500 ? retryAfter ?? BackoffAfter(attempt) : null;
     }
 
-    /// <summary>Exponential with equal jitter: half the step fixed, half random.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var step = options.RetryBaseDelay * Math.Pow(2, Math.Min(attempt, 16));
-        step = step > options.MaxRetryWait ? options.MaxRetryWait : step;
-        return (step / 2) + (step / 2 * _random.NextDouble());
-    }
+    /// <summary>The backoff before the retry that follows attempt <paramref name="attempt"/> (0 for the first).</summary>
+    private TimeSpan BackoffAfter(int attempt) => _backoff.Delay(attempt + 1, _options.RetryBaseDelay, _options.MaxRetryWait);
 
     private static partial class Log
     {

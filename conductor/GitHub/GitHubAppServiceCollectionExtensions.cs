@@ -26,7 +26,8 @@ internal static class GitHubAppServiceCollectionExtensions
             sp.GetRequiredService<IOptions<GitHubAppOptions>>().Value,
             sp.GetRequiredService<GitHubAppJwt>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GitHubAppHttpHandler>>()));
+            sp.GetRequiredService<ILogger<GitHubAppHttpHandler>>(),
+            backoff: sp.GetRequiredService<Common.Backoff>()));
         services.TryAddSingleton<IInstallationTokens, InstallationTokens>();
         return builder;
     }

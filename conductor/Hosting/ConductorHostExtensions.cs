@@ -1,3 +1,4 @@
+using AgentConductor.Common;
 using AgentConductor.Conductor.Api;
 using AgentConductor.Conductor.Archive;
 using AgentConductor.Conductor.Aws;
@@ -31,6 +32,7 @@ internal static class ConductorHostExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Backoff.Random);
         builder.AddSecrets();
 
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();

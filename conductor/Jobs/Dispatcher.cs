@@ -1,3 +1,4 @@
+using AgentConductor.Common;
 using AgentConductor.Conductor.Costs;
 using AgentConductor.Conductor.Launching;
 using AgentConductor.Conductor.Shutdown;
@@ -19,7 +20,7 @@ namespace AgentConductor.Conductor.Jobs;
 internal sealed partial class Dispatcher(
     JobStore store, IJobRouter router, IJobTokenIssuer tokens, ILauncher launcher, ShutdownGate gate,
     IOptions<DispatchOptions> options, IWorkerCallbackAddress callbackAddress, DailyBudgets budgets, JobPricer pricer,
-    TimeProvider time, ILogger<Dispatcher> logger)
+    Backoff backoff, TimeProvider time, ILogger<Dispatcher> logger)
 {
     private bool _recovered;
 
@@ -178,7 +179,7 @@ internal sealed partial class Dispatcher(
             return;
         }
 
-        var next = now + LaunchBackoff.Delay(job.LaunchAttempts, settings.LaunchRetryBase, settings.LaunchRetryCap, Random.Shared);
+        var next = now + backoff.Delay(job.LaunchAttempts, settings.LaunchRetryBase, settings.LaunchRetryCap);
         store.Move(job.Id, JobState.Launching, JobState.Pending, $"launch {job.LaunchAttempts} failed: {message}; next try at {next:O}", now,
             "next_launch_at = @next", ("@next", UnixTime.ToMs(next)));
         Log.LaunchRetry(logger, job.Id, job.LaunchAttempts, message, next);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AgentConductor.Conductor.Jobs;
+using AgentConductor.Common;
 using Microsoft.Extensions.Options;
 
 namespace AgentConductor.Conductor.Notify;
@@ -13,7 +13,7 @@ namespace AgentConductor.Conductor.Notify;
 /// Failures are logged once per destination until a delivery to it succeeds again; dead letters each once.
 /// </summary>
 internal sealed partial class NotifyDeliverer(
-    NotifyQueue queue, Notifiers notifiers, SecretMask mask, IOptions<NotifyOptions> options, TimeProvider time, ILogger<NotifyDeliverer> logger)
+    NotifyQueue queue, Notifiers notifiers, SecretMask mask, IOptions<NotifyOptions> options, Backoff backoff, TimeProvider time, ILogger<NotifyDeliverer> logger)
 {
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
 
@@ -126,7 +126,7 @@ internal sealed partial class NotifyDeliverer(
             return false;
         }
 
-        var wait = LaunchBackoff.Delay(attempt, settings.RetryBase, settings.RetryCap, Random.Shared);
+        var wait = backoff.Delay(attempt, settings.RetryBase, settings.RetryCap);
         if (outcome.RetryAfter is { } asked && asked > wait)
         {
             wait = asked < settings.RetryCap ? asked : settings.RetryCap;

@@ -6,6 +6,7 @@ using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

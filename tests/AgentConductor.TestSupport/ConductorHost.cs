@@ -1,4 +1,5 @@
 using System.Net;
+using AgentConductor.Common;
 using AgentConductor.Conductor.Hosting;
 using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Launching;
@@ -27,6 +28,9 @@ namespace AgentConductor.TestSupport;
 internal sealed class ConductorHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 2, 14, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The backoff every test host uses: half of each ceiling, so scheduled retries land at known times.</summary>
+    public static readonly Backoff HalfJitter = new(() => 0.5);
 
     private readonly WebApplication _app;
     private readonly TempDirectory _directory;
@@ -121,6 +125,8 @@ internal sealed class ConductorHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(timeProvider);
             }
+
+            builder.Services.AddSingleton(HalfJitter);
 
             services?.Invoke(builder.Services);
         });

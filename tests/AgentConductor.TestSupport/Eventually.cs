@@ -2,7 +2,7 @@ namespace AgentConductor.TestSupport;
 
 /// <summary>
 /// Waits (bounded, in real time) for something a background service of a real host does on its own, such as the
-/// dispatcher launching a job. Never used to wait for a timer a test could advance with <see cref="FakeTimeProvider"/>.
+/// dispatcher launching a job. Never used to wait for a timer a test could advance with a fake <see cref="TimeProvider"/>.
 /// </summary>
 public static class Eventually
 {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using AgentConductor.Common;
 using AgentConductor.Proto.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -26,14 +27,14 @@ internal sealed class ConductorClient : IConductorClient, IDisposable
     private readonly Metadata _headers;
     private readonly ConductorRetry _retry;
 
-    /// <param name="jitter">Source of the backoff jitter in [0, 1); null: <see cref="Random.Shared"/>.</param>
+    /// <param name="backoff">The retry backoff; null: <see cref="Backoff.Random"/>.</param>
     /// <param name="httpHandler">The HTTP handler to call through (disposed with this client); null: <see cref="CreateHandler"/>.</param>
     public ConductorClient(
         ConductorConnection connection,
         ConductorRetryOptions options,
         TimeProvider timeProvider,
         ILogger<ConductorClient> logger,
-        Func<double>? jitter = null,
+        Backoff? backoff = null,
         HttpMessageHandler? httpHandler = null)
     {
         connection.Validate();
@@ -57,7 +58,8 @@ internal sealed class ConductorClient : IConductorClient, IDisposable
         {
             _headers.Add("traceparent", traceParent);
         }
-        _retry = new ConductorRetry(options, timeProvider, jitter ?? Random.Shared.NextDouble, logger);
+
+        _retry = new ConductorRetry(options, timeProvider, backoff ?? Backoff.Random, logger);
     }
 
     /// <summary>The HTTP/2 handler a client uses unless given one: keep-alive pings while calls are open, no cookies, no decompression.</summary>

@@ -1,51 +1,75 @@
+using AgentConductor.Common;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace AgentConductor.Worker.Conductor;
 
 /// <summary>
-/// Runs a conductor call, retrying transient failures with <see cref="RetryBackoff.FullJitter"/> delays on
-/// <see cref="TimeProvider"/> until <see cref="ConductorRetryOptions.MaxTotalWait"/> is used up. Every failure
-/// leaves as a typed exception (see <see cref="ConductorFailures.Translate"/>).
+/// Runs a conductor call, retrying transient failures (Polly) with <see cref="Backoff"/> delays on the injected
+/// <see cref="TimeProvider"/> until <see cref="ConductorRetryOptions.MaxTotalWait"/> is used up (the last delay is cut to
+/// what remains). Every failure leaves as a typed exception (see <see cref="ConductorFailures.Translate"/>).
 /// </summary>
-internal sealed partial class ConductorRetry(ConductorRetryOptions options, TimeProvider timeProvider, Func<double> jitter, ILogger logger)
+internal sealed partial class ConductorRetry
 {
+    private static readonly ResiliencePropertyKey<long> StartedAt = new("agent-conductor.conductor-call-started");
+
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+
+    public ConductorRetry(ConductorRetryOptions options, TimeProvider timeProvider, Backoff backoff, ILogger logger)
+    {
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue, // bounded by MaxTotalWait instead
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } ex
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && ConductorFailures.IsTransient(ex)
+                    && Waited(args.Context) < options.MaxTotalWait),
+                DelayGenerator = args =>
+                {
+                    var delay = backoff.Delay(args.AttemptNumber + 1, options.BaseDelay, options.MaxDelay);
+                    var remaining = options.MaxTotalWait - Waited(args.Context);
+                    return ValueTask.FromResult<TimeSpan?>(delay < remaining ? delay : remaining);
+                },
+                OnRetry = args =>
+                {
+                    Log.Retrying(logger, args.Context.OperationKey!, args.AttemptNumber + 1, StatusOf(args.Outcome.Exception!), args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
     /// <summary>Runs <paramref name="attempt"/> (given the number of retries so far) until it succeeds or fails for good.</summary>
     public async Task<T> ExecuteAsync<T>(string operation, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        var started = timeProvider.GetTimestamp();
-        for (var retries = 0; ; retries++)
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        context.Properties.Set(StartedAt, _timeProvider.GetTimestamp());
+        var attempts = 0;
+        try
         {
-            Exception failure;
-            try
-            {
-                return await attempt(retries, cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ConductorFailures.IsTransient(ex))
-            {
-                failure = ex;
-            }
-            catch (Exception ex) when (ConductorFailures.Translate(operation, ex, retries + 1, timeProvider.GetElapsedTime(started), cancellationToken) is { } translated)
-            {
-                throw translated;
-            }
-
-            var waited = timeProvider.GetElapsedTime(started);
-            var remaining = options.MaxTotalWait - waited;
-            if (remaining <= TimeSpan.Zero)
-            {
-                Log.GaveUp(logger, operation, retries + 1, waited, StatusOf(failure));
-                throw new ConductorUnreachableException(operation, retries + 1, waited, failure);
-            }
-
-            var delay = RetryBackoff.FullJitter(options.BaseDelay, options.MaxDelay, retries + 1, jitter());
-            if (delay > remaining)
-            {
-                delay = remaining;
-            }
-
-            Log.Retrying(logger, operation, retries + 1, StatusOf(failure), delay);
-            await Task.Delay(delay, timeProvider, cancellationToken);
+            return await _pipeline.ExecuteAsync(async call => await attempt(attempts++, call.CancellationToken), context);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ConductorFailures.IsTransient(ex))
+        {
+            var waited = Waited(context);
+            Log.GaveUp(_logger, operation, attempts, waited, StatusOf(ex));
+            throw new ConductorUnreachableException(operation, attempts, waited, ex);
+        }
+        catch (Exception ex) when (ConductorFailures.Translate(operation, ex, attempts, Waited(context), cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -61,6 +85,8 @@ internal sealed partial class ConductorRetry(ConductorRetryOptions options, Time
             throw translated;
         }
     }
+
+    private TimeSpan Waited(ResilienceContext context) => _timeProvider.GetElapsedTime(context.Properties.GetValue(StartedAt, 0L));
 
     private static StatusCode StatusOf(Exception exception) => exception is RpcException rpc ? rpc.StatusCode : StatusCode.Unavailable;
 

@@ -1,11 +1,14 @@
+using AgentConductor.Common;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace AgentConductor.Worker.GitHub;
 
 /// <summary>
 /// Sits under Octokit's <c>HttpClientAdapter</c> and adds what Octokit lacks: the <c>X-GitHub-Api-Version</c> header,
 /// a timeout per attempt, retries of rate limits, 5xx answers and transport failures after the wait GitHub asked for
-/// (<c>Retry-After</c>, <c>x-ratelimit-reset</c>) or a jittered backoff, all on the injected clock, and cancellation by
+/// (<c>Retry-After</c>, <c>x-ratelimit-reset</c>) or a <see cref="Backoff"/>, retried by Polly on the injected clock, and cancellation by
 /// the worker's token of the current <see cref="GitHubCall"/>. A final failed answer is handed back for Octokit to turn
 /// into its exception.
 /// </summary>
@@ -14,19 +17,46 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
     public const string ApiVersionHeader = "X-GitHub-Api-Version";
     public const string ApiVersion = "2022-11-28";
 
+    /// <summary>The wait the last answer asked for (or its backoff), or none when it is not worth retrying.</summary>
+    private static readonly ResiliencePropertyKey<TimeSpan?> AnswerWait = new("agent-conductor.github-answer-wait");
+
     private readonly GitHubOptions _options;
     private readonly string _basePath;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly Random _random;
+    private readonly Backoff _backoff;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
-    public GitHubHttpHandler(GitHubOptions options, Uri apiBase, TimeProvider timeProvider, ILogger<GitHubHttpHandler> logger, Random? random = null)
+    public GitHubHttpHandler(GitHubOptions options, Uri apiBase, TimeProvider timeProvider, ILogger<GitHubHttpHandler> logger, Backoff? backoff = null)
     {
         _options = options;
         _basePath = apiBase.AbsolutePath;
         _timeProvider = timeProvider;
-        _logger = logger;
-        _random = random ?? Random.Shared;
+        _backoff = backoff ?? Backoff.Random;
+        _retry = options.MaxRetries == 0
+            ? ResiliencePipeline<HttpResponseMessage>.Empty
+            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, args.AttemptNumber, logger)),
+                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is null
+                        ? BackoffAfter(args.AttemptNumber)
+                        : args.Context.Properties.GetValue(AnswerWait, null)),
+                    OnRetry = args =>
+                    {
+                        if (args.Outcome.Exception is { } ex)
+                        {
+                            Log.RetryingTransportFailure(logger, args.Context.OperationKey!, ex.GetType().Name, args.RetryDelay, args.AttemptNumber + 1, options.MaxRetries);
+                        }
+                        else
+                        {
+                            Log.RetryingAnswer(logger, args.Context.OperationKey!, (int)args.Outcome.Result!.StatusCode, args.RetryDelay, args.AttemptNumber + 1, options.MaxRetries);
+                        }
+
+                        return ValueTask.CompletedTask;
+                    },
+                })
+                .Build();
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -37,43 +67,68 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         var token = call?.CancellationToken ?? cancellationToken;
         var operation = Operation(request);
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(token);
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        var context = ResilienceContextPool.Shared.Get(operation, token);
+        try
         {
-            if (call is not null)
-            {
-                (call.Operation, call.Attempts, call.RateLimitWait) = (operation, attempt + 1, null);
-            }
+            var response = await _retry.ExecuteAsync(
+                async attempt =>
+                {
+                    var number = attempts++;
+                    if (call is not null)
+                    {
+                        (call.Operation, call.Attempts, call.RateLimitWait) = (operation, number + 1, null);
+                    }
 
-            HttpResponseMessage response;
-            try
-            {
-                response = await SendOnceAsync(request, body, operation, token);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException && attempt < _options.MaxRetries)
-            {
-                var backoff = GitHubBackoff.Delay(attempt, _options.RetryBaseDelay, _options.MaxRetryWait, _random);
-                Log.RetryingTransportFailure(_logger, operation, ex.GetType().Name, backoff, attempt + 1, _options.MaxRetries);
-                await Task.Delay(backoff, _timeProvider, token);
-                continue;
-            }
-
-            var wait = await RetryWaitAsync(response, attempt, call, token);
-            if (wait is null || attempt >= _options.MaxRetries)
-            {
-                return Answer(request, response);
-            }
-
-            if (wait > _options.MaxRetryWait)
-            {
-                Log.WaitTooLong(_logger, operation, (int)response.StatusCode, wait.Value, _options.MaxRetryWait);
-                return Answer(request, response);
-            }
-
-            Log.RetryingAnswer(_logger, operation, (int)response.StatusCode, wait.Value, attempt + 1, _options.MaxRetries);
-            response.Dispose();
-            await Task.Delay(wait.Value, _timeProvider, token);
+                    var answer = await SendOnceAsync(request, body, operation, attempt.CancellationToken);
+                    try
+                    {
+                        attempt.Properties.Set(AnswerWait, await RetryWaitAsync(answer, number, call, attempt.CancellationToken));
+                        return answer;
+                    }
+                    catch
+                    {
+                        answer.Dispose();
+                        throw;
+                    }
+                },
+                context);
+            return Answer(request, response);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>Transport failures are retried; answers when they named a wait no longer than <see cref="GitHubOptions.MaxRetryWait"/>.</summary>
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int attempt, ILogger logger)
+    {
+        if (outcome.Exception is HttpRequestException or TimeoutException)
+        {
+            return true;
+        }
+
+        if (outcome.Result is not { } response || context.Properties.GetValue(AnswerWait, null) is not { } wait)
+        {
+            return false;
+        }
+
+        if (wait <= _options.MaxRetryWait)
+        {
+            return true;
+        }
+
+        if (attempt < _options.MaxRetries)
+        {
+            Log.WaitTooLong(logger, context.OperationKey!, (int)response.StatusCode, wait, _options.MaxRetryWait);
+        }
+
+        return false;
+    }
+
+    /// <summary>The backoff before the retry that follows attempt <paramref name="attempt"/> (0 for the first).</summary>
+    private TimeSpan BackoffAfter(int attempt) => _backoff.Delay(attempt + 1, _options.RetryBaseDelay, _options.MaxRetryWait);
 
     /// <summary>One attempt on a fresh copy of the request, its answer read whole, within <see cref="GitHubOptions.AttemptTimeout"/>.</summary>
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken)
@@ -117,7 +172,7 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         }
 
         return status >= 500
-            ? GitHubRateLimit.ServerRetryAfter(response, now) ?? GitHubBackoff.Delay(attempt, _options.RetryBaseDelay, _options.MaxRetryWait, _random)
+            ? GitHubRateLimit.ServerRetryAfter(response, now) ?? BackoffAfter(attempt)
             : null;
     }
 

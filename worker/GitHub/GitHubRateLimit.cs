@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using AgentConductor.Common;
 
 namespace AgentConductor.Worker.GitHub;
 
@@ -36,7 +37,7 @@ internal static class GitHubRateLimit
             return untilReset > TimeSpan.Zero ? untilReset : TimeSpan.Zero;
         }
 
-        return secondaryRateLimitDelay * Math.Pow(2, Math.Min(attempt, 16));
+        return Backoff.Ceiling(attempt + 1, secondaryRateLimitDelay, TimeSpan.MaxValue); // GitHub's minimum: no jitter, no cap
     }
 
     /// <summary>The <c>Retry-After</c> header as a wait from <paramref name="now"/> (seconds or an HTTP date), or null.</summary>

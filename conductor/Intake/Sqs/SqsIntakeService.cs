@@ -1,5 +1,5 @@
+using AgentConductor.Common;
 using AgentConductor.Conductor.Aws.Sqs;
-using AgentConductor.Conductor.Jobs;
 using AgentConductor.Conductor.Shutdown;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +20,7 @@ internal sealed partial class SqsIntakeService(
     SqsIntakeStatus status,
     IOptions<SqsIntakeOptions> options,
     IOptions<ShutdownOptions> shutdown,
+    Backoff backoff,
     TimeProvider time,
     ILogger<SqsIntakeService> logger) : BackgroundService
 {
@@ -69,7 +70,7 @@ internal sealed partial class SqsIntakeService(
                 failures++;
                 var problem = SqsIntakeProblem.Describe(ex, options.Value.QueueUrl!);
                 status.Failing(problem.Text, problem.IsConfiguration);
-                wait = problem.IsConfiguration ? options.Value.MaxErrorBackoff : LaunchBackoff.Delay(failures, TimeSpan.FromSeconds(1), options.Value.MaxErrorBackoff, Random.Shared);
+                wait = problem.IsConfiguration ? options.Value.MaxErrorBackoff : backoff.Delay(failures, TimeSpan.FromSeconds(1), options.Value.MaxErrorBackoff);
                 if (problem.Text != lastProblem)
                 {
                     Log.PollFailed(logger, pollerNumber, problem.Text, wait, ex);

@@ -11,6 +11,7 @@ using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.GitHubWebhooks;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Api;
 

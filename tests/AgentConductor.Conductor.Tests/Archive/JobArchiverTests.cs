@@ -7,6 +7,7 @@ using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.S3;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Archive;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using AgentConductor.Conductor.Aws;
-using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Aws;
 

@@ -26,15 +26,4 @@ public sealed class AwsEndpointTests
     [InlineData("ftp://127.0.0.1/")]
     public void Resolve_ServiceUrlThatIsNotHttp_Throws(string url) =>
         Assert.Throws<ArgumentException>(() => AwsEndpoint.Resolve(AwsService.Ecs, "us-east-1", url));
-
-    [Fact]
-    public void RetryPolicy_Delay_IsJitteredUnderAnExponentialCeiling()
-    {
-        var policy = new AwsRetryPolicy(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
-
-        Assert.Equal(TimeSpan.Zero, policy.DelayBefore(1, 0));
-        Assert.Equal(TimeSpan.FromMilliseconds(50), policy.DelayBefore(1, 0.5));
-        Assert.Equal(TimeSpan.FromMilliseconds(400), policy.DelayBefore(3, 1));
-        Assert.Equal(TimeSpan.FromSeconds(1), policy.DelayBefore(10, 1));
-    }
 }

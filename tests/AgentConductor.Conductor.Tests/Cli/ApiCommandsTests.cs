@@ -4,6 +4,7 @@ using AgentConductor.Conductor.Tests.Api;
 using AgentConductor.Conductor.Tests.Costs;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Cli;
 

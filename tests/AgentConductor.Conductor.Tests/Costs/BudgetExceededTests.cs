@@ -3,6 +3,7 @@ using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Jira;
 using AgentConductor.TestSupport.Webhooks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Costs;
 

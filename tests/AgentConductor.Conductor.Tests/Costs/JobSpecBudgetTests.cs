@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Scheduling;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Costs;
 

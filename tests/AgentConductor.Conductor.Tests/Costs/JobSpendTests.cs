@@ -1,5 +1,6 @@
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Costs;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AgentConductor.Conductor.GitHub;
-using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.FakeGitHub;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.GitHub;
 

@@ -69,7 +69,7 @@ internal sealed class GitHubAppRig : IAsyncDisposable
         var options = Options(configure);
         var secrets = new SecretRegistry([], time);
         var jwt = new GitHubAppJwt(options, time, secrets);
-        var client = new GitHubAppClient(options, jwt, time, new ListLogger<GitHubAppHttpHandler>());
+        var client = new GitHubAppClient(options, jwt, time, new ListLogger<GitHubAppHttpHandler>(), backoff: ConductorHost.HalfJitter);
         var logger = new ListLogger<InstallationTokens>();
         return new MintingRig(new InstallationTokens(client, Microsoft.Extensions.Options.Options.Create(options), secrets, logger), secrets, logger, client, jwt);
     }

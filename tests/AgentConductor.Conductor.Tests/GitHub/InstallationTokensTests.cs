@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgentConductor.Conductor.GitHub;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.FakeGitHub;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.GitHub;
 
@@ -183,7 +184,7 @@ public sealed class InstallationTokensTests
     [Fact]
     public async Task MintAsync_GitHubAnswers502_RetriesAfterABackoffOnTheInjectedClock()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerTrackingTimeProvider(DateTimeOffset.UtcNow);
         await using var rig = await GitHubAppRig.StartAsync(time, cancellationToken: Ct);
         // No attempt may time out while the clock moves across the retry wait.
         using var minting = rig.Minting(time, o => (o.InstallationId, o.AttemptTimeout) = (rig.InstallationId, TimeSpan.FromDays(1)));
@@ -202,7 +203,7 @@ public sealed class InstallationTokensTests
     }
 
     /// <summary>Moves the clock in small steps until <paramref name="task"/> ends; how far it had to move.</summary>
-    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Task task)
+    private static async Task<TimeSpan> AdvanceUntilAsync(TimerTrackingTimeProvider time, Task task)
     {
         var step = TimeSpan.FromMilliseconds(50);
         var moved = TimeSpan.Zero;

@@ -56,7 +56,7 @@ public sealed class JobsEngineOptionsTests
     [Fact]
     public async Task DispatchSignal_Poke_WakesTheWaiterBeforeThePollInterval()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerTrackingTimeProvider(ConductorHost.T0);
         var signal = new DispatchSignal();
 
         var waiting = signal.WaitAsync(TimeSpan.FromMinutes(1), time, CancellationToken.None);

@@ -5,6 +5,7 @@ using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Jira;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Notify;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Webhooks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Notify;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AgentConductor.Conductor.Storage;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Webhooks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Notify;
 
@@ -155,7 +156,7 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task Pass_ReceiverDoesNotAnswer_TimesOutOnTheClockAndIsRetried()
     {
-        var time = new FakeTimeProvider(ConductorHost.T0.AddMinutes(10));
+        var time = new TimerTrackingTimeProvider(ConductorHost.T0.AddMinutes(10));
         await using var receiver = await WebhookReceiver.StartAsync(NotifyHost.Secret, time);
         await using var host = await NotifyHost.StartAsync(
             Ct, receiver, time: time, settings: ["--Notify:Webhooks:0:Events:0=job.launching", "--Notify:RequestTimeout=00:00:05"]);

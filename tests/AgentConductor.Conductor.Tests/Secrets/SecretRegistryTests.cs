@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using AgentConductor.Conductor.Secrets;
-using AgentConductor.TestSupport;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Secrets;
 

@@ -2,6 +2,7 @@ using AgentConductor.Conductor.Shutdown;
 using AgentConductor.TestSupport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Shutdown;
 
@@ -170,7 +171,7 @@ public sealed class ShutdownGateTests : IDisposable
     [Fact]
     public async Task Service_DrainedGate_StopsTheHost()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new TimerTrackingTimeProvider(T0);
         var gate = new ShutdownGate(Options.Create(_options), _harness.Database, time, _logger);
         var lifetime = new RecordingLifetime();
         Flag("false");

@@ -5,6 +5,7 @@ using AgentConductor.Conductor.Replay;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Otlp;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 

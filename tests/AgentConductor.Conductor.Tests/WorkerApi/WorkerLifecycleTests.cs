@@ -3,6 +3,7 @@ using Grpc.Core;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.WorkerApi;
 
@@ -114,7 +115,7 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public async Task PublishProgress_StreamGoesQuiet_LinesStoredAfterTheFlushIntervalWhileItStaysOpen()
     {
-        var clock = new FakeTimeProvider(ConductorHost.T0);
+        var clock = new TimerTrackingTimeProvider(ConductorHost.T0);
         await using var host = await ConductorHost.StartAsync(["--WorkerApi:ProgressFlushInterval=00:00:02"], timeProvider: clock, cancellationToken: Ct);
         var (jobId, token) = await ConnectedTicketAsync(host, cancellationToken: Ct);
         var timersBefore = clock.PendingTimers;

@@ -10,7 +10,7 @@ namespace AgentConductor.TestSupport.Jobs;
 
 /// <summary>
 /// The jobs engine on a real SQLite file: jobs created through the real scheduler, a real dispatcher, reconciler and
-/// canceller on a <see cref="FakeTimeProvider"/>, with a <see cref="FakeLauncher"/>, router and token issuer.
+/// canceller on a <see cref="TimerTrackingTimeProvider"/>, with a <see cref="FakeLauncher"/>, router and token issuer.
 /// </summary>
 internal sealed class JobsHarness : IDisposable
 {
@@ -34,7 +34,7 @@ internal sealed class JobsHarness : IDisposable
         Canceller = new JobCanceller(Store, Time, new ListLogger<JobCanceller>());
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    public TimerTrackingTimeProvider Time { get; } = new(ConductorHost.T0);
 
     public SchedulerHarness Scheduler { get; }
 
@@ -147,7 +147,7 @@ internal sealed class JobsHarness : IDisposable
         return new(
             Store, Router, Tokens, Launcher, Gate, Options.Create(DispatchOptions),
             new FixedCallbackAddress(DispatchOptions.ConductorUrl is { Length: > 0 } configured ? configured : CallbackAddress),
-            new DailyBudgets(Scheduler.Database, budgets), new JobPricer(Options.Create(Prices), budgets, Options.Create(Agent)), Time, DispatcherLog);
+            new DailyBudgets(Scheduler.Database, budgets), new JobPricer(Options.Create(Prices), budgets, Options.Create(Agent)), ConductorHost.HalfJitter, Time, DispatcherLog);
     }
 
     private Reconciler NewReconciler() =>

@@ -9,7 +9,7 @@ public sealed class CodexAgentRunnerWatchdogTests : IDisposable
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Overall = TimeSpan.FromMinutes(30);
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerTrackingTimeProvider _time = new(ConductorHost.T0);
     private readonly ScriptedProcessRunner _process = new();
     private readonly TempDirectory _temp = new();
 

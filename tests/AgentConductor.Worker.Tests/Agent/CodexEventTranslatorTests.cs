@@ -3,13 +3,14 @@ using AgentConductor.TestSupport;
 using AgentConductor.Worker.Agent;
 using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Worker.Tests.Agent;
 
 public sealed class CodexEventTranslatorTests
 {
     private const string Repository = "/work/repo";
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(ConductorHost.T0);
     private readonly SecretMasker _masker = new();
 
     [Fact]

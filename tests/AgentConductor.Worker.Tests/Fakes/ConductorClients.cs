@@ -1,3 +1,4 @@
+using AgentConductor.Common;
 using AgentConductor.TestSupport;
 using AgentConductor.Worker.Conductor;
 
@@ -19,7 +20,7 @@ internal static class ConductorClients
             options ?? WithoutDeadlines(),
             clock,
             logger ?? new ListLogger<ConductorClient>(),
-            () => Jitter);
+            new Backoff(() => Jitter));
 
     /// <summary>Default retry options without call deadlines, so the only timers are backoff delays.</summary>
     public static ConductorRetryOptions WithoutDeadlines() => new() { AttemptTimeout = null, DownloadTimeout = null };

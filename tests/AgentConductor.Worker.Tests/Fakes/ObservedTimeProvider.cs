@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Worker.Tests.Fakes;
 
@@ -7,27 +8,16 @@ namespace AgentConductor.Worker.Tests.Fakes;
 /// A <see cref="FakeTimeProvider"/> that also reports each timer created through it (backoff delays, call
 /// deadlines), so a test can wait for the code under test to start waiting and then advance exactly that far.
 /// </summary>
-internal sealed class ObservedTimeProvider : TimeProvider
+internal sealed class ObservedTimeProvider() : FakeTimeProvider(ConductorHost.T0)
 {
-    private readonly FakeTimeProvider _clock = new();
     private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
-
-    public override long TimestampFrequency => _clock.TimestampFrequency;
-
-    public override TimeZoneInfo LocalTimeZone => _clock.LocalTimeZone;
-
-    public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow();
-
-    public override long GetTimestamp() => _clock.GetTimestamp();
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = _clock.CreateTimer(callback, state, dueTime, period);
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _timers.Writer.TryWrite(dueTime);
         return timer;
     }
-
-    public void Advance(TimeSpan delta) => _clock.Advance(delta);
 
     /// <summary>The due time of the next timer created (waits for it).</summary>
     public Task<TimeSpan> NextTimerAsync(CancellationToken cancellationToken)

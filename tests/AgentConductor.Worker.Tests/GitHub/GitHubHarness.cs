@@ -23,7 +23,7 @@ internal sealed class GitHubHarness : IAsyncDisposable
 
     public GitHubOptions Options { get; }
 
-    public FakeTimeProvider Time { get; } = new();
+    public TimerTrackingTimeProvider Time { get; } = new(ConductorHost.T0);
 
     public SecretMasker Masker { get; } = new();
 

@@ -1,6 +1,6 @@
 using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Launching;
-using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Aws.Ecs;
 

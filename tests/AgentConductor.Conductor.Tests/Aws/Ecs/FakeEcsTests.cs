@@ -3,6 +3,7 @@ using AgentConductor.Conductor.Aws;
 using AgentConductor.Conductor.Aws.Ecs;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.Aws;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentConductor.Conductor.Tests.Aws.Ecs;
 
@@ -75,7 +76,7 @@ public sealed class FakeEcsTests
     [Fact]
     public async Task RunTask_ClientTokenAfterADay_StartsANewTask()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(ConductorHost.T0);
         await using var ecs = await FakeEcs.StartAsync(time: time, cancellationToken: Ct);
         using var http = new HttpClient();
         var client = new EcsClient(new AwsJsonClient(
