@@ -28,7 +28,7 @@ internal static class JobApi
             async () =>
             {
                 var view = await host.Http.GetFromJsonAsync<JsonElement>($"/v1/jobs/{jobId}", Ct);
-                return view.GetProperty("job").GetProperty("state").GetString() is "succeeded" or "failed" or "no_changes" or "timed_out" or "cancelled" or "lost" ? (JsonElement?)view : null;
+                return view.GetProperty("job").GetProperty("state").GetString() is "succeeded" or "failed" or "no_changes" or "timed_out" or "cancelled" or "lost" or "budget_exceeded" ? (JsonElement?)view : null;
             },
             Ct,
             TimeSpan.FromSeconds(120));

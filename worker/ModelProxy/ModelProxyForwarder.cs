@@ -54,17 +54,20 @@ internal sealed partial class ModelProxyForwarder(ModelProxyTarget target, Model
         {
             Log.Refused(logger, request.Method, path, refusal.Message);
             await ModelProxyErrors.WriteAsync(context.Response, refusal.Status, refusal.Code, refusal.Message);
-            meter.Record(new ModelRequestRecord(index, request.Method, path, refusal.Status, default, "refused: " + refusal.Message, time.GetElapsedTime(started)));
+            var refused = new ModelRequestRecord(index, request.Method, path, refusal.Status, default, "refused: " + refusal.Message, time.GetElapsedTime(started));
+            meter.Record(refused);
+            gate.Completed(refused, meter);
             return;
         }
 
-        var (status, usage, outcome) = await ForwardAsync(context, target.Upstream(path, request.QueryString.Value));
+        var (status, usage, outcome) = await ForwardAsync(context, index, target.Upstream(path, request.QueryString.Value));
         var record = new ModelRequestRecord(index, request.Method, path, status, usage, outcome, time.GetElapsedTime(started));
         meter.Record(record);
+        gate.Completed(record, meter);
         Log.Forwarded(logger, index, record.Method, record.Path, record.Status, record.Outcome, usage.Input, usage.Output, record.Duration.TotalMilliseconds);
     }
 
-    private async Task<(int Status, ModelTokenCounts Usage, string Outcome)> ForwardAsync(HttpContext context, Uri upstream)
+    private async Task<(int Status, ModelTokenCounts Usage, string Outcome)> ForwardAsync(HttpContext context, int index, Uri upstream)
     {
         var aborted = context.RequestAborted;
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), upstream);
@@ -104,11 +107,11 @@ internal sealed partial class ModelProxyForwarder(ModelProxyTarget target, Model
 
         using (response)
         {
-            return await RelayAsync(context, response);
+            return await RelayAsync(context, index, response);
         }
     }
 
-    private async Task<(int Status, ModelTokenCounts Usage, string Outcome)> RelayAsync(HttpContext context, HttpResponseMessage response)
+    private async Task<(int Status, ModelTokenCounts Usage, string Outcome)> RelayAsync(HttpContext context, int index, HttpResponseMessage response)
     {
         var aborted = context.RequestAborted;
         var status = (int)response.StatusCode;
@@ -149,7 +152,17 @@ internal sealed partial class ModelProxyForwarder(ModelProxyTarget target, Model
                     return (status, events?.Usage ?? json?.Usage ?? default, "completed");
                 }
 
-                events?.Feed(buffer.AsSpan(0, read));
+                if (events is not null)
+                {
+                    // Counted before the agent gets the bytes: its next request is judged with this answer's usage.
+                    var before = events.Usage;
+                    events.Feed(buffer.AsSpan(0, read));
+                    if (events.Usage != before)
+                    {
+                        meter.Counting(index, events.Usage);
+                    }
+                }
+
                 json?.Feed(buffer.AsSpan(0, read));
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
                 await context.Response.Body.FlushAsync(aborted);

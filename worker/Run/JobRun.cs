@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Budget;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
@@ -12,7 +13,8 @@ namespace AgentConductor.Worker.Run;
 /// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
 /// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
 /// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
-/// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>.
+/// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>. The job's
+/// budget (<see cref="JobBudgetGate"/>, the model proxy's gate) is armed with the spec once the handshake brought it.
 /// </summary>
 internal sealed partial class JobRun(
     WorkerSettings settings,
@@ -23,13 +25,15 @@ internal sealed partial class JobRun(
     JobSafety safety,
     TimeProvider time,
     ILogger<JobRun> logger,
-    GitHubCredential? gitHub = null)
+    GitHubCredential? gitHub = null,
+    JobBudgetGate? budget = null)
 {
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
         if (IsUnder(settings.WorkDirectory, Path.GetTempPath()))
         {
             LogWorkDirectoryUnderTemp(logger, settings.WorkDirectory);
@@ -67,13 +71,14 @@ internal sealed partial class JobRun(
         await using var progress = new ProgressPump(conductor, safety.Masker, time, logger);
         heartbeat.Start(spec.HeartbeatInterval?.ToTimeSpan() ?? TimeSpan.Zero);
         progress.Start();
+        budget?.Arm(spec, started, progress.Publish);
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, heartbeat.CancelRequested);
         if (safety.Account.NotSeparatedBecause is { } unsafeWhy)
         {
             progress.Log($"warning: the agent runs as the worker's own user ({unsafeWhy}): it can read the worker's environment and files, secrets included");
         }
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub, budget).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentConductor.Proto.V1;
 using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Budget;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
@@ -18,7 +19,8 @@ namespace AgentConductor.Worker.Run;
 /// </summary>
 internal sealed partial class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
-    JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger, GitHubCredential? gitHub = null)
+    JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger, GitHubCredential? gitHub = null,
+    JobBudgetGate? budget = null)
 {
     private const UnixFileMode WorkerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -150,15 +152,16 @@ internal sealed partial class JobSteps(
     }
 
     /// <summary>
-    /// Whatever the agent did is committed and pushed; a pull request only follows a successful run. A cancel stops the
-    /// pull request (a GitHub call or its retry wait) but not the push before it.
+    /// Whatever the agent did is committed and pushed; a pull request only follows a successful run, or one the job's
+    /// budget stopped (it says so). A cancel stops the pull request (a GitHub call or its retry wait) but not the push before it.
     /// </summary>
     private async Task<JobOutcome> PublishAsync(GitCheckout checkout, Repository repository, AgentRunResult run, CancellationToken cancellationToken)
     {
         // Publishing must finish even when the job was cancelled: the agent is already stopped, and pushing saves its work.
         using var publishing = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var token = publishing.Token;
-        var agentOutcome = AgentOutcomeFor(run);
+        var stop = BudgetStop.Of(budget, run);
+        var agentOutcome = stop?.Outcome(run) ?? AgentOutcomeFor(run);
         string? head = null;
         try
         {
@@ -185,7 +188,7 @@ internal sealed partial class JobSteps(
         }
 
         var pushed = agentOutcome with { Branch = spec.BranchName, HeadCommit = head };
-        if (run.Outcome != AgentOutcome.Succeeded || publisher is null || gitHub is { HasToken: false } || PullRequestRepository(repository) is not { } gitHubRepository)
+        if ((run.Outcome != AgentOutcome.Succeeded && stop is null) || publisher is null || gitHub is { HasToken: false } || PullRequestRepository(repository) is not { } gitHubRepository)
         {
             return pushed;
         }
@@ -201,7 +204,7 @@ internal sealed partial class JobSteps(
                     HeadBranch = spec.BranchName,
                     BaseBranch = repository.BaseBranch,
                     Title = safety.Masker.Mask(Title()),
-                    Body = safety.Masker.Mask(PullRequestBody.Build(new PullRequestBodyContent
+                    Body = safety.Masker.Mask(PullRequestBody.Build(BudgetStop.Describe(new PullRequestBodyContent
                     {
                         Summary = run.Summary ?? "(the agent left no summary)",
                         SourceTitle = spec.Title,
@@ -211,7 +214,7 @@ internal sealed partial class JobSteps(
                         CachedInputTokens = run.Usage.CachedInputTokens,
                         OutputTokens = run.Usage.OutputTokens,
                         Commands = run.CommandsRun,
-                    })),
+                    }, stop, budget, run.Usage, spec.JobUrl))),
                     Draft = settings.DraftPullRequests,
                 },
                 openingPullRequest.Token);
@@ -221,6 +224,10 @@ internal sealed partial class JobSteps(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return pushed with { Status = ResultStatus.Cancelled, ExitCode = WorkerExitCodes.Cancelled, ErrorCode = "cancelled", ErrorMessage = "cancelled while opening the pull request; the branch is pushed" };
+        }
+        catch (Exception ex) when (stop is not null)
+        {
+            return pushed with { ErrorMessage = $"{pushed.ErrorMessage}; the branch is pushed but the pull request failed: {ex.Message}" };
         }
         catch (Exception ex)
         {

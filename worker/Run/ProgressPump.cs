@@ -21,9 +21,12 @@ internal sealed partial class ProgressPump(IConductorClient conductor, ISecretMa
     /// <summary>Queues an update; every text in it passes the masker here, the last point before it leaves the worker.</summary>
     public ValueTask PublishAsync(ProgressUpdate update)
     {
-        _updates.Writer.TryWrite(Masked(update));
+        Publish(update);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary><see cref="PublishAsync"/> for callers that cannot wait (the model proxy's request threads): it never blocks.</summary>
+    public void Publish(ProgressUpdate update) => _updates.Writer.TryWrite(Masked(update));
 
     public void Log(string text) =>
         _updates.Writer.TryWrite(Masked(new ProgressUpdate { Log = new LogLine { Stream = LogStream.Worker, Text = text, Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow()) } }));

@@ -11,6 +11,10 @@ internal static class WorkerExitCodes
     public const int NoChanges = 10;
     public const int AgentFailed = 20;
     public const int AgentTimedOut = 21;
+
+    /// <summary>The model proxy stopped the run at the job's budget; the work so far is pushed (see <c>Budget/JobBudgetGate.cs</c>).</summary>
+    public const int BudgetExceeded = 22;
+
     public const int GitFailed = 30;
     public const int GitHubFailed = 31;
     public const int TaskFilesInvalid = 32;

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.Budget;
 using AgentConductor.Worker.Conductor;
 using AgentConductor.Worker.Git;
 using AgentConductor.Worker.GitHub;
+using AgentConductor.Worker.ModelProxy;
 using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
 using AgentConductor.Worker.Telemetry;
@@ -85,6 +87,9 @@ internal static class WorkerProgram
         services.AddSingleton(safety.Account);
         services.AddSingleton(safety);
         services.AddSingleton(settings);
+        // One process, one job: the model proxy's gate is the job's budget, armed by JobRun after the handshake.
+        services.AddSingleton<JobBudgetGate>();
+        services.AddSingleton<IModelRequestGate>(sp => sp.GetRequiredService<JobBudgetGate>());
         services.AddAgentRunner();
         services.AddGitWorkspace();
         services.AddSingleton<IConductorClient>(sp => new ConductorClient(
@@ -113,7 +118,8 @@ internal static class WorkerProgram
             safety,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobRun>>(),
-            sp.GetRequiredService<GitHubCredential>()));
+            sp.GetRequiredService<GitHubCredential>(),
+            sp.GetRequiredService<JobBudgetGate>()));
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)

@@ -11,13 +11,14 @@ namespace AgentConductor.Worker.Tests.Agent;
 internal static class AgentRunners
 {
     public static CodexAgentRunner Create(
-        IProcessRunner processRunner, SecretMasker masker, AgentOptions options, TimeProvider? time = null, ListLogger<CodexAgentRunner>? logger = null, AgentAccount? account = null) =>
+        IProcessRunner processRunner, SecretMasker masker, AgentOptions options, TimeProvider? time = null, ListLogger<CodexAgentRunner>? logger = null, AgentAccount? account = null,
+        IModelRequestGate? gate = null) =>
         new(
             processRunner,
             masker,
             Microsoft.Extensions.Options.Options.Create(options),
             account ?? AgentUsers.Account(),
-            new ModelProxyFactory(new AdmitEveryModelRequest(), time ?? TimeProvider.System, new ListLogger<ModelProxyServer>()),
+            new ModelProxyFactory(gate ?? new AdmitEveryModelRequest(), time ?? TimeProvider.System, new ListLogger<ModelProxyServer>()),
             new WorkerSecrets(masker),
             time ?? TimeProvider.System,
             logger ?? new ListLogger<CodexAgentRunner>());

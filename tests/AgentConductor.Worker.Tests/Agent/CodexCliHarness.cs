@@ -3,6 +3,7 @@ using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.ScriptedModel;
 using AgentConductor.Worker.Agent;
+using AgentConductor.Worker.ModelProxy;
 using AgentConductor.Worker.Processes;
 using AgentConductor.Worker.Secrets;
 using AgentConductor.Worker.Tests.Fakes;
@@ -55,6 +56,9 @@ internal sealed class CodexCliHarness : IAsyncDisposable
 
     public List<ProgressUpdate> Updates { get; } = [];
 
+    /// <summary>The model proxy's gate for the runs (a job's budget); every request is admitted unless a test sets one.</summary>
+    public IModelRequestGate Gate { get; set; } = new AdmitEveryModelRequest();
+
     /// <summary>Every text the run let out: log lines, commands, the runner's own log.</summary>
     public IEnumerable<string> Texts => Updates.Select(u => u.Log?.Text ?? u.Progress?.CommandRun?.Command ?? "").Concat(Logger.Entries.Select(e => e.Message));
 
@@ -81,7 +85,7 @@ internal sealed class CodexCliHarness : IAsyncDisposable
     public Task<AgentRunResult> RunAsync(AgentRunRequest request, Func<ProgressUpdate, ValueTask> then, CancellationToken cancellationToken)
     {
         var runner = AgentRunners.Create(
-            new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System, Masker), Masker, AgentOptions, logger: Logger, account: Account);
+            new ProcessRunner(new ListLogger<ProcessRunner>(), TimeProvider.System, Masker), Masker, AgentOptions, logger: Logger, account: Account, gate: Gate);
         return runner.RunAsync(request, async update =>
         {
             Updates.Add(update);

@@ -59,6 +59,15 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     /// <summary>The agent settings the handshake's job spec carries (the conductor's <c>Agent</c> section); none when null.</summary>
     public AgentSettings? Agent { get; set; }
 
+    /// <summary>The job spec's budget (limits and prices); none when null.</summary>
+    public JobBudget? Budget { get; set; }
+
+    /// <summary>The job spec's link to the job's page on the dashboard; none when empty.</summary>
+    public string JobUrl { get; set; } = "";
+
+    /// <summary>The repository the job spec names (a bare repository's <c>file://</c> URL in tests that push for real).</summary>
+    public string CloneUrl { get; set; } = "https://github.example/acme/app.git";
+
     /// <summary>GitHub tokens the handshakes hand out, one per call, in order (as the conductor's App mints one per call); none when empty.</summary>
     public ConcurrentQueue<GitHubToken> GitHubTokens { get; } = new();
 
@@ -134,9 +143,11 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
         }
 
         var job = new JobSpec { JobId = JobId, Kind = JobKind.Ticket, BranchName = $"agent/{JobId}/fix", Title = "Fix it" };
-        job.Repositories.Add(new Repository { CloneUrl = "https://github.example/acme/app.git", BaseBranch = "main" });
+        job.Repositories.Add(new Repository { CloneUrl = CloneUrl, BaseBranch = "main" });
         job.TaskFiles.AddRange(Files.Select(f => f.ToInfo()));
         job.Agent = Agent;
+        job.Budget = Budget;
+        job.JobUrl = JobUrl;
         job.GithubToken = GitHubTokens.TryDequeue(out var gitHubToken) ? gitHubToken : null;
         return new HandshakeResponse { Job = job };
     }

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.ScriptedModel;
+using AgentConductor.Proto.V1;
+using AgentConductor.Worker.Budget;
 using AgentConductor.Worker.ModelProxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -147,6 +149,39 @@ public sealed class ModelProxyServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Post_WhileTheLastAnswerIsStillStreaming_TheJobsBudgetCountsWhatTheAgentHasRead()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var model = await ModelAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(
+                "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"usage\":{\"input_tokens\":900,\"output_tokens\":100}}}\n\n");
+            await context.Response.Body.FlushAsync();
+            await release.Task; // the stream stays open: the proxy has not recorded the request yet
+        });
+        var gate = new JobBudgetGate(TimeProvider.System, new ListLogger<JobBudgetGate>());
+        gate.Arm(new JobSpec { JobId = "job-1", Budget = new JobBudget { MaxTokens = 1_000 } }, TimeProvider.System.GetTimestamp(), _ => { });
+        _factory = new ModelProxyFactory(gate, TimeProvider.System, _logger);
+        await using var proxy = await _factory.StartAsync(new Uri(model.Urls.Single() + "/v1"), Key, Ct);
+        using var first = Post(proxy, proxy.Token);
+        using var streaming = await _agent.SendAsync(first, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await streaming.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal("event: response.completed", await reader.ReadLineAsync(Ct));
+        Assert.StartsWith("data: ", await reader.ReadLineAsync(Ct), StringComparison.Ordinal);
+
+        using var next = await PostAsync(proxy, proxy.Token); // as Codex does the moment it has read an answer
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
+        Assert.Equal("insufficient_quota", await ErrorCodeAsync(next));
+        Assert.Equal("used 1,000 tokens of the job's 1,000 token limit", gate.Reached?.Reason);
+        Assert.Equal([1], proxy.Usage.Requests.Select(r => r.Index));
+        release.SetResult();
+        await Eventually.ValueAsync(() => proxy.Usage.Requests.Count == 2 ? "recorded" : null, Ct);
+        Assert.Equal(new ModelTokenCounts(900, 0, 0, 100, 0), proxy.Usage.Total);
+    }
+
+    [Fact]
     public async Task Post_ModelBreaksOffMidStream_TheAgentsStreamIsCutToo()
     {
         var relayed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -252,5 +287,9 @@ public sealed class ModelProxyServerTests : IAsyncDisposable
     private sealed class RefuseAll : IModelRequestGate
     {
         public ModelRequestRefusal? Check(ModelUsageMeter usage) => new(429, "insufficient_quota", "The job's model budget is spent.");
+
+        public void Completed(ModelRequestRecord request, ModelUsageMeter usage)
+        {
+        }
     }
 }
