@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using AgentConductor.TestSupport.ScriptedModel;
 
 namespace AgentConductor.EndToEnd.Tests;

@@ -1,5 +1,6 @@
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using AgentConductor.Worker.Budget;
 using AgentConductor.Worker.ModelProxy;
 
@@ -11,7 +12,7 @@ namespace AgentConductor.Worker.Tests.Budget;
 /// </summary>
 public sealed class JobBudgetGateTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(ConductorHost.T0);
     private readonly ListLogger<JobBudgetGate> _logger = new();
     private readonly List<ProgressUpdate> _published = [];
     private readonly ModelUsageMeter _meter = new();
