@@ -10,7 +10,8 @@ namespace AgentConductor.Worker.Run;
 
 /// <summary>
 /// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
-/// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
+/// a failed agent, so partial work is not lost), open or reuse the pull request (a follow-up: answer on it instead),
+/// hand the agent's session to the conductor, report. Heartbeats and progress run
 /// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
 /// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>.
 /// </summary>
@@ -23,7 +24,8 @@ internal sealed partial class JobRun(
     JobSafety safety,
     TimeProvider time,
     ILogger<JobRun> logger,
-    GitHubCredential? gitHub = null)
+    GitHubCredential? gitHub = null,
+    FollowUps.FollowUpSupport? followUps = null)
 {
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
@@ -43,7 +45,7 @@ internal sealed partial class JobRun(
         JobSpec spec;
         try
         {
-            spec = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current, Capabilities = { "codex", "git", "github" } }, cancellationToken)).Job;
+            spec = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current, Capabilities = { "codex", "git", "github", "follow-up", "session-v1" } }, cancellationToken)).Job;
         }
         catch (ConductorUnreachableException ex)
         {
@@ -73,7 +75,7 @@ internal sealed partial class JobRun(
             progress.Log($"warning: the agent runs as the worker's own user ({unsafeWhy}): it can read the worker's environment and files, secrets included");
         }
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub, followUps).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };

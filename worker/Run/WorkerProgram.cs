@@ -86,6 +86,9 @@ internal static class WorkerProgram
             sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
         services.AddSingleton(sp => new PullRequestPublisher(
             sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
+        services.AddSingleton(sp => new FollowUps.FollowUpSupport(
+            new Sessions.SessionPacker(sp.GetRequiredService<IProcessRunner>(), safety.Account, safety.Masker),
+            new FollowUps.FollowUpReplier(sp.GetRequiredService<IGitHubClient>(), safety.Masker, sp.GetRequiredService<ILogger<FollowUps.FollowUpReplier>>())));
         services.AddSingleton(sp => new JobRun(
             settings,
             sp.GetRequiredService<IConductorClient>(),
@@ -95,7 +98,8 @@ internal static class WorkerProgram
             safety,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobRun>>(),
-            sp.GetRequiredService<GitHubCredential>()));
+            sp.GetRequiredService<GitHubCredential>(),
+            sp.GetRequiredService<FollowUps.FollowUpSupport>()));
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
