@@ -46,7 +46,7 @@ internal sealed partial class SessionHandoff(IConductorClient conductor, Session
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1500, EventName = "AgentSessionNotHandedOver", Level = LogLevel.Warning, Message = "The agent session (thread {ThreadId}) was not handed to the conductor: {Reason}")]
+        [LoggerMessage(EventId = 1700, EventName = "AgentSessionNotHandedOver", Level = LogLevel.Warning, Message = "The agent session (thread {ThreadId}) was not handed to the conductor: {Reason}")]
         public static partial void NotHandedOver(ILogger logger, string threadId, string reason);
     }
 }
