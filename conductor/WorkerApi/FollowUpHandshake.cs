@@ -17,6 +17,13 @@ internal sealed class FollowUpHandshake(TaskFileAssembler taskFiles, SessionStor
     /// <summary>Where the session archive is among the follow-up's task files.</summary>
     public const string SessionTaskFile = "session/" + SessionStore.FileName;
 
+    /// <summary>
+    /// What a worker must declare (<c>HandshakeRequest.capabilities</c>) to be handed a follow-up. A worker from before
+    /// follow-ups would read the spec as a ticket's: create the branch afresh from the base and push it over the pull
+    /// request's branch with a lease on its current commit. Such a worker is refused and the job failed with the reason.
+    /// </summary>
+    public const string Capability = "follow-up";
+
     /// <summary>The parent's repository and base branch, as recorded with the follow-up.</summary>
     public static RepositoryRoute Route(JobDetails job)
     {

@@ -55,6 +55,18 @@ internal sealed partial class WorkerService(
 
         var details = store.ReadDetails(job.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {job.Id} does not exist."));
         var isFollowUp = details.Kind == JobKinds.FollowUp;
+        if (isFollowUp && !request.Capabilities.Contains(FollowUpHandshake.Capability))
+        {
+            var reason = $"worker {UntrustedText.Inline(request.WorkerVersion, 100)} does not declare the '{FollowUpHandshake.Capability}' capability, so it would push over the pull request's branch: update the worker image";
+            Log.FollowUpRefused(logger, job.Id, reason);
+            if (job.State == JobState.Launched)
+            {
+                await store.FailAsync(job.Id, JobState.Launched, reason, timeProvider.GetUtcNow());
+            }
+
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is a follow-up: {reason}."));
+        }
+
         var route = isFollowUp
             ? FollowUpHandshake.Route(details)
             : routes.Find(details.RouteSubject)
@@ -194,6 +206,9 @@ internal sealed partial class WorkerService(
 
         [LoggerMessage(EventId = 403, EventName = "ResultReported", Level = LogLevel.Information, Message = "Job {JobId} reported {Status}")]
         public static partial void ResultReported(ILogger logger, string jobId, string status);
+
+        [LoggerMessage(EventId = 494, EventName = "FollowUpRefusedToWorker", Level = LogLevel.Error, Message = "Follow-up {JobId} refused to its worker: {Reason}")]
+        public static partial void FollowUpRefused(ILogger logger, string jobId, string reason);
 
         [LoggerMessage(EventId = 404, EventName = "TaskFilesRefused", Level = LogLevel.Error, Message = "Task files of job {JobId} refused: {Reason}")]
         public static partial void TaskFilesRefused(ILogger logger, string jobId, string reason);

@@ -45,7 +45,7 @@ internal sealed partial class JobRun(
         JobSpec spec;
         try
         {
-            spec = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current, Capabilities = { "codex", "git", "github", "follow-up", "session-v1" } }, cancellationToken)).Job;
+            spec = (await conductor.HandshakeAsync(WorkerVersion.Handshake(), cancellationToken)).Job;
         }
         catch (ConductorUnreachableException ex)
         {

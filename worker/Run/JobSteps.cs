@@ -252,7 +252,7 @@ internal sealed partial class JobSteps(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var fresh = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current }, linked.Token)).Job?.GithubToken;
+            var fresh = (await conductor.HandshakeAsync(WorkerVersion.Handshake(), linked.Token)).Job?.GithubToken;
             if (fresh is { Token.Length: > 0 })
             {
                 gitHub.Use(fresh.Token, fresh.ExpiresAt?.ToDateTimeOffset(), fromConductor: true);

@@ -185,7 +185,7 @@ public sealed class GitHubWebhookEndpointTests
         var launch = host.Launcher.Launches.Single(l => l.JobId == followUp);
         Assert.Equal(("followup", parent, "https://github.example/acme/app.git", "main"), (launch.Kind, launch.Subject, launch.CloneUrl, launch.BaseBranch));
         var token = host.Services.GetRequiredService<Conductor.WorkerApi.JobTokens>().Issue(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
         Assert.Equal((JobKind.FollowUp, pr.HeadRef), (spec.Kind, spec.BranchName));
         Assert.Equal(("https://github.example/acme/app.git", "main"), (spec.Repositories.Single().CloneUrl, spec.Repositories.Single().BaseBranch));
         Assert.Equal((parent, 7), (spec.FollowUp.ParentJobId, spec.FollowUp.PullRequest.Number));

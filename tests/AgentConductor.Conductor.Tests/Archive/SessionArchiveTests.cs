@@ -29,7 +29,7 @@ public sealed class SessionArchiveTests
         File.Delete(UploadSessionTests.StoredFile(host, parent)); // another host, a cleaned disk
         var followUp = await FollowUpHandshakeTests.SendBackAsync(host, pr);
         var token = host.Launch(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
 
         Assert.Equal((SessionArchives.ThreadId, parent), (spec.FollowUp.Session.ThreadId, spec.FollowUp.Session.JobId));
         Assert.Equal(session, await File.ReadAllBytesAsync(UploadSessionTests.StoredFile(host, parent), Ct));
@@ -52,7 +52,7 @@ public sealed class SessionArchiveTests
 
         var followUp = await FollowUpHandshakeTests.SendBackAsync(host, pr);
         var token = host.Launch(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
 
         Assert.Null(spec.FollowUp.Session);
         Assert.Contains(host.Logs.Entries, e => e.EventName == "AgentSessionUnavailable" && e.Message.Contains("does not match", StringComparison.Ordinal));

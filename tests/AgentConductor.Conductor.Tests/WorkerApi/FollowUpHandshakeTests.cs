@@ -27,7 +27,7 @@ public sealed class FollowUpHandshakeTests
         var followUp = await SendBackAsync(host, pr);
 
         var token = host.Launch(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
 
         Assert.Equal(JobKind.FollowUp, spec.Kind);
         Assert.Equal(pr.HeadRef, spec.BranchName);
@@ -62,7 +62,7 @@ public sealed class FollowUpHandshakeTests
         var github = Webhook(host);
         var first = await SendBackAsync(host, pr, github);
         var firstToken = host.Launch(first);
-        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = first }, ConductorHost.Bearer(firstToken).WithCancellationToken(Ct));
+        await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = first, Capabilities = { "follow-up" } }, ConductorHost.Bearer(firstToken).WithCancellationToken(Ct));
         const string FollowUpThread = "0199a3c4-5d6e-7f80-9a1b-00000000f001";
         var firstSession = SessionArchives.Valid("parent\nfollow-up 1\n", FollowUpThread);
         await host.Worker.UploadSessionAsync(SessionArchives.Header(first, firstSession, FollowUpThread), firstSession, ConductorHost.Bearer(firstToken).WithCancellationToken(Ct));
@@ -72,7 +72,7 @@ public sealed class FollowUpHandshakeTests
         var second = await SendBackAsync(host, pr, github, reviewId: 902, commentId: 5002);
 
         var secondToken = host.Launch(second);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = second }, ConductorHost.Bearer(secondToken).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = second, Capabilities = { "follow-up" } }, ConductorHost.Bearer(secondToken).WithCancellationToken(Ct))).Job;
 
         Assert.Equal(2, spec.FollowUp.Sequence);
         Assert.Equal((FollowUpThread, first), (spec.FollowUp.Session.ThreadId, spec.FollowUp.Session.JobId));
@@ -87,7 +87,7 @@ public sealed class FollowUpHandshakeTests
         var followUp = await SendBackAsync(host, pr);
 
         var token = host.Launch(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
 
         Assert.Null(spec.FollowUp.Session);
         Assert.DoesNotContain(spec.TaskFiles, t => t.Path.StartsWith("session/", StringComparison.Ordinal));
@@ -105,11 +105,31 @@ public sealed class FollowUpHandshakeTests
         var followUp = await SendBackAsync(host, pr);
 
         var token = host.Launch(followUp);
-        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
 
         Assert.Null(spec.FollowUp.Session);
         Assert.DoesNotContain(spec.TaskFiles, t => t.Path.StartsWith("session/", StringComparison.Ordinal));
         Assert.Contains(host.Logs.Entries, e => e.EventName == "AgentSessionUnavailable" && e.Message.Contains(parent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Handshake_FollowUpFromAWorkerWithoutTheCapability_RefusedAndTheJobFailedWithTheReason()
+    {
+        // A worker from before follow-ups would create the branch afresh from the base and push it over the pull request's.
+        await using var host = await StartAsync();
+        var (_, pr) = await OpenPullRequestAsync(host, SessionArchives.Valid());
+        var followUp = await SendBackAsync(host, pr);
+        var token = host.Launch(followUp);
+
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => host.Worker.HandshakeAsync(
+            new HandshakeRequest { JobId = followUp, WorkerVersion = "0.9.0", Capabilities = { "codex", "git", "github" } },
+            ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("does not declare the 'follow-up' capability", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("failed", host.State(followUp));
+        Assert.Contains("worker 0.9.0 does not declare", (string?)host.Scalar("SELECT state_reason FROM jobs WHERE id = @id", ("@id", followUp)), StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Entries, e => e.EventName == "FollowUpRefusedToWorker");
     }
 
     [Fact]
