@@ -12,6 +12,12 @@ internal static class ArchiveObjects
     /// <summary>The job, its reported result and its audit trail.</summary>
     public const string Result = "result.json";
 
+    /// <summary>
+    /// The agent's session (<see cref="Sessions.SessionStore"/>), when its worker handed one over: uploaded before
+    /// <see cref="Result"/>, and read back for a follow-up when the conductor's own copy is gone. Not in <see cref="Names"/>.
+    /// </summary>
+    public const string Session = "codex-session.tar.gz";
+
     public static IReadOnlyList<string> Names { get; } = [Log, Transcript, Result];
 
     public static string ContentType(string name) => name switch
@@ -19,6 +25,7 @@ internal static class ArchiveObjects
         Log => "text/plain; charset=utf-8",
         Transcript => "application/x-ndjson",
         Result => "application/json",
+        Session => "application/gzip",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 }

@@ -7,7 +7,8 @@ namespace AgentConductor.Conductor.Archive;
 
 /// <summary>
 /// Uploads finished jobs' archives: for each due row of <see cref="ArchiveQueue"/>, writes the files from the database,
-/// uploads them under <c>&lt;prefix&gt;/&lt;job-id&gt;/</c> (<c>result.json</c> last) and marks the job archived. A failed upload
+/// uploads them under <c>&lt;prefix&gt;/&lt;job-id&gt;/</c> with the agent's session when there is one (<c>result.json</c> last)
+/// and marks the job archived. A failed upload
 /// is recorded on the job with a backed-off retry time and ends the pass (the store is likely down for the others too);
 /// the job itself is never touched. Upload failures are logged once until an upload succeeds again.
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed partial class JobArchiver(
     ConductorDatabase database,
     IArchiveStorage storage,
     SecretRegistry secrets,
+    Sessions.SessionStore sessions,
     IOptions<ArchiveOptions> options,
     Backoff backoff,
     TimeProvider time,
@@ -70,10 +72,18 @@ internal sealed partial class JobArchiver(
                 return;
             }
 
-            foreach (var name in ArchiveObjects.Names)
+            foreach (var name in ArchiveObjects.Names.Where(n => n != ArchiveObjects.Result))
             {
                 await storage.PutFileAsync(_location.Key(job.JobId, name), Path.Combine(folder.FullName, name), ArchiveObjects.ContentType(name), cancellationToken);
             }
+
+            if (sessions.Find(job.JobId) is { } session && sessions.LocalFile(session) is { } sessionFile)
+            {
+                await storage.PutFileAsync(_location.Key(job.JobId, ArchiveObjects.Session), sessionFile, ArchiveObjects.ContentType(ArchiveObjects.Session), cancellationToken);
+            }
+
+            await storage.PutFileAsync(
+                _location.Key(job.JobId, ArchiveObjects.Result), Path.Combine(folder.FullName, ArchiveObjects.Result), ArchiveObjects.ContentType(ArchiveObjects.Result), cancellationToken);
 
             var location = _location.FolderUri(job.JobId);
             if (queue.MarkArchived(job, location, _location.FolderUrl(job.JobId), time.GetUtcNow()))

@@ -60,6 +60,25 @@ internal sealed class S3ArchiveStorage : IArchiveStorage, IDisposable
         }
     }
 
+    public async Task<bool> GetFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+            await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            await response.ResponseStream.CopyToAsync(file, cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUploadFailure(ex))
+        {
+            throw new ArchiveUploadException($"downloading s3://{_bucket}/{key} failed: {Describe(ex)}", ex);
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 
     private static bool IsUploadFailure(Exception ex) =>

@@ -82,7 +82,8 @@ internal static class CliTables
     }
 
     public static string Subject(JsonElement job) =>
-        String(job, "ticketKey") ?? $"incident {String(job, "incidentId")} (account {String(job, "account")})";
+        String(job, "parentJobId") is { } parent ? $"follow-up {String(job, "followUpSequence")} of {parent}"
+        : String(job, "ticketKey") ?? $"incident {String(job, "incidentId")} (account {String(job, "account")})";
 
     /// <summary>What an unended job is doing: its worker's phase and step, or for a pending one why it waits.</summary>
     public static string? Doing(JsonElement job)

@@ -9,7 +9,7 @@ internal static class JobsCommand
     public static Command Create()
     {
         var state = new Option<string?>("--state") { Description = "Only jobs in this state (pending, running, succeeded, failed ...)" };
-        var kind = new Option<string?>("--kind") { Description = "Only ticket or incident jobs" };
+        var kind = new Option<string?>("--kind") { Description = "Only jobs of this kind: ticket, incident or followup" };
         var limit = new Option<int>("--limit") { Description = "At most this many (1-1000)", DefaultValueFactory = _ => 50 };
         return ApiCommand.Create("jobs", "List a running conductor's jobs, newest first", async (api, parse, json, cancellationToken) =>
         {

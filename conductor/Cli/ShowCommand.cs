@@ -101,6 +101,11 @@ internal static class ShowCommand
             ]));
         }
 
+        if (detail.TryGetProperty("lineage", out var lineage) && lineage.ValueKind == JsonValueKind.Object)
+        {
+            WriteLineage(console, lineage, CliTables.String(job, "id"));
+        }
+
         console.Write(new Rule("audit trail").LeftJustified());
         var events = CliTables.Table("AT", "EVENT", "REASON");
         foreach (var entry in detail.GetProperty("events").EnumerateArray())
@@ -112,6 +117,40 @@ internal static class ShowCommand
         }
 
         console.Write(events);
+    }
+
+    /// <summary>The job that opened the pull request, the pull request, and its follow-ups in order (this job marked).</summary>
+    private static void WriteLineage(IAnsiConsole console, JsonElement lineage, string? jobId)
+    {
+        var pullRequest = lineage.GetProperty("pullRequest");
+        console.Write(new Rule("lineage").LeftJustified());
+        console.Write(CliTables.Facts(
+        [
+            ("opened by", CliTables.String(lineage, "parentJobId") + (CliTables.String(lineage, "parentJobId") == jobId ? " (this job)" : "")),
+            ("pull request", CliTables.String(pullRequest, "url")),
+            ("branch", CliTables.String(pullRequest, "branch")),
+        ]));
+        var followUps = lineage.GetProperty("followUps");
+        if (followUps.GetArrayLength() == 0)
+        {
+            console.WriteLine("no follow-ups");
+            return;
+        }
+
+        var table = CliTables.Table("#", "FOLLOW-UP", "STATE", "COMMENTS", "CREATED", "COLLECTS UNTIL");
+        foreach (var followUp in followUps.EnumerateArray())
+        {
+            var id = CliTables.String(followUp, "jobId");
+            table.AddRow(
+                new Text(CliTables.String(followUp, "sequence") ?? ""),
+                new Text(id == jobId ? $"{id} (this job)" : id ?? ""),
+                CliTables.State(CliTables.String(followUp, "state")),
+                new Text(CliTables.String(followUp, "comments") ?? ""),
+                new Text(CliTables.Time(followUp, "createdAt") ?? ""),
+                new Text(CliTables.Time(followUp, "coalesceUntil") ?? ""));
+        }
+
+        console.Write(table);
     }
 
     /// <summary>"0.42 USD (tokens 0.40 USD at gpt-5-codex prices, worker 0.02 USD for 12m03s of 2 vCPU, 4 GiB)".</summary>

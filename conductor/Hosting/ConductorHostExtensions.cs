@@ -99,6 +99,9 @@ internal static class ConductorHostExtensions
         services.TryAddSingleton<WorkerService>();
         services.TryAddSingleton<TaskFileStreamer>();
         services.TryAddSingleton<ProgressReceiver>();
+        services.TryAddSingleton<FollowUpHandshake>();
+        services.TryAddSingleton<Sessions.SessionStore>();
+        services.TryAddSingleton<Sessions.SessionReceiver>();
         services.TryAddSingleton<HeartbeatBoard>();
         services.TryAddSingleton<HeartbeatFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatFlusher>());

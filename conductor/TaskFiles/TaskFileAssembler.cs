@@ -24,7 +24,15 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
     public string TaskFolder(string jobId) => Path.Combine(JobFolder(jobId), "task");
 
     /// <summary>The job's files, assembled now unless an earlier call did.</summary>
-    public async Task<IReadOnlyList<TaskFile>> EnsureAsync(JobDetails job, string branch, RepositoryRoute route, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TaskFile>> EnsureAsync(JobDetails job, string branch, RepositoryRoute route, CancellationToken cancellationToken) =>
+        EnsureAsync(job, branch, route, [], cancellationToken);
+
+    /// <summary>
+    /// The job's files with <paramref name="extras"/> copied in after the templates, assembled now unless an earlier call
+    /// did (then the files of that call are the job's, whatever <paramref name="extras"/> says now).
+    /// </summary>
+    public async Task<IReadOnlyList<TaskFile>> EnsureAsync(
+        JobDetails job, string branch, RepositoryRoute route, IReadOnlyList<ExtraTaskFile> extras, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -42,6 +50,17 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
             try
             {
                 files = await WriteAllAsync(staging, templates, job, branch, route, cancellationToken);
+                foreach (var extra in extras)
+                {
+                    var problem = TaskFilePaths.Problem(extra.Path) ?? (files.Any(f => f.Path == extra.Path) ? "is a template's path already" : null);
+                    if (problem is not null)
+                    {
+                        throw new TaskFileException($"Refusing the task file '{extra.Path}': it {problem}.");
+                    }
+
+                    await using var source = OpenRead(extra.SourcePath);
+                    files.Add(await WriteAsync(staging, extra.Path, source, RegularMode, cancellationToken));
+                }
             }
             catch
             {
@@ -96,7 +115,7 @@ internal sealed partial class TaskFileAssembler(IOptions<TaskFileOptions> option
         return files;
     }
 
-    /// <summary>The files an earlier <see cref="EnsureAsync"/> assembled, or null.</summary>
+    /// <summary>The files an earlier <c>EnsureAsync</c> assembled, or null.</summary>
     public IReadOnlyList<TaskFile>? TryLoad(string jobId) => TaskFileManifest.TryRead(JobFolder(jobId));
 
     /// <summary>Opens a listed file for serving; refuses unsafe paths and paths through symbolic links.</summary>

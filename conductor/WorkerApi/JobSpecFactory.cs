@@ -9,6 +9,9 @@ namespace AgentConductor.Conductor.WorkerApi;
 /// <summary>Builds the <see cref="JobSpec"/> a handshake returns.</summary>
 internal static class JobSpecFactory
 {
+    /// <summary>A comment's text in the spec is cut to this many UTF-8 bytes: the agent reads it whole in its task files.</summary>
+    public const int MaxCommentBodyBytes = 4 * 1024;
+
     /// <param name="gitHubToken">The token minted for this handshake, or null without a GitHub App.</param>
     public static JobSpec Create(
         JobDetails job, string branch, RepositoryRoute route, AgentOptions agent, TimeSpan heartbeatInterval, IReadOnlyList<TaskFile> files, GitHubToken? gitHubToken = null)
@@ -16,7 +19,7 @@ internal static class JobSpecFactory
         var spec = new JobSpec
         {
             JobId = job.JobId,
-            Kind = job.IsTicket ? JobKind.Ticket : JobKind.Incident,
+            Kind = job.Kind switch { JobKinds.Ticket => JobKind.Ticket, JobKinds.FollowUp => JobKind.FollowUp, _ => JobKind.Incident },
             BranchName = branch,
             Title = job.Title,
             TicketKey = job.TicketKey ?? "",
@@ -36,6 +39,46 @@ internal static class JobSpecFactory
         spec.Agent.ExtraConfig.Add(agent.ExtraConfig);
         spec.TaskFiles.AddRange(files.Select(f => new TaskFileInfo { Path = f.Path, Size = f.Size, Mode = f.Mode, Sha256 = f.Sha256 }));
         return spec;
+    }
+
+    /// <summary>
+    /// A follow-up's pull request, the comments it answers (ids for the replies, bodies cut) and the session to resume.
+    /// </summary>
+    public static void AddFollowUp(JobSpec spec, FollowUpDetails followUp, AgentSession? session)
+    {
+        var pullRequest = PullRequestUrls.Parse(followUp.PullRequestUrl);
+        spec.FollowUp = new FollowUp
+        {
+            ParentJobId = followUp.ParentJobId,
+            Sequence = followUp.Sequence,
+            PullRequest = new FollowUpPullRequest
+            {
+                Number = followUp.PullRequestNumber ?? pullRequest?.Number ?? 0,
+                Url = followUp.PullRequestUrl,
+                Repository = pullRequest?.Repository ?? "",
+            },
+            Session = session,
+        };
+        spec.FollowUp.Comments.AddRange(followUp.Comments.Select((c, i) => new ReviewComment
+        {
+            Number = i + 1,
+            Kind = c.Kind switch
+            {
+                Intake.GitHub.GitHubEvents.ReviewKind => ReviewCommentKind.Review,
+                Intake.GitHub.GitHubEvents.ReviewCommentKind => ReviewCommentKind.ReviewComment,
+                Intake.GitHub.GitHubEvents.IssueCommentKind => ReviewCommentKind.IssueComment,
+                Intake.GitHub.GitHubEvents.CheckSuiteKind => ReviewCommentKind.CheckSuite,
+                _ => ReviewCommentKind.Unspecified,
+            },
+            Id = c.GitHubId,
+            ReviewId = c.ReviewId ?? 0,
+            Author = c.Author ?? "",
+            Path = c.Path ?? "",
+            Line = c.Line ?? 0,
+            StartLine = c.StartLine ?? 0,
+            Body = Utf8Text.Cut(c.Body ?? "", MaxCommentBodyBytes).Text,
+            Url = c.Url ?? "",
+        }));
     }
 
     /// <summary>

@@ -39,4 +39,11 @@ internal sealed class WorkerApiOptions
 
     /// <summary>A reported summary is cut to this many UTF-8 bytes.</summary>
     public int MaxSummaryBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The largest agent session (UploadSession: the compressed archive of Codex's rollout files) kept for a job; a larger
+    /// one is refused with RESOURCE_EXHAUSTED and the job's follow-ups start the agent afresh. Its contents may expand to
+    /// <see cref="Sessions.SessionArchiveRules.MaxExpansion"/> times this.
+    /// </summary>
+    public long MaxSessionBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -51,6 +51,11 @@ internal sealed class WorkerApiOptionsValidator : IValidateOptions<WorkerApiOpti
             errors.Add($"WorkerApi:MaxSummaryBytes must be between 1024 and 4194304 (got {options.MaxSummaryBytes}).");
         }
 
+        if (options.MaxSessionBytes is < 1024 * 1024 or > 1024L * 1024 * 1024)
+        {
+            errors.Add($"WorkerApi:MaxSessionBytes must be between 1048576 and 1073741824 (got {options.MaxSessionBytes}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -13,7 +13,8 @@ namespace AgentConductor.Conductor.WorkerApi;
 
 /// <summary>
 /// <c>agentconductor.v1.WorkerService</c> on the generated base (Grpc.AspNetCore): Handshake, Heartbeat and ReportResult
-/// here; DownloadTaskFiles in <see cref="TaskFileStreamer"/>, PublishProgress in <see cref="ProgressReceiver"/>. Every rpc
+/// here; DownloadTaskFiles in <see cref="TaskFileStreamer"/>, PublishProgress in <see cref="ProgressReceiver"/>, UploadSession
+/// in <see cref="Sessions.SessionReceiver"/>; a follow-up's route, session and spec in <see cref="FollowUpHandshake"/>. Every rpc
 /// checks the call's job token itself (<see cref="WorkerAuthenticator"/>), against the job its request names.
 /// </summary>
 internal sealed partial class WorkerService(
@@ -24,6 +25,8 @@ internal sealed partial class WorkerService(
     TaskFileAssembler taskFiles,
     TaskFileStreamer streamer,
     ProgressReceiver progress,
+    FollowUpHandshake followUps,
+    Sessions.SessionReceiver sessions,
     HandshakeGitHubToken gitHubTokens,
     SecretRegistry secrets,
     IOptions<AgentOptions> agent,
@@ -38,6 +41,9 @@ internal sealed partial class WorkerService(
     public override Task<PublishProgressResponse> PublishProgress(IAsyncStreamReader<ProgressUpdate> requestStream, ServerCallContext context)
         => progress.PublishAsync(requestStream, context);
 
+    public override Task<UploadSessionResponse> UploadSession(IAsyncStreamReader<SessionChunk> requestStream, ServerCallContext context)
+        => sessions.UploadAsync(requestStream, context);
+
     public override async Task<HandshakeResponse> Handshake(HandshakeRequest request, ServerCallContext context)
     {
         var job = authenticator.Authenticate(context, request.JobId);
@@ -49,20 +55,33 @@ internal sealed partial class WorkerService(
         }
 
         var details = store.ReadDetails(job.Id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {job.Id} does not exist."));
-        if (details.Kind == JobKinds.FollowUp)
+        var isFollowUp = details.Kind == JobKinds.FollowUp;
+        if (isFollowUp && !request.Capabilities.Contains(FollowUpHandshake.Capability))
         {
-            // The job spec cannot yet tell a worker to check out the pull request's branch and reply on it; run as a ticket,
-            // a follow-up would push over that branch. Refused until the worker side of follow-ups lands.
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is a follow-up, which this conductor does not serve to workers yet."));
+            var reason = $"worker {UntrustedText.Inline(request.WorkerVersion, 100)} does not declare the '{FollowUpHandshake.Capability}' capability, so it would push over the pull request's branch: update the worker image";
+            Log.FollowUpRefused(logger, job.Id, reason);
+            if (job.State == JobState.Launched)
+            {
+                await store.FailAsync(job.Id, JobState.Launched, reason, timeProvider.GetUtcNow());
+            }
+
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Job {job.Id} is a follow-up: {reason}."));
         }
 
-        var route = routes.Find(details.RouteSubject)
-            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing."));
-        var branch = job.Branch ?? BranchNames.For(job.Id, details.Title, details.Kind);
+        var route = isFollowUp
+            ? FollowUpHandshake.Route(details)
+            : routes.Find(details.RouteSubject)
+                ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"No route for {details.Kind} job {job.Id} ({details.RouteSubject}): configure Routing."));
+        var branch = job.Branch ?? (!isFollowUp
+            ? BranchNames.For(job.Id, details.Title, details.Kind)
+            : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"Follow-up {job.Id} has no branch recorded: it cannot push onto its pull request.")));
         IReadOnlyList<TaskFile> files;
+        AgentSession? session = null;
         try
         {
-            files = await taskFiles.EnsureAsync(details, branch, route, context.CancellationToken);
+            (files, session) = isFollowUp
+                ? await followUps.TaskFilesAsync(details, branch, route, context.CancellationToken)
+                : (await taskFiles.EnsureAsync(details, branch, route, context.CancellationToken), null);
         }
         catch (TaskFileException ex)
         {
@@ -81,6 +100,11 @@ internal sealed partial class WorkerService(
         Log.HandshakeAccepted(logger, job.Id, version, job.Attempt, request.HandshakeRetries);
         var spec = JobSpecFactory.Create(details, branch, route, agent.Value, options.Value.HeartbeatInterval, files, gitHubToken);
         JobSpecFactory.AddBudget(spec, store.ReadPricing(job.Id), NotifyEventReader.Links(notify.Value.PublicUrl, job.Id)?.Job);
+        if (details.FollowUp is { } followUp)
+        {
+            JobSpecFactory.AddFollowUp(spec, followUp, session);
+        }
+
         return new HandshakeResponse { Job = spec };
     }
 
@@ -187,6 +211,9 @@ internal sealed partial class WorkerService(
 
         [LoggerMessage(EventId = 503, EventName = "ResultReported", Level = LogLevel.Information, Message = "Job {JobId} reported {Status}")]
         public static partial void ResultReported(ILogger logger, string jobId, string status);
+
+        [LoggerMessage(EventId = 494, EventName = "FollowUpRefusedToWorker", Level = LogLevel.Error, Message = "Follow-up {JobId} refused to its worker: {Reason}")]
+        public static partial void FollowUpRefused(ILogger logger, string jobId, string reason);
 
         [LoggerMessage(EventId = 504, EventName = "TaskFilesRefused", Level = LogLevel.Error, Message = "Task files of job {JobId} refused: {Reason}")]
         public static partial void TaskFilesRefused(ILogger logger, string jobId, string reason);

@@ -36,6 +36,9 @@ internal sealed class BareRepository
     public IReadOnlyList<string> AgentBranches() =>
         Git(Path, "--git-dir", Path, "for-each-ref", "--format=%(refname:short)", "refs/heads/agent/").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The first parent of <paramref name="commit"/>.</summary>
+    public string Parent(string commit) => Git(Path, "--git-dir", Path, "rev-parse", commit + "^").Trim();
+
     public string Show(string branch, string file) => Git(Path, "--git-dir", Path, "show", $"{branch}:{file}");
 
     private static string Git(string workingDirectory, params string[] arguments)

@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace AgentConductor.TestSupport;
 
-/// <summary>The two streaming rpcs of the generated WorkerService client as one awaitable call each, for tests.</summary>
+/// <summary>The streaming rpcs of the generated WorkerService client as one awaitable call each, for tests.</summary>
 internal static class WorkerClientCalls
 {
     /// <summary>Every message of a DownloadTaskFiles call; the call is disposed (cancelled if unfinished) at the end.</summary>
@@ -32,6 +32,31 @@ internal static class WorkerClientCalls
         catch (Exception) when (call.ResponseAsync.IsCompleted || !options.CancellationToken.IsCancellationRequested)
         {
             // A write fails once the call has ended: its status is the failure to report.
+            await call.ResponseAsync;
+            throw;
+        }
+
+        return await call.ResponseAsync;
+    }
+
+    /// <summary>An UploadSession call: the header, then <paramref name="archive"/> in chunks of <paramref name="chunkSize"/>, then the answer.</summary>
+    public static async Task<UploadSessionResponse> UploadSessionAsync(
+        this WorkerService.WorkerServiceClient client, SessionHeader header, byte[] archive, CallOptions options, int chunkSize = 64 * 1024)
+    {
+        using var call = client.UploadSession(options);
+        try
+        {
+            await call.RequestStream.WriteAsync(new SessionChunk { Header = header }, options.CancellationToken);
+            for (var offset = 0; offset < archive.Length; offset += chunkSize)
+            {
+                var data = Google.Protobuf.ByteString.CopyFrom(archive, offset, Math.Min(chunkSize, archive.Length - offset));
+                await call.RequestStream.WriteAsync(new SessionChunk { Data = data }, options.CancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception) when (call.ResponseAsync.IsCompleted || !options.CancellationToken.IsCancellationRequested)
+        {
             await call.ResponseAsync;
             throw;
         }

@@ -14,7 +14,11 @@ internal sealed record AgentRunFolder(string Root, string Home, string CodexHome
     private const UnixFileMode Passable = Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     /// <summary>Creates <c>codex-run-&lt;id&gt;/</c> in <paramref name="parent"/> for a fresh run.</summary>
-    public static AgentRunFolder Create(string parent, AgentAccount account)
+    /// <param name="seedCodexHome">
+    /// Fills the new CODEX_HOME (e.g. with a session to resume) while it is still the worker's, before it is handed to the
+    /// agent's user; what it writes becomes the agent's with the rest.
+    /// </param>
+    public static AgentRunFolder Create(string parent, AgentAccount account, Action<string>? seedCodexHome = null)
     {
         var root = Path.Combine(Path.GetFullPath(parent), $"codex-run-{Guid.NewGuid():N}");
         UnixFiles.CreateFolder(root, Passable); // the worker's umask must not take the agent's way in
@@ -22,6 +26,7 @@ internal sealed record AgentRunFolder(string Root, string Home, string CodexHome
         UnixFiles.CreateFolder(home, Private);
         var codexHome = Path.Combine(home, ".codex");
         UnixFiles.CreateFolder(codexHome, Private);
+        seedCodexHome?.Invoke(codexHome);
         account.GiveToAgent(home);
         var lastMessage = Path.Combine(root, "last-message.md");
         account.CreateDropFile(lastMessage);

@@ -42,4 +42,10 @@ internal sealed class AgentRunRequest
 
     /// <summary>Overrides <see cref="AgentOptions.Timeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// An earlier session to continue (<c>codex exec resume</c>, the prompt as its next turn); null starts afresh. When the
+    /// session cannot be resumed, the run starts afresh and says why (<see cref="AgentRunResult.ResumeFallback"/>).
+    /// </summary>
+    public AgentResume? Resume { get; init; }
 }

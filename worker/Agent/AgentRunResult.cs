@@ -23,4 +23,16 @@ internal sealed record AgentRunResult(
 
     /// <summary>Every model request of the run as the proxy saw it.</summary>
     public IReadOnlyList<ModelProxy.ModelRequestRecord> ModelRequests { get; init; } = [];
+
+    /// <summary>The Codex thread of the run (its <c>thread.started</c>); null when it never started one.</summary>
+    public string? ThreadId { get; init; }
+
+    /// <summary>The run's CODEX_HOME, the agent's, where Codex left the session's rollout files; null when the agent never ran.</summary>
+    public string? CodexHome { get; init; }
+
+    /// <summary>The run continued the requested session (<see cref="AgentRunRequest.Resume"/>).</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Why a requested session was not resumed (the run started afresh); null when it was, or none was asked for.</summary>
+    public string? ResumeFallback { get; init; }
 }

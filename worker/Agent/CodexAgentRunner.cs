@@ -14,6 +14,9 @@ namespace AgentConductor.Worker.Agent;
 /// last-message file makes it a failure. An <c>error</c> that a completed turn follows (<c>Reconnecting... 1/5</c>) is
 /// a retry Codex recovered from. Each run gets its own model proxy (the agent's only way to the model, with a token that
 /// dies with the run), its own HOME and an exact environment, and runs as the agent's user when the worker can switch.
+/// A run asked to resume a session unpacks it into its CODEX_HOME and runs <c>codex exec resume</c>; when the archive is
+/// unusable, or Codex cannot resume it (it exits without starting the thread or asking the model anything), the run
+/// starts afresh and says why.
 /// </summary>
 internal sealed partial class CodexAgentRunner(
     IProcessRunner processRunner,
@@ -33,15 +36,30 @@ internal sealed partial class CodexAgentRunner(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var settings = options.Value;
-        var idleTimeout = request.IdleTimeout ?? settings.IdleTimeout;
-        var timeout = request.Timeout ?? settings.Timeout;
-        var translator = new CodexEventTranslator(request.JobId, request.RepositoryPath, timeProvider, secretMasker);
         if ((account.FirstUnreachable(request.RepositoryPath) ?? account.FirstUnreachable(Path.Combine(request.StateDirectory, "run"))) is { } blocked)
         {
-            var reason = $"the agent's user ({account}) cannot pass through {blocked}: give others execute permission on it (chmod o+x) or move the work folder";
-            Log.AgentNotStarted(logger, request.JobId, reason);
-            return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
+            return NotStarted(request, $"the agent's user ({account}) cannot pass through {blocked}: give others execute permission on it (chmod o+x) or move the work folder");
+        }
+
+        string? fallback = null;
+        if (request.Resume is { } resume)
+        {
+            var (seeded, problem) = PrepareResume(request, resume);
+            if (seeded is not null)
+            {
+                var resumed = await RunInAsync(request, seeded, resume.ThreadId, onProgress, cancellationToken);
+                if (resumed.StartFailure is null)
+                {
+                    return resumed.Result with { Resumed = true };
+                }
+
+                problem = $"codex could not resume it ({resumed.StartFailure})";
+            }
+
+            fallback = secretMasker.Mask(problem!);
+            Log.ResumeFallback(logger, request.JobId, resume.ThreadId, fallback);
+            await onProgress(ProgressUpdates.Log(
+                request.JobId, LogStream.Worker, $"could not resume the agent's session (thread {resume.ThreadId}): {fallback}; starting the agent afresh", timeProvider.GetUtcNow()));
         }
 
         AgentRunFolder folder;
@@ -51,28 +69,63 @@ internal sealed partial class CodexAgentRunner(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var reason = $"could not prepare the agent's folder in {request.StateDirectory}: {e.Message}";
-            Log.AgentNotStarted(logger, request.JobId, reason);
-            return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
+            return NotStarted(request, $"could not prepare the agent's folder in {request.StateDirectory}: {e.Message}") with { ResumeFallback = fallback };
         }
 
+        var fresh = await RunInAsync(request, folder, null, onProgress, cancellationToken);
+        return fresh.Result with { ResumeFallback = fallback };
+    }
+
+    /// <summary>A run folder whose CODEX_HOME holds the session to resume, or why there is none (the archive is unusable).</summary>
+    private (AgentRunFolder? Folder, string? Problem) PrepareResume(AgentRunRequest request, AgentResume resume)
+    {
+        if (!Guid.TryParseExact(resume.ThreadId, "D", out _))
+        {
+            return (null, $"'{resume.ThreadId}' is not a thread id");
+        }
+
+        try
+        {
+            IReadOnlyList<string> files = [];
+            var folder = AgentRunFolder.Create(request.StateDirectory, account, codexHome => files = Sessions.SessionArchive.Extract(resume.ArchivePath, codexHome));
+            return files.Any(f => Path.GetFileName(f).Contains(resume.ThreadId, StringComparison.OrdinalIgnoreCase))
+                ? (folder, null)
+                : (null, $"the session's archive holds no rollout file of thread {resume.ThreadId}");
+        }
+        catch (Sessions.SessionArchiveException e)
+        {
+            return (null, $"the session's archive is unusable: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"the session could not be unpacked: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// One <c>codex exec</c> (or <c>codex exec resume</c>) in <paramref name="folder"/>. <c>StartFailure</c> is set when a
+    /// resume ended without ever starting its thread or asking the model anything: the session was unusable to Codex.
+    /// </summary>
+    private async Task<(AgentRunResult Result, string? StartFailure)> RunInAsync(
+        AgentRunRequest request, AgentRunFolder folder, string? resumeThreadId, Func<ProgressUpdate, ValueTask> onProgress, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var idleTimeout = request.IdleTimeout ?? settings.IdleTimeout;
+        var timeout = request.Timeout ?? settings.Timeout;
+        var translator = new CodexEventTranslator(request.JobId, request.RepositoryPath, timeProvider, secretMasker);
         await using var proxy = await proxies.StartAsync(CodexCommand.Upstream(settings, request), request.ModelKey, cancellationToken);
         secretMasker.AddValue(proxy.Token);
         var environment = AgentEnvironment.Build(
             AgentEnvironment.OfThisProcess(), settings, folder, proxy.Token, [.. secrets.Values, request.ModelKey ?? ""]);
-        var spec = CodexCommand.Build(settings, request, folder, proxy.BaseUrl, environment, account);
+        var spec = CodexCommand.Build(settings, request, folder, proxy.BaseUrl, environment, account, resumeThreadId);
         if (ProgramOnPath(spec.FileName, environment.GetValueOrDefault("PATH")) is not { } program)
         {
-            var reason = $"could not start the agent ({spec.FileName}): no such program{(spec.FileName.Contains('/', StringComparison.Ordinal) ? "" : " on the agent's PATH")}";
-            Log.AgentNotStarted(logger, request.JobId, reason);
-            return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
+            return (NotStarted(request, $"could not start the agent ({spec.FileName}): no such program{(spec.FileName.Contains('/', StringComparison.Ordinal) ? "" : " on the agent's PATH")}"), null);
         }
 
         if (account.FirstUnreachable(program) is { } hidden)
         {
-            var reason = $"the agent's user ({account}) cannot reach the agent program {program}: {hidden} is closed to it (chmod o+x)";
-            Log.AgentNotStarted(logger, request.JobId, reason);
-            return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
+            return (NotStarted(request, $"the agent's user ({account}) cannot reach the agent program {program}: {hidden} is closed to it (chmod o+x)"), null);
         }
 
         Log.AgentStarting(logger, request.JobId, spec.FileName, account, idleTimeout, timeout);
@@ -86,9 +139,7 @@ internal sealed partial class CodexAgentRunner(
             }
             catch (Exception e) when (e is Win32Exception or IOException)
             {
-                var reason = secretMasker.Mask($"could not start the agent ({spec.FileName}): {e.Message}");
-                Log.AgentNotStarted(logger, request.JobId, reason);
-                return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero) { ReportedUsage = translator.Usage };
+                return (NotStarted(request, secretMasker.Mask($"could not start the agent ({spec.FileName}): {e.Message}")) with { ReportedUsage = translator.Usage }, null);
             }
 
             async ValueTask OnLineAsync(OutputLine line)
@@ -111,14 +162,25 @@ internal sealed partial class CodexAgentRunner(
             }
 
             Log.AgentFinished(logger, request.JobId, outcome, process.ExitCode, translator.Turns, usage.InputTokens, usage.OutputTokens, failure);
-            return new AgentRunResult(
+            var result = new AgentRunResult(
                 outcome, summary, usage, failure, process.ExitCode,
                 [.. translator.CommandsRun], process.Killed, process.Duration)
             {
                 ReportedUsage = translator.Usage,
                 ModelRequests = proxy.Usage.Requests,
+                ThreadId = translator.ThreadId,
+                CodexHome = folder.CodexHome,
             };
+            var neverStarted = resumeThreadId is not null && !process.Cancelled && process.ExitCode != 0
+                && translator.ThreadId is null && proxy.Usage.Requests.Count == 0;
+            return (result, neverStarted ? translator.LastStandardError ?? $"exit code {process.ExitCode}" : null);
         }
+    }
+
+    private AgentRunResult NotStarted(AgentRunRequest request, string reason)
+    {
+        Log.AgentNotStarted(logger, request.JobId, reason);
+        return new AgentRunResult(AgentOutcome.Failed, null, new TokenUsage(), reason, -1, [], false, TimeSpan.Zero);
     }
 
     private static (AgentOutcome Outcome, string? Failure) Judge(
@@ -186,6 +248,9 @@ internal sealed partial class CodexAgentRunner(
 
         [LoggerMessage(EventId = 902, EventName = "AgentFinished", Level = LogLevel.Information, Message = "Job {JobId}: agent {Outcome}, exit code {ExitCode}, {Turns} turns, {InputTokens} input / {OutputTokens} output tokens; {Failure}")]
         public static partial void AgentFinished(ILogger logger, string jobId, AgentOutcome outcome, int exitCode, int turns, long inputTokens, long outputTokens, string? failure);
+
+        [LoggerMessage(EventId = 904, EventName = "AgentResumeFallback", Level = LogLevel.Warning, Message = "Job {JobId}: could not resume the agent's session (thread {ThreadId}): {Reason}; starting the agent afresh")]
+        public static partial void ResumeFallback(ILogger logger, string jobId, string threadId, string reason);
 
         [LoggerMessage(EventId = 903, EventName = "AgentUsageDiffers", Level = LogLevel.Information, Message = "Job {JobId}: the model proxy counted {InputTokens} input / {OutputTokens} output tokens, the agent reported {ReportedInputTokens} / {ReportedOutputTokens}; the proxy's count is kept")]
         public static partial void UsageDiffers(ILogger logger, string jobId, long inputTokens, long outputTokens, long reportedInputTokens, long reportedOutputTokens);

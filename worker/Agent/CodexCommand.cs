@@ -3,7 +3,9 @@ using AgentConductor.Worker.Processes;
 namespace AgentConductor.Worker.Agent;
 
 /// <summary>
-/// Builds <c>codex exec --json --sandbox danger-full-access --skip-git-repo-check -C repo -o file [-m model] [provider] [-c k=v ...] -</c>.
+/// Builds <c>codex exec --json --sandbox danger-full-access --skip-git-repo-check -C repo -o file [-m model] [provider] [-c k=v ...] [resume THREAD] -</c>.
+/// A resumed session inherits none of these from the run that began it, so every one is given again; <c>exec</c>'s own
+/// options (<c>--sandbox</c>, <c>-C</c>) go before the <c>resume</c> subcommand, which does not take them itself.
 /// The container is the sandbox: Codex's own (bubblewrap) does not work in Fargate. The extra configuration comes after
 /// the model provider (<see cref="CodexModelProvider"/>), so it can tune it (say, its retry counts). The process gets an
 /// exact environment (<see cref="AgentEnvironment"/>), never the worker's, and runs as the agent's user when separated.
@@ -15,8 +17,10 @@ internal static class CodexCommand
 
     /// <param name="modelBaseUrl">The worker's model proxy.</param>
     /// <param name="environment">The agent's whole environment.</param>
+    /// <param name="resumeThreadId">The thread to continue (<c>resume &lt;id&gt;</c>); null starts a new one.</param>
     public static ProcessSpec Build(
-        AgentOptions options, AgentRunRequest request, AgentRunFolder folder, Uri modelBaseUrl, IReadOnlyDictionary<string, string> environment, AgentAccount account)
+        AgentOptions options, AgentRunRequest request, AgentRunFolder folder, Uri modelBaseUrl, IReadOnlyDictionary<string, string> environment, AgentAccount account,
+        string? resumeThreadId = null)
     {
         var command = options.CommandOrDefault;
         List<string> arguments =
@@ -39,6 +43,12 @@ internal static class CodexCommand
         foreach (var (key, value) in request.ExtraConfig.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             arguments.AddRange(["-c", $"{key}={value}"]);
+        }
+
+        if (resumeThreadId is not null)
+        {
+            // A UUID, so it can never be read as an option or a thread name.
+            arguments.AddRange(["resume", Guid.TryParseExact(resumeThreadId, "D", out _) ? resumeThreadId : throw new ArgumentException($"'{resumeThreadId}' is not a thread id (a UUID).", nameof(resumeThreadId))]);
         }
 
         arguments.Add("-"); // the prompt comes on stdin

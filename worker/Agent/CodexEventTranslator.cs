@@ -32,10 +32,17 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
 
     public IReadOnlyList<string> CommandsRun => _commands;
 
+    /// <summary>The thread id of the run's <c>thread.started</c> (the session a follow-up resumes); null before it.</summary>
+    public string? ThreadId { get; private set; }
+
+    /// <summary>The last line Codex wrote to stderr (masked); why a run that never started a thread ended.</summary>
+    public string? LastStandardError { get; private set; }
+
     public IReadOnlyList<ProgressUpdate> Translate(OutputLine line)
     {
         if (line.Stream == OutputStream.StandardError)
         {
+            LastStandardError = line.Text.Length == 0 ? LastStandardError : secretMasker.Mask(line.Text);
             return [Log(LogStream.Stderr, line.Text)];
         }
 
@@ -63,6 +70,7 @@ internal sealed class CodexEventTranslator(string jobId, string repositoryPath, 
         switch (type)
         {
             case "thread.started":
+                ThreadId = Text(root, "thread_id") is { } thread && Guid.TryParseExact(thread, "D", out _) ? thread : ThreadId;
                 return [Log(LogStream.Stdout, $"codex thread {Text(root, "thread_id")} started")];
             case "turn.started":
                 Turns++;

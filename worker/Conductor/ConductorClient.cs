@@ -125,7 +125,50 @@ internal sealed class ConductorClient : IConductorClient, IDisposable
         return _retry.ExecuteAsync("ReportResult", (_, ct) => UnaryAsync(options => _client.ReportResultAsync(stamped, options), ct), cancellationToken);
     }
 
+    public Task<UploadSessionResponse> UploadSessionAsync(SessionHeader header, string archivePath, CancellationToken cancellationToken)
+    {
+        var stamped = header.Clone();
+        stamped.JobId = _connection.JobId;
+        return _retry.ExecuteAsync("UploadSession", (_, ct) => UploadAsync(stamped, archivePath, ct), cancellationToken);
+    }
+
     public void Dispose() => _channel.Dispose();
+
+    /// <summary>One attempt of UploadSession: the header, then the file in 64 KiB chunks, within the download's time limit.</summary>
+    private async Task<UploadSessionResponse> UploadAsync(SessionHeader header, string archivePath, CancellationToken cancellationToken)
+    {
+        using var timeout = new AttemptTimeout(_options.DownloadTimeout, _timeProvider, cancellationToken);
+        try
+        {
+            using var call = _client.UploadSession(new CallOptions(_headers, cancellationToken: timeout.Token));
+            await call.RequestStream.WriteAsync(new SessionChunk { Header = header }, timeout.Token);
+            await using (var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
+            {
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await file.ReadAsync(buffer, timeout.Token)) > 0)
+                {
+                    try
+                    {
+                        await call.RequestStream.WriteAsync(new SessionChunk { Data = Google.Protobuf.ByteString.CopyFrom(buffer, 0, read) }, timeout.Token);
+                    }
+                    catch (Exception) when (!timeout.Token.IsCancellationRequested)
+                    {
+                        // The conductor answered early (a refusal): its status says why.
+                        await call.ResponseAsync;
+                        throw;
+                    }
+                }
+            }
+
+            await call.RequestStream.CompleteAsync();
+            return await call.ResponseAsync;
+        }
+        catch (Exception ex) when (timeout.Expired && !cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException)
+        {
+            throw timeout.DeadlineExceeded();
+        }
+    }
 
     /// <summary>One attempt of a unary call, bounded by <see cref="ConductorRetryOptions.AttemptTimeout"/>.</summary>
     private async Task<T> UnaryAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> start, CancellationToken cancellationToken)

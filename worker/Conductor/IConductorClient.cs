@@ -26,6 +26,12 @@ internal interface IConductorClient
     /// <summary>Uploads <paramref name="updates"/> as they are produced; not retried (a sequence cannot be replayed).</summary>
     Task<PublishProgressResponse> PublishProgressAsync(IAsyncEnumerable<ProgressUpdate> updates, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Uploads the agent's session archive at <paramref name="archivePath"/> (the header's size and digest describe it);
+    /// retried like the handshake (a repeated upload replaces the first).
+    /// </summary>
+    Task<UploadSessionResponse> UploadSessionAsync(SessionHeader header, string archivePath, CancellationToken cancellationToken);
+
     /// <summary>Reports the job's outcome; retried like the handshake (the rpc is idempotent).</summary>
     Task<ReportResultResponse> ReportResultAsync(ReportResultRequest request, CancellationToken cancellationToken);
 }

@@ -26,4 +26,10 @@ internal sealed class GitCheckout(GitRemoteUrl remote, string baseBranch, string
     /// leases against it: it replaces the job's own earlier work, never anyone else's.
     /// </summary>
     public string? RemoteBranchCommit { get; set; }
+
+    /// <summary>
+    /// The checkout continues a branch that exists on the remote (a follow-up's pull request), so others may push to it
+    /// too: a push that finds it moved merges their commits in rather than fail (see <see cref="IGitWorkspace.PushAsync"/>).
+    /// </summary>
+    public bool ContinuesBranch { get; init; }
 }

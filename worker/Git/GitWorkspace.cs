@@ -14,6 +14,7 @@ internal sealed class GitWorkspace(GitCli git, AgentAccount account, IOptions<Gi
 {
     private const string BaseRef = "refs/agent-conductor/base";
     private const string HeadRef = "refs/agent-conductor/head";
+    private const string RemoteRef = "refs/agent-conductor/remote";
 
     public async Task<GitCheckout> CheckOutAsync(
         string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken)
@@ -22,8 +23,37 @@ internal sealed class GitWorkspace(GitCli git, AgentAccount account, IOptions<Gi
         ArgumentException.ThrowIfNullOrWhiteSpace(branch);
         var remote = GitRemoteUrl.Parse(cloneUrl);
         var directory = Path.GetFullPath(workingDirectory);
+        await CloneAsync(remote, baseBranch, directory, cancellationToken);
+        await git.RunAsync(new GitCommand(directory, ["checkout", "--quiet", "-b", branch]), cancellationToken);
+        var baseCommit = await ResolveAsync(directory, "HEAD", cancellationToken);
+        var own = await CreateOwnRepositoryAsync(directory, gitDirectory, cancellationToken);
+
+        // A rerun of the job finds its branch already pushed by the earlier attempt: the push may replace that, nothing else.
+        var remoteCommit = await RemoteBranchAsync(own, remote, branch, cancellationToken);
+
+        account.GiveToAgent(directory);
+        return new GitCheckout(remote, baseBranch, branch, directory, own, baseCommit) { RemoteBranchCommit = remoteCommit };
+    }
+
+    public async Task<GitCheckout> CheckOutExistingAsync(
+        string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseBranch);
+        GitBranchNames.EnsureAgentBranch(branch); // only an agent's branch is continued (and pushed)
+        var remote = GitRemoteUrl.Parse(cloneUrl);
+        var directory = Path.GetFullPath(workingDirectory);
+        await CloneAsync(remote, branch, directory, cancellationToken);
+        var head = await ResolveAsync(directory, "HEAD", cancellationToken);
+        var own = await CreateOwnRepositoryAsync(directory, gitDirectory, cancellationToken);
+        account.GiveToAgent(directory);
+        return new GitCheckout(remote, baseBranch, branch, directory, own, head) { RemoteBranchCommit = head, ContinuesBranch = true };
+    }
+
+    /// <summary>Clones <paramref name="branch"/> alone (depth from <see cref="GitOptions.CloneDepth"/>) into <paramref name="directory"/>.</summary>
+    private async Task CloneAsync(GitRemoteUrl remote, string branch, string directory, CancellationToken cancellationToken)
+    {
         var depth = options.Value.CloneDepth;
-        List<string> clone = ["clone", "--quiet", "--no-tags", "--single-branch", "--branch=" + baseBranch];
+        List<string> clone = ["clone", "--quiet", "--no-tags", "--single-branch", "--branch=" + branch];
         if (depth > 0)
         {
             clone.Add("--depth=" + depth);
@@ -31,22 +61,24 @@ internal sealed class GitWorkspace(GitCli git, AgentAccount account, IOptions<Gi
 
         clone.AddRange(["--", remote.Url, directory]);
         await git.RunAsync(new GitCommand(null, clone) { Remote = remote }, cancellationToken);
-        await git.RunAsync(new GitCommand(directory, ["checkout", "--quiet", "-b", branch]), cancellationToken);
-        var baseCommit = await ResolveAsync(directory, "HEAD", cancellationToken);
+    }
 
-        // The worker's own repository: the base now, the agent's commits later, the push from here.
+    /// <summary>The worker's own repository: the base now, the agent's commits later, the push from here.</summary>
+    private async Task<string> CreateOwnRepositoryAsync(string workingDirectory, string gitDirectory, CancellationToken cancellationToken)
+    {
         var own = Path.GetFullPath(gitDirectory);
         await git.RunAsync(new GitCommand(null, ["init", "--quiet", "--bare", own]), cancellationToken);
-        await FetchAsync(own, directory, BaseRef, asAgent: false, cancellationToken);
+        await FetchAsync(own, workingDirectory, BaseRef, asAgent: false, cancellationToken);
+        return own;
+    }
 
-        // A rerun of the job finds its branch already pushed by the earlier attempt: the push may replace that, nothing else.
+    /// <summary>Where <paramref name="branch"/> is on the remote, or null when it does not exist.</summary>
+    private async Task<string?> RemoteBranchAsync(string own, GitRemoteUrl remote, string branch, CancellationToken cancellationToken)
+    {
         var existing = await git.RunAsync(
             new GitCommand(own, ["ls-remote", "--exit-code", "--heads", remote.Url, "refs/heads/" + branch]) { Remote = remote, AcceptedExitCodes = [0, 2] },
             cancellationToken);
-        var remoteCommit = existing.ExitCode == 0 ? existing.FirstLine.Split('\t')[0] : null;
-
-        account.GiveToAgent(directory);
-        return new GitCheckout(remote, baseBranch, branch, directory, own, baseCommit) { RemoteBranchCommit = remoteCommit };
+        return existing.ExitCode == 0 ? existing.FirstLine.Split('\t')[0] : null;
     }
 
     public async Task<bool> CommitAllAsync(GitCheckout checkout, string message, CancellationToken cancellationToken)
@@ -86,16 +118,89 @@ internal sealed class GitWorkspace(GitCli git, AgentAccount account, IOptions<Gi
     public async Task PushAsync(GitCheckout checkout, string head, CancellationToken cancellationToken)
     {
         GitBranchNames.EnsureAgentBranch(checkout.Branch);
-        var target = "refs/heads/" + checkout.Branch;
+        var rejection = await TryPushAsync(checkout, checkout.Branch, head, checkout.RemoteBranchCommit, cancellationToken);
+        if (rejection is null)
+        {
+            checkout.RemoteBranchCommit = head;
+            return;
+        }
+
+        if (!checkout.ContinuesBranch || !rejection.Contains("stale info", StringComparison.Ordinal))
+        {
+            throw new GitCommandException("push", 1, rejection);
+        }
+
+        // Someone pushed to the pull request's branch while the agent worked: keep their commits, add the agent's on top.
         await git.RunAsync(
+            new GitCommand(checkout.GitDirectory, ["fetch", "--quiet", "--no-tags", checkout.Remote.Url, $"+refs/heads/{checkout.Branch}:{RemoteRef}"]) { Remote = checkout.Remote },
+            cancellationToken);
+        var moved = await ResolveAsync(checkout.GitDirectory, RemoteRef, cancellationToken);
+        var merged = await MergeAsync(checkout, moved, head, cancellationToken);
+        if (merged is null)
+        {
+            var side = $"{checkout.Branch}-agent-{head[..12]}";
+            var sideRejection = await TryPushAsync(checkout, side, head, "", cancellationToken);
+            throw new GitBranchMovedException(checkout.Branch, moved, sideRejection is null ? side : null, "the merge has conflicts");
+        }
+
+        if (await TryPushAsync(checkout, checkout.Branch, merged, moved, cancellationToken) is { } again)
+        {
+            throw new GitCommandException("push", 1, $"{again} (after merging the commits that moved the branch to {moved})");
+        }
+
+        checkout.RemoteBranchCommit = merged;
+    }
+
+    /// <summary>
+    /// One push of <paramref name="head"/> to <paramref name="branch"/>, leasing on <paramref name="lease"/> (null or "":
+    /// the branch must not exist); null when it went through, else why the remote refused it (porcelain status).
+    /// </summary>
+    private async Task<string?> TryPushAsync(GitCheckout checkout, string branch, string head, string? lease, CancellationToken cancellationToken)
+    {
+        GitBranchNames.EnsureAgentBranch(branch);
+        var target = "refs/heads/" + branch;
+        var output = await git.RunAsync(
             new GitCommand(
                 checkout.GitDirectory,
-                ["push", "--quiet", "--no-verify", $"--force-with-lease={target}:{checkout.RemoteBranchCommit}", checkout.Remote.Url, $"{head}:{target}"])
+                ["push", "--quiet", "--porcelain", "--no-verify", $"--force-with-lease={target}:{lease}", checkout.Remote.Url, $"{head}:{target}"])
             {
                 Remote = checkout.Remote,
+                AcceptedExitCodes = [0, 1],
             },
             cancellationToken);
-        checkout.RemoteBranchCommit = head;
+        if (output.ExitCode == 0)
+        {
+            return null;
+        }
+
+        // Porcelain: "!<TAB>from:to<TAB>[rejected] (stale info)" per refused ref; exit code 1 without one is another failure.
+        var refused = output.StandardOutput.FirstOrDefault(line => line.StartsWith('!'));
+        return refused is null
+            ? throw new GitCommandException("push", 1, string.Join('\n', output.StandardOutput))
+            : $"{target}: {refused.Split('\t').Last()}";
+    }
+
+    /// <summary>
+    /// A merge commit of <paramref name="theirs"/> (first parent: what is on the branch) and the agent's
+    /// <paramref name="head"/>, made in the worker's own repository without a working copy; null when they conflict.
+    /// </summary>
+    private async Task<string?> MergeAsync(GitCheckout checkout, string theirs, string head, CancellationToken cancellationToken)
+    {
+        var tree = await git.RunAsync(
+            new GitCommand(checkout.GitDirectory, ["merge-tree", "--write-tree", "--no-messages", theirs, head]) { AcceptedExitCodes = [0, 1, 128] },
+            cancellationToken);
+        if (tree.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var commit = await git.RunAsync(
+            new GitCommand(checkout.GitDirectory, ["commit-tree", tree.FirstLine, "-p", theirs, "-p", head, "-F", "-"])
+            {
+                Stdin = StdinSource.FromText($"Merge the new commits of {checkout.Branch} into the agent's work\n\nThe branch moved to {theirs} while the agent worked; nothing of it is overwritten.\n"),
+            },
+            cancellationToken);
+        return commit.FirstLine;
     }
 
     /// <summary>

@@ -12,6 +12,14 @@ internal interface IGitWorkspace
     /// </summary>
     Task<GitCheckout> CheckOutAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Clones the existing <paramref name="branch"/> of <paramref name="cloneUrl"/> (a pull request's branch, which a
+    /// follow-up continues) into <paramref name="workingDirectory"/> with that branch checked out; its commit as cloned is
+    /// both the base (what the agent changed is measured from it) and the push's lease. Then as <see cref="CheckOutAsync"/>.
+    /// </summary>
+    /// <exception cref="GitCommandException">The branch does not exist on the remote (any more), or the clone failed.</exception>
+    Task<GitCheckout> CheckOutExistingAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken);
+
     /// <summary>Safety-net commit of everything the agent left uncommitted (<c>git add -A</c>, then a commit with the
     /// configured identity), run as the agent's user; false when there was nothing to commit.</summary>
     Task<bool> CommitAllAsync(GitCheckout checkout, string message, CancellationToken cancellationToken);
@@ -31,7 +39,11 @@ internal interface IGitWorkspace
     /// <summary>
     /// Pushes <paramref name="head"/> from the worker's own repository to the branch on the clone URL itself (never a
     /// configured remote) with <c>--force-with-lease</c> against <see cref="GitCheckout.RemoteBranchCommit"/>; only
-    /// branches named <c>agent/...</c> are pushed.
+    /// branches named <c>agent/...</c> are pushed. Afterwards <see cref="GitCheckout.RemoteBranchCommit"/> is the commit the
+    /// branch now points at. A continued branch (<see cref="GitCheckout.ContinuesBranch"/>) that someone else moved meanwhile
+    /// is never overwritten: their commits are fetched and merged with the agent's (a merge commit made in the worker's own
+    /// repository, which is what is pushed); when the two conflict, the agent's work is pushed to a branch of its own
+    /// beside it and <see cref="GitBranchMovedException"/> says where.
     /// </summary>
     Task PushAsync(GitCheckout checkout, string head, CancellationToken cancellationToken);
 }

@@ -18,4 +18,11 @@ internal interface IGitHubClient
     /// <summary>Changes the fields <paramref name="update"/> sets; the others stay as they are.</summary>
     Task<PullRequest> UpdatePullRequestAsync(
         string owner, string repo, int number, PullRequestUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>Replies in the thread of the review comment <paramref name="commentId"/> (a comment on a line) of pull request <paramref name="number"/>.</summary>
+    Task<PullRequestReviewComment> ReplyToReviewCommentAsync(
+        string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken);
+
+    /// <summary>Comments on the conversation of pull request <paramref name="number"/> (GitHub's issue comment).</summary>
+    Task<IssueComment> CommentOnPullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken);
 }

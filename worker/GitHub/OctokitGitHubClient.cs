@@ -59,6 +59,13 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
         string owner, string repo, int number, PullRequestUpdate update, CancellationToken cancellationToken) =>
         CallAsync(octokit => octokit.PullRequest.Update(owner, repo, number, update), cancellationToken);
 
+    public Task<PullRequestReviewComment> ReplyToReviewCommentAsync(
+        string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
+        CallAsync(octokit => octokit.PullRequest.ReviewComment.CreateReply(owner, repo, number, new PullRequestReviewCommentReplyCreate(body, commentId)), cancellationToken);
+
+    public Task<IssueComment> CommentOnPullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
+        CallAsync(octokit => octokit.Issue.Comment.Create(owner, repo, number, body), cancellationToken);
+
     public void Dispose() => _adapter.Dispose();
 
     private async Task<T> CallAsync<T>(Func<Octokit.IGitHubClient, Task<T>> send, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ namespace AgentConductor.Worker.Run;
 
 /// <summary>
 /// One job, start to end: handshake, task files, clone and branch, the agent, a safety-net commit, push (also after
-/// a failed agent, so partial work is not lost), open or reuse the pull request, report. Heartbeats and progress run
+/// a failed agent, so partial work is not lost), open or reuse the pull request (a follow-up: answer on it instead),
+/// hand the agent's session to the conductor, report. Heartbeats and progress run
 /// alongside; a cancel from the conductor stops the agent (interrupt, grace, kill) and the job reports <c>cancelled</c>.
 /// A GitHub token in the job spec (the conductor's GitHub App) replaces the environment's <c>GITHUB_TOKEN</c>. The job's
 /// budget (<see cref="JobBudgetGate"/>, the model proxy's gate) is armed with the spec once the handshake brought it.
@@ -26,7 +27,8 @@ internal sealed partial class JobRun(
     TimeProvider time,
     ILogger<JobRun> logger,
     GitHubCredential? gitHub = null,
-    JobBudgetGate? budget = null)
+    JobBudgetGate? budget = null,
+    FollowUps.FollowUpSupport? followUps = null)
 {
     private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
@@ -47,7 +49,7 @@ internal sealed partial class JobRun(
         JobSpec spec;
         try
         {
-            spec = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current, Capabilities = { "codex", "git", "github" } }, cancellationToken)).Job;
+            spec = (await conductor.HandshakeAsync(WorkerVersion.Handshake(), cancellationToken)).Job;
         }
         catch (ConductorUnreachableException ex)
         {
@@ -78,7 +80,7 @@ internal sealed partial class JobRun(
             progress.Log($"warning: the agent runs as the worker's own user ({unsafeWhy}): it can read the worker's environment and files, secrets included");
         }
 
-        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub, budget).RunAsync(job.Token);
+        var outcome = await new JobSteps(settings, spec, conductor, git, agent, publisher, safety, heartbeat, progress, time, logger, gitHub, budget, followUps).RunAsync(job.Token);
         if (outcome.Status == ResultStatus.Cancelled && heartbeat.CancelReason is { } reason)
         {
             outcome = outcome with { ErrorMessage = reason };

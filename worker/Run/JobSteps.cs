@@ -20,7 +20,8 @@ namespace AgentConductor.Worker.Run;
 internal sealed partial class JobSteps(
     WorkerSettings settings, JobSpec spec, IConductorClient conductor, IGitWorkspace git, IAgentRunner agent, PullRequestPublisher? publisher,
     JobSafety safety, HeartbeatLoop heartbeat, ProgressPump progress, TimeProvider time, ILogger logger, GitHubCredential? gitHub = null,
-    JobBudgetGate? budget = null)
+    JobBudgetGate? budget = null,
+    FollowUps.FollowUpSupport? followUps = null)
 {
     private const UnixFileMode WorkerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -113,9 +114,7 @@ internal sealed partial class JobSteps(
         GitCheckout checkout;
         try
         {
-            progress.Log($"cloning {repository.CloneUrl} ({repository.BaseBranch})");
-            checkout = await git.CheckOutAsync(
-                repository.CloneUrl, repository.BaseBranch, spec.BranchName, RepositoryFolder, Path.Combine(StateFolder, "repo.git"), cancellationToken);
+            checkout = await CheckOutAsync(repository, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -140,6 +139,7 @@ internal sealed partial class JobSteps(
                 ExtraConfig = spec.Agent?.ExtraConfig ?? new Google.Protobuf.Collections.MapField<string, string>(),
                 IdleTimeout = spec.Agent?.IdleTimeout?.ToTimeSpan() is { Ticks: > 0 } idle ? idle : null,
                 Timeout = spec.Agent?.OverallTimeout?.ToTimeSpan() is { Ticks: > 0 } overall ? overall : null,
+                Resume = SessionToResume(),
             },
             progress.PublishAsync,
             cancellationToken);
@@ -148,7 +148,9 @@ internal sealed partial class JobSteps(
             LogLeftoversStopped(logger, stopped, user.ToString());
         }
 
-        return await PublishAsync(checkout, repository, run, cancellationToken);
+        var outcome = await PublishAsync(checkout, repository, run, cancellationToken);
+        await HandOverSessionAsync(run);
+        return outcome;
     }
 
     /// <summary>
@@ -171,13 +173,15 @@ internal sealed partial class JobSteps(
             await ReportChangedFilesAsync(checkout, head, token);
             if (string.Equals(head, checkout.BaseCommit, StringComparison.Ordinal))
             {
-                return run.Outcome == AgentOutcome.Succeeded
+                var unchanged = run.Outcome == AgentOutcome.Succeeded
                     ? agentOutcome with { Status = ResultStatus.NoChanges, ExitCode = WorkerExitCodes.NoChanges }
                     : agentOutcome;
+                return spec.FollowUp is null ? unchanged : await AnswerFollowUpAsync(unchanged, run, repository, null, token, cancellationToken);
             }
 
             await RefreshGitHubTokenAsync(token);
             await git.PushAsync(checkout, head, token);
+            head = checkout.RemoteBranchCommit ?? head; // a merge commit when a continued branch had moved meanwhile
             progress.Log($"pushed {spec.BranchName} at {head}");
         }
         catch (Exception ex)
@@ -188,6 +192,11 @@ internal sealed partial class JobSteps(
         }
 
         var pushed = agentOutcome with { Branch = spec.BranchName, HeadCommit = head };
+        if (spec.FollowUp is not null)
+        {
+            return await AnswerFollowUpAsync(pushed, run, repository, head, token, cancellationToken);
+        }
+
         if ((run.Outcome != AgentOutcome.Succeeded && stop is null) || publisher is null || gitHub is { HasToken: false } || PullRequestRepository(repository) is not { } gitHubRepository)
         {
             return pushed;
@@ -250,7 +259,7 @@ internal sealed partial class JobSteps(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var fresh = (await conductor.HandshakeAsync(new HandshakeRequest { WorkerVersion = WorkerVersion.Current }, linked.Token)).Job?.GithubToken;
+            var fresh = (await conductor.HandshakeAsync(WorkerVersion.Handshake(), linked.Token)).Job?.GithubToken;
             if (fresh is { Token.Length: > 0 })
             {
                 gitHub.Use(fresh.Token, fresh.ExpiresAt?.ToDateTimeOffset(), fromConductor: true);

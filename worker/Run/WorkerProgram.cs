@@ -109,6 +109,9 @@ internal static class WorkerProgram
             sp.GetRequiredService<ILogger<GitHubHttpHandler>>()));
         services.AddSingleton(sp => new PullRequestPublisher(
             sp.GetRequiredService<IGitHubClient>(), sp.GetRequiredService<ILogger<PullRequestPublisher>>()));
+        services.AddSingleton(sp => new FollowUps.FollowUpSupport(
+            new Sessions.SessionPacker(sp.GetRequiredService<IProcessRunner>(), safety.Account, safety.Masker),
+            new FollowUps.FollowUpReplier(sp.GetRequiredService<IGitHubClient>(), safety.Masker, sp.GetRequiredService<ILogger<FollowUps.FollowUpReplier>>())));
         services.AddSingleton(sp => new JobRun(
             settings,
             sp.GetRequiredService<IConductorClient>(),
@@ -119,7 +122,8 @@ internal static class WorkerProgram
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobRun>>(),
             sp.GetRequiredService<GitHubCredential>(),
-            sp.GetRequiredService<JobBudgetGate>()));
+            sp.GetRequiredService<JobBudgetGate>(),
+            sp.GetRequiredService<FollowUps.FollowUpSupport>()));
     }
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stop)

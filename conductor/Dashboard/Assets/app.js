@@ -118,6 +118,7 @@ function budgetText(budget) {
 }
 
 function subject(job) {
+  if (job.parentJobId) return `follow-up ${job.followUpSequence} of ${job.parentJobId}`;
   return job.ticketKey || `incident ${job.incidentId} (account ${job.account})`;
 }
 
@@ -186,7 +187,7 @@ function jobsPage(view, params) {
   const stateFilter = h("select", { "aria-label": "state", "data-testid": "filter-state" },
     h("option", { value: "" }, "any state"), STATES.map(s => h("option", { value: s, selected: params.get("state") === s }, s)));
   const kindFilter = h("select", { "aria-label": "kind", "data-testid": "filter-kind" },
-    h("option", { value: "" }, "any kind"), ["ticket", "incident"].map(k => h("option", { value: k, selected: params.get("kind") === k }, k)));
+    h("option", { value: "" }, "any kind"), ["ticket", "incident", "followup"].map(k => h("option", { value: k, selected: params.get("kind") === k }, k)));
   const textFilter = h("input", { type: "search", placeholder: "ticket, account, title, job id", value: params.get("q") || "", "data-testid": "filter-text" });
   const apply = () => {
     const next = new URLSearchParams();
@@ -302,6 +303,29 @@ function alarmTable(alarms) {
     { "data-testid": "alarms" });
 }
 
+/** A pull request's lineage: the job that opened it, the pull request, and its follow-ups in order (this job marked). */
+function lineageParts(lineage, id) {
+  const jobLink = jobId => jobId === id ? `${jobId} (this job)` : link(`#/jobs/${encodeURIComponent(jobId)}`, jobId);
+  const pr = lineage.pullRequest;
+  return [
+    h("h2", null, "Lineage"),
+    facts([
+      ["Opened by", jobLink(lineage.parentJobId), "lineage-parent"],
+      ["Pull request", link(pr.url, pr.repository && pr.number ? `${pr.repository}#${pr.number}` : pr.url), "lineage-pr"],
+      ["Branch", pr.branch],
+    ]),
+    lineage.followUps.length === 0 ? h("p", { class: "muted" }, "No follow-ups.") : table(["#", "Follow-up", "State", "Comments", "Created", "Collects until"],
+      lineage.followUps.map(f => h("tr", { "data-followup": f.jobId },
+        h("td", null, String(f.sequence)),
+        h("td", null, jobLink(f.jobId)),
+        h("td", null, state(f.state)),
+        h("td", null, String(f.comments)),
+        h("td", null, time(f.createdAt)),
+        h("td", null, f.coalesceUntil ? time(f.coalesceUntil) : ""))),
+      { "data-testid": "lineage" }),
+  ];
+}
+
 function jobPage(view, id) {
   const heading = h("h1", { "data-testid": "job-title" }, id);
   const summary = h("div");
@@ -399,6 +423,7 @@ function jobPage(view, id) {
       if (t.description) subjectParts.push(h("pre", { class: "summary", "data-testid": "ticket-description" }, t.description));
     }
     if (body.alarms) subjectParts.push(h("h2", null, "Alarms"), alarmTable(body.alarms));
+    if (body.lineage) subjectParts.push(...lineageParts(body.lineage, job.id));
     about.replaceChildren(...subjectParts);
   };
   return Object.assign(refresh, { stop: () => follower.abort() });

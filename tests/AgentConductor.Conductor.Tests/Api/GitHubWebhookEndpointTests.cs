@@ -9,7 +9,6 @@ using AgentConductor.Conductor.Tests.WorkerApi;
 using AgentConductor.Proto.V1;
 using AgentConductor.TestSupport;
 using AgentConductor.TestSupport.GitHubWebhooks;
-using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -169,7 +168,7 @@ public sealed class GitHubWebhookEndpointTests
     }
 
     [Fact]
-    public async Task FollowUp_IsDispatchedAfterItsWindow_ButItsHandshakeIsRefusedUntilWorkersServeFollowUps()
+    public async Task FollowUp_IsDispatchedAfterItsWindow_AndItsWorkerGetsThePullRequestsBranchAndRoute()
     {
         var clock = new FakeTimeProvider(ConductorHost.T0);
         await using var host = await ConductorHost.StartAsync(
@@ -187,10 +186,11 @@ public sealed class GitHubWebhookEndpointTests
         var launch = host.Launcher.Launches.Single(l => l.JobId == followUp);
         Assert.Equal(("followup", parent, "https://github.example/acme/app.git", "main"), (launch.Kind, launch.Subject, launch.CloneUrl, launch.BaseBranch));
         var token = host.Services.GetRequiredService<Conductor.WorkerApi.JobTokens>().Issue(followUp);
-        var refused = await Assert.ThrowsAsync<RpcException>(() =>
-            host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp }, ConductorHost.Bearer(token).WithCancellationToken(Ct)).ResponseAsync);
-        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
-        Assert.Contains("follow-up", refused.Status.Detail, StringComparison.Ordinal);
+        var spec = (await host.Worker.HandshakeAsync(new HandshakeRequest { JobId = followUp, Capabilities = { "follow-up" } }, ConductorHost.Bearer(token).WithCancellationToken(Ct))).Job;
+        Assert.Equal((JobKind.FollowUp, pr.HeadRef), (spec.Kind, spec.BranchName));
+        Assert.Equal(("https://github.example/acme/app.git", "main"), (spec.Repositories.Single().CloneUrl, spec.Repositories.Single().BaseBranch));
+        Assert.Equal((parent, 7), (spec.FollowUp.ParentJobId, spec.FollowUp.PullRequest.Number));
+        Assert.Equal("connected", host.State(followUp));
     }
 
     private static Task<ConductorHost> StartAsync(params string[] settings) =>

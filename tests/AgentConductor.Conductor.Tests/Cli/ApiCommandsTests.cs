@@ -69,6 +69,28 @@ public sealed class ApiCommandsTests
     }
 
     [Fact]
+    public async Task ShowAndJobs_FollowUp_PrintItsLineageFromEitherJobAndItsSubject()
+    {
+        await using var host = await WorkerApi.FollowUpHandshakeTests.StartAsync();
+        var (parent, pr) = await WorkerApi.FollowUpHandshakeTests.OpenPullRequestAsync(host, session: null);
+        var followUp = await WorkerApi.FollowUpHandshakeTests.SendBackAsync(host, pr);
+
+        var fromFollowUp = await RunAsync(host, "show", followUp);
+        var fromParent = await RunAsync(host, "show", parent);
+        var jobs = await RunAsync(host, "jobs", "--kind", "followup", "--json");
+
+        Assert.Matches(@"title\s+Follow-up 1 on pull request #7: Summary of PAY-412", fromFollowUp);
+        Assert.Matches($@"opened by\s+{parent}\s", fromFollowUp);
+        Assert.Matches(@"pull request\s+https://github.com/acme/pay/pull/7", fromFollowUp);
+        Assert.Matches($@"1\s+{followUp} \(this job\)\s+pending\s+2", fromFollowUp);
+        Assert.Matches($@"opened by\s+{parent} \(this job\)", fromParent);
+        Assert.Matches($@"1\s+{followUp}\s+pending", fromParent);
+        Assert.Matches($@"subject\s+follow-up 1 of {parent}", fromFollowUp);
+        var listed = Assert.Single(JsonDocument.Parse(jobs).RootElement.GetProperty("jobs").EnumerateArray());
+        Assert.Equal((followUp, parent, 1), (listed.GetProperty("id").GetString(), listed.GetProperty("parentJobId").GetString(), listed.GetProperty("followUpSequence").GetInt32()));
+    }
+
+    [Fact]
     public async Task ShowJobsAndCosts_JobStoppedAtItsBudget_PrintItsOutcomeAndCost()
     {
         var time = new FakeTimeProvider(ConductorHost.T0);

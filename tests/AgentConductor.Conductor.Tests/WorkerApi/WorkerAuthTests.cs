@@ -12,7 +12,7 @@ public sealed class WorkerAuthTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> Rpcs => ["Handshake", "DownloadTaskFiles", "Heartbeat", "PublishProgress", "ReportResult"];
+    public static TheoryData<string> Rpcs => ["Handshake", "DownloadTaskFiles", "Heartbeat", "PublishProgress", "ReportResult", "UploadSession"];
 
     [Fact]
     public async Task Issue_NewToken_StoresOnlyItsSha256()

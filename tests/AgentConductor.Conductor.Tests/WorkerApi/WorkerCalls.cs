@@ -29,6 +29,12 @@ internal static class WorkerCalls
             case "ReportResult":
                 await client.ReportResultAsync(new ReportResultRequest { JobId = jobId, Status = ResultStatus.NoChanges }, options.WithCancellationToken(cancellationToken)).ResponseAsync;
                 break;
+            case "UploadSession":
+                await client.UploadSessionAsync(
+                    new SessionHeader { JobId = jobId, ThreadId = "0199a3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", Size = 1, Sha256 = new string('0', 64) },
+                    [0x1f],
+                    options.WithCancellationToken(cancellationToken));
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null);
         }

@@ -11,7 +11,7 @@ public sealed class WorkerContractTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void Descriptor_WorkerService_FiveRpcsWithTheirStreamingShapes()
+    public void Descriptor_WorkerService_SixRpcsWithTheirStreamingShapes()
     {
         var methods = WorkerService.Descriptor.Methods.ToDictionary(m => m.Name, m => (m.IsClientStreaming, m.IsServerStreaming));
 
@@ -24,6 +24,7 @@ public sealed class WorkerContractTests
                 ["Heartbeat"] = (false, false),
                 ["PublishProgress"] = (true, false),
                 ["ReportResult"] = (false, false),
+                ["UploadSession"] = (true, false),
             },
             methods);
     }

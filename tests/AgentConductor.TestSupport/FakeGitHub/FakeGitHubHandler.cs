@@ -12,6 +12,7 @@ namespace AgentConductor.TestSupport.FakeGitHub;
 internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
 {
     private readonly FakeGitHubEndpoints _endpoints = new(server);
+    private readonly FakeGitHubCommentEndpoints _comments = new(server);
     private readonly FakeGitHubGit _git = new(server);
 
     public async Task HandleAsync(HttpContext context)
@@ -108,6 +109,8 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         {
             "list" => _endpoints.List(owner, repo, request.Query["head"].ToString(), request.Query["state"].ToString()),
             "create" => _endpoints.Create(owner, repo, json!),
+            "reply" => _comments.Reply(owner, repo, number, json!),
+            "comment" => _comments.Comment(owner, repo, number, json!),
             "installation" => new FakeGitHubAppEndpoints(server.App!).Installation(owner, repo),
             "token" => new FakeGitHubAppEndpoints(server.App!).CreateToken(long.Parse(appRoute.Groups["installation"].Value, System.Globalization.CultureInfo.InvariantCulture), json!),
             _ => _endpoints.Update(owner, repo, number, json!),
@@ -198,7 +201,9 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
     {
         ("GET", "pulls") => "list",
         ("POST", "pulls") => "create",
-        ("PATCH", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) => "update",
+        ("PATCH", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) && !rest.EndsWith("/comments", StringComparison.Ordinal) => "update",
+        ("POST", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) && rest.EndsWith("/comments", StringComparison.Ordinal) => "reply",
+        ("POST", _) when rest.StartsWith("issues/", StringComparison.Ordinal) => "comment",
         _ => null,
     };
 
@@ -235,7 +240,7 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         await FakeGitHubJson.WriteAsync(context, 400, new JsonObject { ["message"] = $"fake GitHub: {failure}" }.ToJsonString(), null);
     }
 
-    [GeneratedRegex(@"^/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/(?<rest>pulls|pulls/(?<number>\d+))$")]
+    [GeneratedRegex(@"^/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/(?<rest>pulls|pulls/(?<number>\d+)|pulls/(?<number>\d+)/comments|issues/(?<number>\d+)/comments)$")]
     private static partial Regex Route();
 
     [GeneratedRegex(@"^(?:/app/installations/(?<installation>\d+)/access_tokens|/repos/(?<owner>[A-Za-z0-9._-]+)/(?<repo>[A-Za-z0-9._-]+)/installation)$")]

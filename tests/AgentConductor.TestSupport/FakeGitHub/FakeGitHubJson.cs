@@ -20,6 +20,36 @@ internal static class FakeGitHubJson
         ["base"] = new JsonObject { ["ref"] = pr.BaseRef, ["label"] = $"{pr.Owner}:{pr.BaseRef}" },
     };
 
+    public static JsonObject ReviewComment(FakeReviewComment c) => new()
+    {
+        ["id"] = c.Id,
+        ["node_id"] = $"PRRC_{c.Id}",
+        ["path"] = c.Path,
+        ["line"] = c.Line,
+        ["body"] = c.Body,
+        ["in_reply_to_id"] = c.InReplyToId,
+        ["user"] = new JsonObject { ["login"] = c.Author, ["type"] = c.Author.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User" },
+        ["html_url"] = c.HtmlUrl,
+        ["url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/pulls/comments/{c.Id}",
+        ["pull_request_url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/pulls/{c.PullRequestNumber}",
+        ["created_at"] = "2026-11-02T15:00:00Z",
+        ["updated_at"] = "2026-11-02T15:00:00Z",
+    };
+
+    public static JsonObject IssueComment(FakeIssueComment c) => new()
+    {
+        ["id"] = c.Id,
+        ["node_id"] = $"IC_{c.Id}",
+        ["body"] = c.Body,
+        ["user"] = new JsonObject { ["login"] = c.Author, ["type"] = c.Author.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User" },
+        ["html_url"] = c.HtmlUrl,
+        ["url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/issues/comments/{c.Id}",
+        ["issue_url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/issues/{c.Number}",
+        ["created_at"] = "2026-11-02T15:00:00Z",
+        ["updated_at"] = "2026-11-02T15:00:00Z",
+        ["author_association"] = "NONE",
+    };
+
     public static JsonObject Message(string message) => new() { ["message"] = message };
 
     public static JsonObject Validation(string resource, string? field, string code, string? message = null)

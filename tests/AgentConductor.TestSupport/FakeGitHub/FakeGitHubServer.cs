@@ -13,7 +13,8 @@ namespace AgentConductor.TestSupport.FakeGitHub;
 
 /// <summary>
 /// An in-process, strict GitHub REST fake on 127.0.0.1 (free port) with the endpoints the worker uses:
-/// list/create/update pull requests, over an in-memory store. A request with a missing or wrong <c>Authorization</c>
+/// list/create/update pull requests, reply in a review comment's thread, comment on a pull request, over an in-memory
+/// store (see <see cref="FakeGitHubCommentEndpoints"/> for the comments' answers, 404 and 422 included). A request with a missing or wrong <c>Authorization</c>
 /// (only <c>Bearer &lt;token&gt;</c>), an <c>Accept</c> that is not a GitHub JSON media type, a missing or wrong
 /// <c>X-GitHub-Api-Version</c>, no <c>User-Agent</c>, an unknown route, a query parameter or body field GitHub would not
 /// take, a body that is not a JSON object (or is labelled neither JSON nor, as Octokit does, form-urlencoded) or a
@@ -28,6 +29,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeGitHubResponse> _scripted = new();
+    private long _commentIds = 700_000_000;
     private int _concurrentCreates;
     private int _hangs;
     private int _abortedRequests;
@@ -67,6 +69,37 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     internal object Gate { get; } = new();
 
     internal List<FakePullRequest> Store { get; } = [];
+
+    internal List<FakeReviewComment> ReviewCommentStore { get; } = [];
+
+    internal List<FakeIssueComment> IssueCommentStore { get; } = [];
+
+    /// <summary>Who the comments the fake is sent are by (the worker comments as the App's bot).</summary>
+    public string CommentAuthor { get; set; } = "agent-conductor[bot]";
+
+    /// <summary>A snapshot of every review comment and thread reply, in the order they were made.</summary>
+    public IReadOnlyList<FakeReviewComment> ReviewComments
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. ReviewCommentStore];
+            }
+        }
+    }
+
+    /// <summary>A snapshot of every comment on a pull request's conversation, in the order they were made.</summary>
+    public IReadOnlyList<FakeIssueComment> IssueComments
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. IssueCommentStore];
+            }
+        }
+    }
 
     /// <summary>A snapshot of every pull request in the store.</summary>
     public IReadOnlyList<FakePullRequest> PullRequests
@@ -124,6 +157,22 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             return pullRequest;
         }
     }
+
+    /// <summary>A reviewer's comment on line <paramref name="line"/> of <paramref name="path"/> in pull request <paramref name="number"/>, as if made on GitHub.</summary>
+    public FakeReviewComment AddReviewComment(string owner, string repo, int number, string path, int line, string body, string author = "maria")
+    {
+        lock (Gate)
+        {
+            var comment = new FakeReviewComment
+            {
+                Id = NextCommentId(), Owner = owner, Repo = repo, PullRequestNumber = number, Path = path, Line = line, Body = body, Author = author,
+            };
+            ReviewCommentStore.Add(comment);
+            return comment;
+        }
+    }
+
+    internal long NextCommentId() => Interlocked.Increment(ref _commentIds);
 
     /// <summary>The next request (after the strict checks pass) gets this answer instead of being handled.</summary>
     public void RespondNext(FakeGitHubResponse response) => _scripted.Enqueue(response);

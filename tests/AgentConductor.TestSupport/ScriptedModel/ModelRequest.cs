@@ -10,6 +10,7 @@ namespace AgentConductor.TestSupport.ScriptedModel;
 /// <param name="ToolOutputs">The outputs of earlier tool calls the request returned to the model, by call id.</param>
 /// <param name="Answer">What the server answered: the step it played, or why it refused.</param>
 /// <param name="Status">The HTTP status of the answer.</param>
+/// <param name="AssistantText">Every text of the assistant messages the request carried back to the model (an earlier turn's, or a resumed session's), joined.</param>
 public sealed record ModelRequest(
     int Index,
     string Method,
@@ -21,4 +22,5 @@ public sealed record ModelRequest(
     string UserText,
     IReadOnlyDictionary<string, string> ToolOutputs,
     string Answer,
-    int Status);
+    int Status,
+    string AssistantText = "");

@@ -19,7 +19,7 @@ internal sealed class ScriptedModelHandler(ScriptedModelServer server)
         ModelRequest Seen(string answer, int status, JsonElement? body = null, ToolMode mode = ToolMode.None, IReadOnlyDictionary<string, string>? outputs = null) => new(
             index, request.Method, request.Path.Value ?? "", authorization, authorization == "Bearer " + server.Credential,
             body is { } b ? OfferedTools.Text(b, "model") : null, mode, body is { } u ? UserText(u) : "",
-            outputs ?? new Dictionary<string, string>(), answer, status);
+            outputs ?? new Dictionary<string, string>(), answer, status, body is { } a ? MessageText(a, "assistant") : "");
 
         if (request.Method != HttpMethods.Post || request.Path != ResponsesPath)
         {
@@ -226,9 +226,11 @@ internal sealed class ScriptedModelHandler(ScriptedModelServer server)
         return outputs;
     }
 
-    private static string UserText(JsonElement body) => string.Join(
+    private static string UserText(JsonElement body) => MessageText(body, "user");
+
+    private static string MessageText(JsonElement body, string role) => string.Join(
         "\n",
-        Items(body).Where(i => OfferedTools.Text(i, "type") == "message" && OfferedTools.Text(i, "role") == "user" && i.TryGetProperty("content", out _))
+        Items(body).Where(i => OfferedTools.Text(i, "type") == "message" && OfferedTools.Text(i, "role") == role && i.TryGetProperty("content", out _))
             .Select(i => Content(i.GetProperty("content"))));
 
     private static IEnumerable<JsonElement> Items(JsonElement body) =>

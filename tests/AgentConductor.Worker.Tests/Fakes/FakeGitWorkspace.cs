@@ -40,6 +40,13 @@ internal sealed class FakeGitWorkspace : IGitWorkspace
         return Task.FromResult(new GitCheckout(GitRemoteUrl.Parse(cloneUrl), baseBranch, branch, workingDirectory, gitDirectory, Base));
     }
 
+    public Task<GitCheckout> CheckOutExistingAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken)
+    {
+        Check();
+        Directory.CreateDirectory(workingDirectory);
+        return Task.FromResult(new GitCheckout(GitRemoteUrl.Parse(cloneUrl), baseBranch, branch, workingDirectory, gitDirectory, Base) { RemoteBranchCommit = Base, ContinuesBranch = true });
+    }
+
     public Task<bool> CommitAllAsync(GitCheckout checkout, string message, CancellationToken cancellationToken)
     {
         Check();

@@ -96,6 +96,18 @@ internal sealed class GitHarness : IAsyncDisposable
         return Checkout;
     }
 
+    /// <summary>Clones the existing <paramref name="branch"/>, the way the worker starts a follow-up (from fresh folders).</summary>
+    public async Task<GitCheckout> CheckOutExistingAsync(string branch, CancellationToken cancellationToken)
+    {
+        foreach (var folder in new[] { WorkDirectory, GitDirectory }.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Checkout = await Workspace.CheckOutExistingAsync(CloneUrl, "main", branch, WorkDirectory, GitDirectory, cancellationToken);
+        return Checkout;
+    }
+
     /// <summary>After the agent: the safety-net commit, the collection of its HEAD, the push, as the worker does them.</summary>
     public async Task<string> CommitCollectAndPushAsync(CancellationToken cancellationToken)
     {

@@ -54,6 +54,16 @@ internal sealed class GitRemote
         await RunAsync(_scratch, cancellationToken, "push", "--quiet", "--force", BarePath, $"HEAD:refs/heads/{branch}");
     }
 
+    /// <summary>A reviewer pushes a commit that writes <paramref name="file"/> onto <paramref name="branch"/> (which must exist); its sha.</summary>
+    public async Task<string> PushCommitAsync(string branch, string file, string content, CancellationToken cancellationToken)
+    {
+        await RunAsync(_scratch, cancellationToken, "fetch", "--quiet", BarePath, $"refs/heads/{branch}");
+        await RunAsync(_scratch, cancellationToken, "checkout", "--quiet", "-B", "reviewer", "FETCH_HEAD");
+        await CommitOnScratchAsync(file, content, $"Reviewer changes {file}", cancellationToken);
+        await RunAsync(_scratch, cancellationToken, "push", "--quiet", BarePath, $"HEAD:refs/heads/{branch}");
+        return await RunAsync(_scratch, cancellationToken, "rev-parse", "HEAD");
+    }
+
     /// <summary>Runs git in <paramref name="directory"/> with a fixed identity; returns trimmed stdout; throws on failure.</summary>
     public static async Task<string> RunAsync(string directory, CancellationToken cancellationToken, params string[] arguments)
     {

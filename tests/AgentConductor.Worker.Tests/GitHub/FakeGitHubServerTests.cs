@@ -39,7 +39,11 @@ public sealed class FakeGitHubServerTests
     [InlineData("GET", "repos/o/r/pulls?head=o:b&per_page=500", null, "bad value '500' for 'per_page'")]
     [InlineData("GET", "repos/o/r/pulls?head=o:b&author=me", null, "unknown query parameter 'author'")]
     [InlineData("GET", "repos/o/r/issues", null, "unknown route")]
-    [InlineData("POST", "repos/o/r/issues/1/comments", "{\"body\":\"x\"}", "unknown route")]
+    [InlineData("POST", "repos/o/r/issues/1/labels", "{\"labels\":[\"x\"]}", "unknown route")]
+    [InlineData("POST", "repos/o/r/pulls/1/comments", "{\"body\":\"x\",\"commit_id\":\"abc\",\"path\":\"a.cs\",\"line\":1}", "unexpected field 'commit_id'")]
+    [InlineData("POST", "repos/o/r/pulls/1/comments", "{\"body\":\"x\",\"in_reply_to\":\"5\"}", "in_reply_to must be a comment id")]
+    [InlineData("POST", "repos/o/r/issues/1/comments", "{\"body\":5}", "body must be a string")]
+    [InlineData("POST", "repos/o/r/issues/1/comments", "{\"body\":\"x\",\"labels\":[]}", "unexpected field 'labels'")]
     [InlineData("POST", "repos/o/r/pulls?draft=true", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\"}", "no query expected")]
     [InlineData("POST", "repos/o/r/pulls", "{not json", "not a JSON object")]
     [InlineData("POST", "repos/o/r/pulls", "{\"title\":\"t\",\"head\":\"b\",\"base\":\"main\"}", "Content-Type must be application/json", "text/plain")]
@@ -93,6 +97,38 @@ public sealed class FakeGitHubServerTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("unexpected field 'maintainer_can_modify'", Assert.Single(server.Failures), StringComparison.Ordinal);
         Assert.Null(Assert.Single(server.PullRequests).Body);
+    }
+
+    [Theory]
+    [InlineData("repos/o/r/pulls/1/comments", "{\"body\":\"hi\",\"in_reply_to\":999}", 404)]
+    [InlineData("repos/o/r/pulls/2/comments", "{\"body\":\"hi\",\"in_reply_to\":{id}}", 404)]
+    [InlineData("repos/o/r/pulls/7/comments", "{\"body\":\"hi\",\"in_reply_to\":{id}}", 404)]
+    [InlineData("repos/o/r/pulls/1/comments", "{\"body\":\"\",\"in_reply_to\":{id}}", 422)]
+    [InlineData("repos/o/r/pulls/1/comments", "{\"in_reply_to\":{id}}", 422)]
+    [InlineData("repos/o/r/issues/9/comments", "{\"body\":\"hi\"}", 404)]
+    [InlineData("repos/o/r/issues/1/comments", "{}", 422)]
+    [InlineData("repos/o/r/issues/1/comments", "{\"body\":\"{long}\"}", 422)]
+    public async Task Comment_WhatGitHubRefuses_AnsweredAsGitHubDoesAndNothingStored(string path, string body, int status)
+    {
+        await using var server = await FakeGitHubServer.StartAsync(GitHubHarness.Token, cancellationToken: GitHubHarness.Ct);
+        server.AddPullRequest("o", "r", "agent/a");
+        server.AddPullRequest("o", "r", "agent/b");
+        var line = server.AddReviewComment("o", "r", 1, "a.cs", 3, "Please rename.");
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, path));
+        AddHeaders(request, "Bearer " + GitHubHarness.Token, "application/vnd.github+json", "2022-11-28");
+        request.Content = new StringContent(
+            body.Replace("{id}", line.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{long}", new string('x', FakeGitHubCommentEndpoints.MaxBodyLength + 1), StringComparison.Ordinal),
+            Encoding.UTF8,
+            "application/json");
+
+        using var response = await client.SendAsync(request, GitHubHarness.Ct);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        server.AssertNoFailures();
+        Assert.Equal([line], server.ReviewComments);
+        Assert.Empty(server.IssueComments);
     }
 
     [Fact]

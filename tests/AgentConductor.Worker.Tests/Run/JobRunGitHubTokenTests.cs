@@ -167,6 +167,9 @@ public sealed class JobRunGitHubTokenTests : IAsyncLifetime
         public Task<GitCheckout> CheckOutAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken) =>
             _git.CheckOutAsync(cloneUrl, baseBranch, branch, workingDirectory, gitDirectory, cancellationToken);
 
+        public Task<GitCheckout> CheckOutExistingAsync(string cloneUrl, string baseBranch, string branch, string workingDirectory, string gitDirectory, CancellationToken cancellationToken) =>
+            _git.CheckOutExistingAsync(cloneUrl, baseBranch, branch, workingDirectory, gitDirectory, cancellationToken);
+
         public Task<bool> CommitAllAsync(GitCheckout checkout, string message, CancellationToken cancellationToken) => _git.CommitAllAsync(checkout, message, cancellationToken);
 
         public Task<string> CollectAsync(GitCheckout checkout, CancellationToken cancellationToken) => _git.CollectAsync(checkout, cancellationToken);
