@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using AgentConductor.Common;
 
 namespace AgentConductor.Conductor.Sessions;
 

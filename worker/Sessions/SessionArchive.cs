@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using AgentConductor.Common;
 using AgentConductor.Worker.Secrets;
 
 namespace AgentConductor.Worker.Sessions;

@@ -1,6 +1,6 @@
-namespace AgentConductor.Conductor.Sessions;
+namespace AgentConductor.Common;
 
-/// <summary>A read-only view of a stream that fails with <see cref="InvalidDataException"/> once more than a limit has been read.</summary>
+/// <summary>A read-only view of a stream (compiled into the conductor and the worker) that fails with <see cref="InvalidDataException"/> once more than a limit has been read.</summary>
 internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
 {
     private long _read;
