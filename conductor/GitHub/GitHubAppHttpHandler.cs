@@ -14,9 +14,6 @@ namespace AgentConductor.Conductor.GitHub;
 /// </summary>
 internal sealed partial class GitHubAppHttpHandler : DelegatingHandler
 {
-    public const string ApiVersionHeader = "X-GitHub-Api-Version";
-    public const string ApiVersion = "2022-11-28";
-
     /// <summary>The wait the last answer asked for (or its backoff), or none when it is not worth retrying.</summary>
     private static readonly ResiliencePropertyKey<TimeSpan?> AnswerWait = new("agent-conductor.github-answer-wait");
 
@@ -83,45 +80,8 @@ internal sealed partial class GitHubAppHttpHandler : DelegatingHandler
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
-        foreach (var (name, values) in request.Headers)
-        {
-            copy.Headers.TryAddWithoutValidation(name, values);
-        }
-
-        copy.Headers.Remove(ApiVersionHeader);
-        copy.Headers.Add(ApiVersionHeader, ApiVersion);
-        if (body is not null)
-        {
-            copy.Content = new ByteArrayContent(body);
-            foreach (var (name, values) in request.Content!.Headers.Where(h => !string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)))
-            {
-                copy.Content.Headers.TryAddWithoutValidation(name, values);
-            }
-        }
-
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await base.SendAsync(copy, linked.Token);
-            await response.Content.LoadIntoBufferAsync(linked.Token);
-            return response;
-        }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            response?.Dispose();
-            throw new TimeoutException($"GitHub {operation} gave no answer within {_options.AttemptTimeout}.", ex);
-        }
-        catch
-        {
-            response?.Dispose();
-            throw;
-        }
-    }
+    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken) =>
+        GitHubAttempt.SendAsync((copy, token) => base.SendAsync(copy, token), request, body, operation, _options.AttemptTimeout, _time, cancellationToken);
 
     /// <summary>The wait before retrying this answer, or null when it is a success or not worth retrying.</summary>
     private TimeSpan? RetryWait(HttpResponseMessage response, int attempt)

@@ -14,9 +14,6 @@ namespace AgentConductor.Worker.GitHub;
 /// </summary>
 internal sealed partial class GitHubHttpHandler : DelegatingHandler
 {
-    public const string ApiVersionHeader = "X-GitHub-Api-Version";
-    public const string ApiVersion = "2022-11-28";
-
     /// <summary>The wait the last answer asked for (or its backoff), or none when it is not worth retrying.</summary>
     private static readonly ResiliencePropertyKey<TimeSpan?> AnswerWait = new("agent-conductor.github-answer-wait");
 
@@ -131,29 +128,8 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
     private TimeSpan BackoffAfter(int attempt) => _backoff.Delay(attempt + 1, _options.RetryBaseDelay, _options.MaxRetryWait);
 
     /// <summary>One attempt on a fresh copy of the request, its answer read whole, within <see cref="GitHubOptions.AttemptTimeout"/>.</summary>
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var copy = Copy(request, body);
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await base.SendAsync(copy, linked.Token);
-            await response.Content.LoadIntoBufferAsync(linked.Token);
-            return response;
-        }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            response?.Dispose();
-            throw new TimeoutException($"GitHub {operation} gave no answer within {_options.AttemptTimeout}.", ex);
-        }
-        catch
-        {
-            response?.Dispose();
-            throw;
-        }
-    }
+    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, byte[]? body, string operation, CancellationToken cancellationToken) =>
+        GitHubAttempt.SendAsync((copy, token) => base.SendAsync(copy, token), request, body, operation, _options.AttemptTimeout, _timeProvider, cancellationToken);
 
     /// <summary>How long to wait before retrying this answer, or null when it is a success or not worth retrying.</summary>
     private async Task<TimeSpan?> RetryWaitAsync(HttpResponseMessage response, int attempt, GitHubCall? call, CancellationToken cancellationToken)
@@ -174,28 +150,6 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         return status >= 500
             ? GitHubRateLimit.ServerRetryAfter(response, now) ?? BackoffAfter(attempt)
             : null;
-    }
-
-    private static HttpRequestMessage Copy(HttpRequestMessage request, byte[]? body)
-    {
-        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
-        foreach (var (name, values) in request.Headers)
-        {
-            copy.Headers.TryAddWithoutValidation(name, values);
-        }
-
-        copy.Headers.Remove(ApiVersionHeader);
-        copy.Headers.Add(ApiVersionHeader, ApiVersion);
-        if (body is not null)
-        {
-            copy.Content = new ByteArrayContent(body);
-            foreach (var (name, values) in request.Content!.Headers.Where(h => !string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase)))
-            {
-                copy.Content.Headers.TryAddWithoutValidation(name, values);
-            }
-        }
-
-        return copy;
     }
 
     /// <summary>Octokit reads its request's properties back from the answer (when it arrived), so the answer points at the original.</summary>
