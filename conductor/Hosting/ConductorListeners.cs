@@ -36,6 +36,9 @@ internal static class ConductorListeners
                 });
             }
 
+            // Kestrel keeps an HPACK table of response headers per HTTP/2 connection (about 2 KiB each once filled);
+            // with a connection per worker that adds up, and the worker API's response headers are a few bytes anyway.
+            kestrel.AllowResponseHeaderCompression = false;
             var options = worker.Value;
             Listen(kestrel, options.Urls, listen =>
             {

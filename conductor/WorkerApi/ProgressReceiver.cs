@@ -30,7 +30,8 @@ internal sealed partial class ProgressReceiver(
     public async Task<PublishProgressResponse> PublishAsync(IAsyncStreamReader<ProgressUpdate> requests, ServerCallContext context)
     {
         WorkerJob? job = null;
-        var batch = new List<LogRow>(BatchSize);
+        // Not sized for a full batch up front: thousands of streams stay open for hours, most carrying a line a second.
+        var batch = new List<LogRow>();
         var usage = new ProgressTally();
         long accepted = 0;
         var batchStarted = 0L;
