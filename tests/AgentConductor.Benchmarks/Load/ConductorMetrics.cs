@@ -10,10 +10,13 @@ namespace AgentConductor.Benchmarks.Load;
 /// The conductor's own view, read from its process over EventPipe the way <c>dotnet-counters</c> does (no code in the
 /// conductor): ASP.NET Core's <c>http.server.request.duration</c> of the worker rpcs (the time the conductor spends on a
 /// request, from the moment Kestrel hands it to the app until the response is complete) and Kestrel's connection and
-/// queued-request counts, each published once a second.
+/// queued-request counts, and the runtime's GC heap (live bytes after the last collection, and the memory the GC has
+/// committed), each published once a second.
 /// </summary>
 internal sealed class ConductorMetrics : IDisposable
 {
+    public const string GcHeapSize = "dotnet.gc.last_collection.heap.size";
+    public const string GcCommitted = "dotnet.gc.last_collection.memory.committed_size";
     private const string Provider = "System.Diagnostics.Metrics";
     private readonly string _sessionId = Guid.NewGuid().ToString("N");
     private readonly EventPipeSession _session;
@@ -21,6 +24,7 @@ internal sealed class ConductorMetrics : IDisposable
     private readonly Task _processing;
     private readonly ConcurrentQueue<Window> _windows = new();
     private readonly ConcurrentDictionary<string, double> _maxima = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Instrument, string Tags), double> _latest = new();
     private volatile bool _recording;
 
     private ConductorMetrics(int pid)
@@ -28,7 +32,8 @@ internal sealed class ConductorMetrics : IDisposable
         var arguments = new Dictionary<string, string>
         {
             ["SessionId"] = _sessionId,
-            ["Metrics"] = "Microsoft.AspNetCore.Hosting\\http.server.request.duration,Microsoft.AspNetCore.Server.Kestrel",
+            ["Metrics"] = "Microsoft.AspNetCore.Hosting\\http.server.request.duration,Microsoft.AspNetCore.Server.Kestrel,"
+                + $"System.Runtime\\{GcHeapSize},System.Runtime\\{GcCommitted}",
             ["RefreshInterval"] = "1",
             ["MaxTimeSeries"] = "1000",
             ["MaxHistograms"] = "100",
@@ -45,7 +50,10 @@ internal sealed class ConductorMetrics : IDisposable
     /// <summary>Windows are kept only while recording (the measured part of the load).</summary>
     public void Record(bool on) => _recording = on;
 
-    /// <summary>The largest value seen while recording of a gauge such as <c>kestrel.active_connections</c>.</summary>
+    /// <summary>
+    /// The largest value seen while recording of a gauge such as <c>kestrel.active_connections</c>; for one published per
+    /// tag set (the GC heap's size per generation), the largest sum over its tag sets.
+    /// </summary>
     public double? Max(string instrument) => _maxima.TryGetValue(instrument, out var value) ? value : null;
 
     /// <summary>The per-second windows of the conductor's handling time of one rpc (milliseconds), recorded so far.</summary>
@@ -93,7 +101,9 @@ internal sealed class ConductorMetrics : IDisposable
                 var text = data.PayloadByName("value") as string;
                 if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 {
-                    _maxima.AddOrUpdate(instrument, value, (_, old) => Math.Max(old, value));
+                    _latest[(instrument, (string)data.PayloadByName("tags"))] = value;
+                    var sum = _latest.Where(e => e.Key.Instrument == instrument).Sum(e => e.Value);
+                    _maxima.AddOrUpdate(instrument, sum, (_, old) => Math.Max(old, sum));
                 }
 
                 break;
