@@ -62,7 +62,7 @@ internal static class TaskFilesBenchmark
     private static string CreateTemplates(string folder, int sizeMiB)
     {
         var templates = Path.Combine(folder, "templates");
-        foreach (var kind in new[] { "ticket", "incident" })
+        foreach (var kind in AgentConductor.Conductor.Jobs.JobKinds.All) // the conductor refuses to start without a folder per kind
         {
             Directory.CreateDirectory(Path.Combine(templates, kind));
             File.WriteAllText(Path.Combine(templates, kind, "TASK.md"), "Work on {{ticket_key}}.\n\n{{untrusted_data}}\n");
