@@ -1,5 +1,4 @@
-using System.Net;
-using System.Text;
+using AgentConductor.Common;
 
 namespace AgentConductor.Worker.Secrets;
 
@@ -29,7 +28,7 @@ internal sealed class SecretMasker : ISecretMasker
         lock (_gate)
         {
             var added = false;
-            foreach (var form in Forms(value))
+            foreach (var form in SecretEncodings.Of(value))
             {
                 added |= form.Length >= MinimumLength && _values.Add(form);
             }
@@ -57,40 +56,5 @@ internal sealed class SecretMasker : ISecretMasker
         }
 
         return SecretPatterns.Mask(line, Replacement);
-    }
-
-    private static IEnumerable<string> Forms(string value)
-    {
-        yield return value;
-        yield return Uri.EscapeDataString(value);
-        yield return WebUtility.UrlEncode(value);
-        yield return value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-        var bytes = Encoding.UTF8.GetBytes(value);
-        yield return Convert.ToBase64String(bytes);
-        for (var shift = 0; shift < 3; shift++)
-        {
-            yield return Base64Core(bytes, shift);
-        }
-
-        if (value.Contains('\n', StringComparison.Ordinal))
-        {
-            foreach (var line in value.Split('\n'))
-            {
-                yield return line.TrimEnd('\r');
-            }
-        }
-    }
-
-    // The base64 characters that depend only on the value's bytes when the value starts `shift` bytes into
-    // a longer encoded string: drop the characters shared with the preceding bytes and the trailing partial one.
-    private static string Base64Core(byte[] bytes, int shift)
-    {
-        var padded = new byte[shift + bytes.Length];
-        bytes.CopyTo(padded, shift);
-        var encoded = Convert.ToBase64String(padded);
-        var first = ((8 * shift) + 5) / 6;
-        var end = 8 * (shift + bytes.Length) / 6;
-        return end > first ? encoded[first..end] : "";
     }
 }
