@@ -1,4 +1,3 @@
-using System.Globalization;
 using AgentConductor.Common;
 using Polly;
 using Polly.Retry;
@@ -86,29 +85,13 @@ internal sealed partial class GitHubAppHttpHandler : DelegatingHandler
     /// <summary>The wait before retrying this answer, or null when it is a success or not worth retrying.</summary>
     private TimeSpan? RetryWait(HttpResponseMessage response, int attempt)
     {
-        var status = (int)response.StatusCode;
         var now = _time.GetUtcNow();
-        var retryAfter = response.Headers.RetryAfter switch
+        if (GitHubRateLimit.IsRateLimitByHeaders(response))
         {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
-            _ => (TimeSpan?)null,
-        };
-        var limitSpent = response.Headers.TryGetValues("x-ratelimit-remaining", out var remaining) && remaining.FirstOrDefault() == "0";
-        if (status == 429 || (status == 403 && (limitSpent || retryAfter is not null)))
-        {
-            if (retryAfter is not null)
-            {
-                return retryAfter;
-            }
-
-            return limitSpent && response.Headers.TryGetValues("x-ratelimit-reset", out var reset)
-                && long.TryParse(reset.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
-                    ? TimeSpan.FromTicks(Math.Max(0, (DateTimeOffset.FromUnixTimeSeconds(epoch) - now).Ticks))
-                    : BackoffAfter(attempt);
+            return GitHubRateLimit.HeaderWait(response, now) ?? BackoffAfter(attempt);
         }
 
-        return status >= 500 ? retryAfter ?? BackoffAfter(attempt) : null;
+        return (int)response.StatusCode >= 500 ? GitHubRateLimit.ServerRetryAfter(response, now) ?? BackoffAfter(attempt) : null;
     }
 
     /// <summary>The backoff before the retry that follows attempt <paramref name="attempt"/> (0 for the first).</summary>

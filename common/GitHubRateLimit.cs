@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using AgentConductor.Common;
+namespace AgentConductor.Common;
 
-namespace AgentConductor.Worker.GitHub;
-
-/// <summary>GitHub's rate-limit answers and the waits they ask for, measured from a given instant (the injected clock's now).</summary>
+/// <summary>
+/// GitHub's rate-limit answers and the waits they ask for, measured from a given instant (the injected clock's now); this
+/// file is compiled into the worker and the conductor (its GitHub App calls).
+/// </summary>
 internal static class GitHubRateLimit
 {
     /// <summary>
@@ -13,31 +14,37 @@ internal static class GitHubRateLimit
     /// names a rate limit (secondary limit). Any other 403 is a permission problem.
     /// </summary>
     public static bool IsRateLimit(HttpResponseMessage response, string body) =>
+        IsRateLimitByHeaders(response)
+        || (response.StatusCode == HttpStatusCode.Forbidden && Message(body)?.Contains("rate limit", StringComparison.OrdinalIgnoreCase) == true);
+
+    /// <summary>Any 429; a 403 with <c>x-ratelimit-remaining: 0</c> or with <c>retry-after</c>.</summary>
+    public static bool IsRateLimitByHeaders(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.TooManyRequests
-        || (response.StatusCode == HttpStatusCode.Forbidden
-            && (Header(response, "x-ratelimit-remaining") == "0"
-                || response.Headers.RetryAfter is not null
-                || Message(body)?.Contains("rate limit", StringComparison.OrdinalIgnoreCase) == true));
+        || (response.StatusCode == HttpStatusCode.Forbidden && (LimitSpent(response) || response.Headers.RetryAfter is not null));
 
     /// <summary>
     /// What GitHub asked for: <c>retry-after</c>, else <c>x-ratelimit-reset</c> (epoch seconds) minus now when the limit is
     /// spent, else the secondary-limit minimum, doubled for each rate limit met in a row.
     /// </summary>
-    public static TimeSpan RequestedWait(HttpResponseMessage response, DateTimeOffset now, int attempt, TimeSpan secondaryRateLimitDelay)
+    public static TimeSpan RequestedWait(HttpResponseMessage response, DateTimeOffset now, int attempt, TimeSpan secondaryRateLimitDelay) =>
+        HeaderWait(response, now) ?? Backoff.Ceiling(attempt + 1, secondaryRateLimitDelay, TimeSpan.MaxValue); // GitHub's minimum: no jitter, no cap
+
+    /// <summary>The wait the headers name: <c>retry-after</c>, else the time until <c>x-ratelimit-reset</c> when the limit is spent; or null.</summary>
+    public static TimeSpan? HeaderWait(HttpResponseMessage response, DateTimeOffset now)
     {
         if (ServerRetryAfter(response, now) is { } retryAfter)
         {
             return retryAfter;
         }
 
-        if (Header(response, "x-ratelimit-remaining") == "0"
+        if (LimitSpent(response)
             && long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset))
         {
             var untilReset = DateTimeOffset.FromUnixTimeSeconds(reset) - now;
             return untilReset > TimeSpan.Zero ? untilReset : TimeSpan.Zero;
         }
 
-        return Backoff.Ceiling(attempt + 1, secondaryRateLimitDelay, TimeSpan.MaxValue); // GitHub's minimum: no jitter, no cap
+        return null;
     }
 
     /// <summary>The <c>Retry-After</c> header as a wait from <paramref name="now"/> (seconds or an HTTP date), or null.</summary>
@@ -47,6 +54,8 @@ internal static class GitHubRateLimit
         { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
         _ => null,
     };
+
+    private static bool LimitSpent(HttpResponseMessage response) => Header(response, "x-ratelimit-remaining") == "0";
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
