@@ -69,9 +69,10 @@ internal sealed class GitHubAppRig : IAsyncDisposable
         var options = Options(configure);
         var secrets = new SecretRegistry([], time);
         var jwt = new GitHubAppJwt(options, time, secrets);
-        var client = new GitHubAppClient(options, jwt, time, new ListLogger<GitHubAppHttpHandler>(), backoff: ConductorHost.HalfJitter);
+        var handlerLogger = new ListLogger<GitHubAppHttpHandler>();
+        var client = new GitHubAppClient(options, jwt, time, handlerLogger, backoff: ConductorHost.HalfJitter);
         var logger = new ListLogger<InstallationTokens>();
-        return new MintingRig(new InstallationTokens(client, Microsoft.Extensions.Options.Options.Create(options), secrets, logger), secrets, logger, client, jwt);
+        return new MintingRig(new InstallationTokens(client, Microsoft.Extensions.Options.Options.Create(options), secrets, logger), secrets, logger, handlerLogger, client, jwt);
     }
 
     public async ValueTask DisposeAsync()
@@ -81,7 +82,9 @@ internal sealed class GitHubAppRig : IAsyncDisposable
         Directory.Dispose();
     }
 
-    internal sealed record MintingRig(InstallationTokens Tokens, SecretRegistry Secrets, ListLogger<InstallationTokens> Logger, GitHubAppClient Client, GitHubAppJwt Jwt) : IDisposable
+    internal sealed record MintingRig(
+        InstallationTokens Tokens, SecretRegistry Secrets, ListLogger<InstallationTokens> Logger, ListLogger<GitHubAppHttpHandler> HandlerLogger, GitHubAppClient Client, GitHubAppJwt Jwt)
+        : IDisposable
     {
         public void Dispose()
         {

@@ -47,6 +47,47 @@ public sealed class InstallationTokensTests
     }
 
     [Fact]
+    public async Task MintAsync_403PrimaryRateLimit_WaitsUntilTheResetOnTheClockThenMints()
+    {
+        var time = new TimerTrackingTimeProvider(WholeSecondNow());
+        await using var rig = await GitHubAppRig.StartAsync(time, cancellationToken: Ct);
+        using var minting = rig.Minting(time, o => (o.InstallationId, o.MaxRetryWait) = (rig.InstallationId, TimeSpan.FromMinutes(2)));
+        rig.Server.RateLimitNext(time.GetUtcNow().AddSeconds(90));
+
+        var task = minting.Tokens.MintAsync(App, Ct);
+        await WaitForRetryAsync(minting, time);
+        time.Advance(TimeSpan.FromSeconds(89));
+        await Task.Delay(50, Ct);
+
+        Assert.False(task.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var token = await task;
+        Assert.Equal(Assert.Single(rig.App.Tokens).Token, token.Token);
+        Assert.Equal(2, rig.Server.Requests.Count);
+        Assert.Contains(minting.HandlerLogger.Entries, e => e.EventName == "GitHubAppRetryingAnswer" && e.Message.Contains("00:01:30", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MintAsync_429WithRetryAfter_WaitsWhatGitHubAskedThenMints()
+    {
+        var time = new TimerTrackingTimeProvider(WholeSecondNow());
+        await using var rig = await GitHubAppRig.StartAsync(time, cancellationToken: Ct);
+        using var minting = rig.Minting(time, o => (o.InstallationId, o.MaxRetryWait) = (rig.InstallationId, TimeSpan.FromMinutes(2)));
+        rig.Server.TooManyRequestsNext(TimeSpan.FromSeconds(30));
+
+        var task = minting.Tokens.MintAsync(App, Ct);
+        await WaitForRetryAsync(minting, time);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(50, Ct);
+
+        Assert.False(task.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await task;
+        Assert.Single(rig.App.Tokens);
+        Assert.Equal(2, rig.Server.Requests.Count);
+    }
+
+    [Fact]
     public async Task MintAsync_EveryCall_MintsANewTokenButReusesTheJwtForAMinute()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -184,7 +225,7 @@ public sealed class InstallationTokensTests
     [Fact]
     public async Task MintAsync_GitHubAnswers502_RetriesAfterABackoffOnTheInjectedClock()
     {
-        var time = new TimerTrackingTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerTrackingTimeProvider(WholeSecondNow());
         await using var rig = await GitHubAppRig.StartAsync(time, cancellationToken: Ct);
         // No attempt may time out while the clock moves across the retry wait.
         using var minting = rig.Minting(time, o => (o.InstallationId, o.AttemptTimeout) = (rig.InstallationId, TimeSpan.FromDays(1)));
@@ -284,4 +325,14 @@ public sealed class InstallationTokensTests
         using var body = JsonDocument.Parse(server.Requests.Last().Body);
         Assert.Equal("app", body.RootElement.GetProperty("repositories")[0].GetString());
     }
+
+    /// <summary>Until the handler has logged its retry and started waiting on the clock.</summary>
+    private static async Task WaitForRetryAsync(GitHubAppRig.MintingRig minting, TimerTrackingTimeProvider time)
+    {
+        await Eventually.ValueAsync(() => minting.HandlerLogger.Entries.Any(e => e.EventName == "GitHubAppRetryingAnswer") ? "retrying" : null, Ct, TimeSpan.FromSeconds(20));
+        await time.WaitForTimersAsync();
+    }
+
+    /// <summary>Now without its fraction: <c>x-ratelimit-reset</c> names whole seconds, so the wait it asks for is whole too.</summary>
+    private static DateTimeOffset WholeSecondNow() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 }
