@@ -23,8 +23,8 @@ grpcTransfer.TreatUnmatchedTokensAsErrors = false;
 grpcTransfer.SetAction((parse, cancellationToken) => GrpcTransferBenchmark.RunAsync(BenchmarkArguments.Parse([.. parse.UnmatchedTokens]), cancellationToken));
 
 var size = new Option<int>("--size-mib") { Description = "Size of the large task file", DefaultValueFactory = _ => 1024 };
-var taskFiles = new Command("task-files", "A job's task files from the conductor's WorkerService to the worker's downloader on disk, with SHA-256 checks") { size };
-taskFiles.SetAction((parse, cancellationToken) => TaskFilesBenchmark.RunAsync(parse.GetValue(size), cancellationToken));
+var taskFiles = new Command("task-files", "A job's task files from the conductor's WorkerService to the worker's downloader on disk, with SHA-256 checks: [--size-mib 1024] [--rounds 3]") { size, rounds };
+taskFiles.SetAction((parse, cancellationToken) => TaskFilesBenchmark.RunAsync(parse.GetValue(size), parse.GetValue(rounds), cancellationToken));
 
 var sqsMessages = new Option<int>("--messages") { Description = "Messages per measurement", DefaultValueFactory = _ => 5_000 };
 var pollers = new Option<int[]>("--pollers") { Description = "Concurrent pollers (and plain receive+delete loops)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };

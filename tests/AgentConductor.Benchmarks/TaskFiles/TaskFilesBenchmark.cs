@@ -19,8 +19,14 @@ namespace AgentConductor.Benchmarks.TaskFiles;
 /// </summary>
 internal static class TaskFilesBenchmark
 {
-    public static async Task<int> RunAsync(int sizeMiB, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int sizeMiB, int rounds, CancellationToken cancellationToken)
     {
+        if (sizeMiB < 1 || rounds < 1)
+        {
+            Console.Error.WriteLine("task-files: --size-mib and --rounds must be at least 1");
+            return 2;
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), "agent-conductor-bench-taskfiles-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -31,7 +37,7 @@ internal static class TaskFilesBenchmark
                 $"--Storage:DatabasePath={Path.Combine(folder, "c.db")}", $"--TaskFiles:WorkFolder={Path.Combine(folder, "jobs")}",
                 $"--TaskFiles:TemplateFolder={templates}", "--Routing:Default:CloneUrl=https://github.example/acme/app.git",
                 $"--Shutdown:FlagPath={Path.Combine(folder, "flag")}", $"--Shutdown:ReadyPath={Path.Combine(folder, "ready")}",
-                "--Dispatch:PollInterval=01:00:00", "--Logging:LogLevel:Default=Warning",
+                "--Dispatch:PollInterval=01:00:00", "--Reconcile:PollInterval=01:00:00", "--Logging:LogLevel:Default=Warning",
             ]);
             await app.StartAsync(cancellationToken);
             var (jobId, token) = await LaunchJobAsync(app.Services, cancellationToken);
@@ -42,13 +48,30 @@ internal static class TaskFilesBenchmark
             var handshakeWatch = Stopwatch.StartNew();
             var spec = (await client.HandshakeAsync(new HandshakeRequest(), cancellationToken)).Job;
             Console.WriteLine($"task-files: handshake (assembling {sizeMiB} MiB of task files with SHA-256) {handshakeWatch.Elapsed.TotalSeconds:F1} s");
-            memory.Reset();
-            var watch = Stopwatch.StartNew();
-            var files = await new TaskFileDownloader(client, NullLogger.Instance).DownloadAsync(Path.Combine(folder, "workspace"), spec.TaskFiles, cancellationToken);
-            var seconds = watch.Elapsed.TotalSeconds;
-            var bytes = files.Sum(f => f.Size);
-            Console.WriteLine($"task-files: {files.Count} files, {bytes / 1048576.0:F0} MiB downloaded and verified in {seconds:F2} s = {bytes / 1e6 / seconds:F0} MB/s");
-            Console.WriteLine($"task-files: peak working set {memory.PeakWorkingSet / 1048576.0:F0} MiB, peak GC heap {memory.PeakGcHeap / 1048576.0:F0} MiB (conductor and worker in one process)");
+
+            // The same files again each round, into a fresh workspace; the previous round's copy goes first so that the
+            // disk holds one at a time.
+            var rates = new List<double>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                var workspace = Path.Combine(folder, "workspace");
+                if (Directory.Exists(workspace))
+                {
+                    Directory.Delete(workspace, recursive: true);
+                }
+
+                memory.Reset();
+                var watch = Stopwatch.StartNew();
+                var files = await new TaskFileDownloader(client, NullLogger.Instance).DownloadAsync(workspace, spec.TaskFiles, cancellationToken);
+                var seconds = watch.Elapsed.TotalSeconds;
+                var bytes = files.Sum(f => f.Size);
+                rates.Add(bytes / 1e6 / seconds);
+                Console.WriteLine($"task-files: round {round}: {files.Count} files, {bytes / 1048576.0:F0} MiB downloaded and verified in {seconds:F2} s = {rates[^1]:F0} MB/s; " +
+                    $"peak working set {memory.PeakWorkingSet / 1048576.0:F0} MiB, peak GC heap {memory.PeakGcHeap / 1048576.0:F0} MiB (conductor and worker in one process)");
+            }
+
+            rates.Sort();
+            Console.WriteLine($"task-files: best {rates[^1]:F0} MB/s, median {rates[rates.Count / 2]:F0} MB/s over {rounds} rounds");
             await app.StopAsync(cancellationToken);
             return 0;
         }
