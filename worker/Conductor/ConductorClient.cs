@@ -72,6 +72,10 @@ internal sealed class ConductorClient : IConductorClient, IDisposable
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
+
+        // The default 64 KiB window is smaller than one task-file chunk's message, so the conductor would wait for a
+        // window update after every chunk; on a short round trip the handler's dynamic window never grows it.
+        InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
     };
 
     public Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, CancellationToken cancellationToken)

@@ -61,8 +61,10 @@ internal sealed class TaskFileWriter : IAsyncDisposable
             throw new TaskFileException(TaskFileError.Mismatch, Path, $"more than the announced {_header.Size} bytes arrived");
         }
 
+        // Hash while the write is under way: both only read the chunk.
+        var write = _file.WriteAsync(data, cancellationToken);
         _hash.AppendData(data.Span);
-        await _file.WriteAsync(data, cancellationToken);
+        await write;
         _written += data.Length;
     }
 

@@ -33,6 +33,17 @@ public sealed class ConductorClientTests
     }
 
     [Fact]
+    public void CreateHandler_StreamWindow_HoldsSeveralTaskFileChunks()
+    {
+        // A full chunk (64 KiB, the proto's limit) in its gRPC frame: a window smaller than a few of them makes the
+        // conductor wait for a window update after every chunk (the task-files benchmark measured it).
+        var frame = new TaskFileChunk { Data = Google.Protobuf.ByteString.CopyFrom(new byte[64 * 1024]) }.CalculateSize() + 5;
+        using var handler = ConductorClient.CreateHandler();
+
+        Assert.True(handler.InitialHttp2StreamWindowSize >= 16 * frame, $"window {handler.InitialHttp2StreamWindowSize} bytes, a chunk's frame {frame}");
+    }
+
+    [Fact]
     public async Task HandshakeAsync_WrongToken_RejectedAtOnceAsUnauthenticated()
     {
         await using var server = await FakeWorkerService.StartAsync(cancellationToken: Ct);
