@@ -18,7 +18,7 @@ internal sealed partial class HeartbeatLoop(IConductorClient conductor, TimeProv
     private WorkerPhase _phase = WorkerPhase.Preparing;
     private Task? _loop;
 
-    /// <summary>What the worker is doing; a change is reported at once, not at the next interval.</summary>
+    /// <summary>What the worker is doing; a change is reported at once, not at the next interval, and clears <see cref="Step"/>.</summary>
     public WorkerPhase Phase
     {
         get => _phase;
@@ -26,12 +26,14 @@ internal sealed partial class HeartbeatLoop(IConductorClient conductor, TimeProv
         {
             if (_phase != value)
             {
+                Step = "";
                 _phase = value;
                 _phaseChanged.TrySetResult();
             }
         }
     }
 
+    /// <summary>Where the worker is within its phase (<see cref="AgentStepTally"/> while the agent runs); sent with the next heartbeat.</summary>
     public string Step { get; set; } = "";
 
     /// <summary>Fires when the conductor asks this worker to stop.</summary>

@@ -126,6 +126,7 @@ internal sealed partial class JobSteps(
         }
 
         heartbeat.Phase = WorkerPhase.RunningAgent;
+        var step = new AgentStepTally(heartbeat);
         var run = await agent.RunAsync(
             new AgentRunRequest
             {
@@ -141,7 +142,11 @@ internal sealed partial class JobSteps(
                 Timeout = spec.Agent?.OverallTimeout?.ToTimeSpan() is { Ticks: > 0 } overall ? overall : null,
                 Resume = SessionToResume(),
             },
-            progress.PublishAsync,
+            update =>
+            {
+                step.Observe(update);
+                return progress.PublishAsync(update);
+            },
             cancellationToken);
         if (safety.Account.User is { } user && AgentLeftovers.Stop(user.Uid) is > 0 and var stopped)
         {

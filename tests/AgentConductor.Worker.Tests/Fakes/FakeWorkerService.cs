@@ -44,6 +44,12 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     /// <summary>Every ReportResult request received, in order.</summary>
     public ConcurrentQueue<ReportResultRequest> Results { get; } = new();
 
+    /// <summary>Every heartbeat received, in order.</summary>
+    public ConcurrentQueue<HeartbeatRequest> Heartbeats { get; } = new();
+
+    /// <summary>The job spec's heartbeat interval; the worker's default when null.</summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
+
     /// <summary>Every progress update received, in order.</summary>
     public ConcurrentQueue<ProgressUpdate> ProgressUpdates { get; } = new();
 
@@ -148,6 +154,7 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
         job.Agent = Agent;
         job.Budget = Budget;
         job.JobUrl = JobUrl;
+        job.HeartbeatInterval = HeartbeatInterval is { } interval ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(interval) : null;
         job.GithubToken = GitHubTokens.TryDequeue(out var gitHubToken) ? gitHubToken : null;
         return new HandshakeResponse { Job = job };
     }
@@ -179,6 +186,7 @@ internal sealed class FakeWorkerService : WorkerService.WorkerServiceBase, IAsyn
     public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         Admit("Heartbeat", request.JobId, context);
+        Heartbeats.Enqueue(request);
         return Task.FromResult(new HeartbeatResponse { CancelRequested = request.CurrentStep == "please cancel", CancelReason = request.CurrentStep });
     }
 
