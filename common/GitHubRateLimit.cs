@@ -11,11 +11,12 @@ internal static class GitHubRateLimit
 {
     /// <summary>
     /// Any 429; a 403 with <c>x-ratelimit-remaining: 0</c> (primary limit), with <c>retry-after</c>, or whose message
-    /// names a rate limit (secondary limit). Any other 403 is a permission problem.
+    /// names a rate limit or, in older servers' words, abuse detection (secondary limit). Any other 403 is a permission problem.
     /// </summary>
     public static bool IsRateLimit(HttpResponseMessage response, string body) =>
         IsRateLimitByHeaders(response)
-        || (response.StatusCode == HttpStatusCode.Forbidden && Message(body)?.Contains("rate limit", StringComparison.OrdinalIgnoreCase) == true);
+        || (response.StatusCode == HttpStatusCode.Forbidden && Message(body) is { } message
+            && (message.Contains("rate limit", StringComparison.OrdinalIgnoreCase) || message.Contains("abuse detection", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Any 429; a 403 with <c>x-ratelimit-remaining: 0</c> or with <c>retry-after</c>.</summary>
     public static bool IsRateLimitByHeaders(HttpResponseMessage response) =>

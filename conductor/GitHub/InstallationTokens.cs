@@ -65,7 +65,7 @@ internal sealed partial class InstallationTokens(
         var status = ex.StatusCode;
         var said = string.IsNullOrWhiteSpace(ex.ApiError?.Message) ? "" : $": {Quote(ex.ApiError.Message)}";
         var answer = $"GitHub answered {(int)status} while {what}{said}";
-        if (ex is RateLimitExceededException or SecondaryRateLimitExceededException || (int)status is 429 or >= 500)
+        if (ex is RateLimitExceededException or SecondaryRateLimitExceededException or AbuseException || (int)status is 429 or >= 500)
         {
             return new GitHubAppException($"{answer}; try again later", retryable: true, status, ex);
         }

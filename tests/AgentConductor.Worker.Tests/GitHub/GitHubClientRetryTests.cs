@@ -89,11 +89,13 @@ public sealed class GitHubClientRetryTests
         Assert.Contains(github.ClientLogger.Entries, e => e.EventName == "GitHubRetryingAnswer" && e.Message.Contains("00:01:30", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task FindOpenPullRequestAsync_403SecondaryLimitWithoutHeaders_WaitsOneMinuteThenSucceeds()
+    [Theory]
+    [InlineData("You have exceeded a secondary rate limit.")]
+    [InlineData("You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.")] // older servers' wording
+    public async Task FindOpenPullRequestAsync_403SecondaryLimitWithoutHeaders_WaitsOneMinuteThenSucceeds(string message)
     {
         await using var github = await GitHubHarness.StartAsync();
-        github.Server.RespondNext(FakeGitHubResponse.Create(403, "You have exceeded a secondary rate limit."));
+        github.Server.RespondNext(FakeGitHubResponse.Create(403, message));
 
         var task = Find(github);
         await github.WaitForRetryAsync();
