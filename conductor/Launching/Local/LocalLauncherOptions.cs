@@ -29,6 +29,31 @@ internal sealed class LocalLauncherOptions
         "(dotnet build conductor builds it too) or set LocalLauncher:WorkerCommand";
 
     /// <summary>
+    /// The arguments of <see cref="WorkerCommand"/> that set a secret-looking name (<c>--GITHUB_TOKEN=…</c>, <c>--Agent:ModelKey=…</c>:
+    /// a name ending in token, secret, password or key) to a value, by index and name; never the value.
+    /// </summary>
+    public IEnumerable<(int Index, string Name)> SecretsOnTheCommandLine()
+    {
+        for (var i = 1; i < WorkerCommand.Count; i++)
+        {
+            var argument = WorkerCommand[i].TrimStart('-', '/');
+            var equals = argument.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == argument.Length - 1)
+            {
+                continue;
+            }
+
+            var name = argument[..equals];
+            if (SecretSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return (i, name);
+            }
+        }
+    }
+
+    private static readonly string[] SecretSuffixes = ["token", "secret", "password", "key"];
+
+    /// <summary>
     /// Names of the conductor's environment variables handed on to every worker on top of <see cref="WorkerEnvironment"/>'s
     /// allowlist; nothing else of the conductor's environment reaches a worker.
     /// </summary>

@@ -48,6 +48,37 @@ public sealed class StartupMessagesTests
     }
 
     [Fact]
+    public async Task Start_SecretsOnTheLocalWorkersCommandLine_WarnsNamingEachWithoutItsValue()
+    {
+        const string Token = "ghs_0123456789abcdefghijklmnopqrstuvwxyz";
+        await using var host = await ConductorHost.StartAsync(
+            [
+                "--LocalLauncher:WorkerCommand:0=dotnet",
+                "--LocalLauncher:WorkerCommand:1=AgentConductor.Worker.dll",
+                $"--LocalLauncher:WorkerCommand:2=--GITHUB_TOKEN={Token}",
+                "--LocalLauncher:WorkerCommand:3=--GITHUB_REPOSITORY=acme/app",
+                "--LocalLauncher:WorkerCommand:4=--Agent:ModelKey=sk-test-123",
+                "--LocalLauncher:WorkerCommand:5=--CODEX_API_KEY=", // empty: nothing to read
+                "--LocalLauncher:WorkerCommand:6=--GitHub:AppPrivateKeyPath=/etc/app.pem", // a path, no secret
+            ],
+            jobsEngine: true, realLauncher: true, cancellationToken: Ct);
+
+        var warnings = host.Logs.Entries.Where(e => e.EventName == "SecretOnWorkerCommandLine").Select(e => e.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, m => m.StartsWith("LocalLauncher:WorkerCommand:2 puts GITHUB_TOKEN on every local worker's command line", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.StartsWith("LocalLauncher:WorkerCommand:4 puts Agent:ModelKey on", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains(Token, StringComparison.Ordinal) || e.Message.Contains("sk-test-123", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_LocalWorkerCommandWithoutSecrets_NoWarning()
+    {
+        await using var host = await ConductorHost.StartAsync(jobsEngine: true, realLauncher: true, cancellationToken: Ct);
+
+        Assert.DoesNotContain(host.Logs.Entries, e => e.EventName == "SecretOnWorkerCommandLine");
+    }
+
+    [Fact]
     public async Task Start_LocalLauncherWithoutAWorker_WarnsAndTheFirstJobFailsAtOnceWithTheReasonInTheApi()
     {
         using var nowhere = new TempDirectory();
