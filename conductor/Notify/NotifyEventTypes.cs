@@ -13,11 +13,14 @@ internal static class NotifyEventTypes
     public static IReadOnlyList<string> All { get; } =
         [.. Enum.GetValues<JobState>().Select(ForState), BudgetStopped];
 
-    /// <summary>What Jira comments on unless <c>Jira:CommentOn</c> says otherwise: the start, every end, and budget stops.</summary>
+    /// <summary>
+    /// What Jira comments on unless <c>Jira:CommentOn</c> says otherwise: the start and every end. Not the budget stop: the
+    /// job's end (<c>job.budget_exceeded</c>, with the stop's reason) follows it within the minute the push takes.
+    /// </summary>
     public static IReadOnlyList<string> JiraDefaults { get; } =
     [
         ForState(JobState.Running), ForState(JobState.Succeeded), ForState(JobState.NoChanges), ForState(JobState.Failed),
-        ForState(JobState.TimedOut), ForState(JobState.Cancelled), ForState(JobState.Lost), ForState(JobState.BudgetExceeded), BudgetStopped,
+        ForState(JobState.TimedOut), ForState(JobState.Cancelled), ForState(JobState.Lost), ForState(JobState.BudgetExceeded),
     ];
 
     public static string ForState(JobState state) => "job." + JobStates.ToName(state);

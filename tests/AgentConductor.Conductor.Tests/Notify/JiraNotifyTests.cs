@@ -277,11 +277,11 @@ public sealed class JiraNotifyTests
     }
 
     [Fact]
-    public async Task BudgetStop_CommentsWithTheReasonAndTheBranch()
+    public async Task BudgetStop_WhenAsked_CommentsWithTheReasonAndTheBranch()
     {
         await using var jira = await FakeJiraServer.StartAsync(NotifyHost.JiraUser, NotifyHost.JiraToken);
         jira.AddIssue("PAY-43");
-        await using var host = await NotifyHost.StartAsync(Ct, jira: jira);
+        await using var host = await NotifyHost.StartAsync(Ct, jira: jira, settings: ["--Jira:CommentOn:0=job.running", "--Jira:CommentOn:1=job.budget_stopped"]);
         var jobId = await NotifyHost.RunTicketAsync(host, "PAY-43", Ct);
         host.Execute("UPDATE jobs SET input_tokens = 90000, output_tokens = 4000 WHERE id = @id", ("@id", jobId));
         host.Write(w => w.RecordBudgetStop(jobId, "spent 5.02 USD of the job's 5.00 USD cap", ConductorHost.T0.AddMinutes(3)));
