@@ -11,8 +11,14 @@ internal sealed class LocalLauncherOptions
     /// </summary>
     public List<string> WorkerCommand { get; set; } = [];
 
-    /// <summary>Each job gets <c>&lt;LogFolder&gt;/&lt;job-id&gt;/</c> holding <c>worker.log</c> (its output), <c>worker.pid</c> and <c>worker.exit</c>.</summary>
+    /// <summary>
+    /// Each job gets <c>&lt;LogFolder&gt;/&lt;job-id&gt;/</c> holding <c>worker.log</c> (its output), <c>worker.pid</c> and
+    /// <c>worker.exit</c>, and while the worker runs its work folder <c>work/</c> (its clone, the agent's home).
+    /// </summary>
     public string LogFolder { get; set; } = "data/jobs";
+
+    /// <summary>Keep each exited worker's <c>work/</c> folder (for debugging); by default it is removed as soon as the worker exits.</summary>
+    public bool KeepWorkFolders { get; set; }
 
     /// <summary>Where the default command looks for the worker, in order (tests point it elsewhere).</summary>
     internal IReadOnlyList<string> WorkerCandidates { get; set; } = WorkerProgram.DefaultCandidates;

@@ -67,7 +67,7 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
 
             try
             {
-                var worker = LocalWorker.Start(start, files);
+                var worker = LocalWorker.Start(start, files, () => Exited(request.JobId, files));
                 _started[request.JobId] = worker;
                 Log.Started(logger, request.JobId, worker.Process.Id, files.LogPath);
             }
@@ -179,6 +179,23 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
         }
     }
 
+    /// <summary>
+    /// The worker is done with its work folder (its clone, the agent's home): everything it had to deliver went to the
+    /// conductor or the remote. Kept for debugging with <see cref="LocalLauncherOptions.KeepWorkFolders"/>.
+    /// </summary>
+    private void Exited(string jobId, WorkerFiles files)
+    {
+        if (options.Value.KeepWorkFolders)
+        {
+            return;
+        }
+
+        if (files.RemoveWork() is { } problem)
+        {
+            Log.WorkFolderKept(logger, jobId, files.WorkPath, problem);
+        }
+    }
+
     private bool HasExited(string jobId) => _started.TryGetValue(jobId, out var worker) && worker.Process.HasExited;
 
     private WorkerFiles Files(string jobId) => new(options.Value.LogFolder, jobId);
@@ -196,5 +213,8 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
 
         [LoggerMessage(EventId = 453, EventName = "WorkerKilled", Level = LogLevel.Warning, Message = "Job {JobId}: worker process {Pid} still ran {Grace} after the interrupt; killed it and its children")]
         public static partial void Killed(ILogger logger, string jobId, int pid, TimeSpan grace);
+
+        [LoggerMessage(EventId = 454, EventName = "WorkerWorkFolderKept", Level = LogLevel.Warning, Message = "Job {JobId}: could not remove the exited worker's work folder {Path}: {Reason}")]
+        public static partial void WorkFolderKept(ILogger logger, string jobId, string path, string reason);
     }
 }

@@ -2,13 +2,16 @@ using System.Diagnostics;
 
 namespace AgentConductor.Conductor.Launching.Local;
 
-/// <summary>A worker process this conductor started (its output goes straight to <c>worker.log</c>); its exit code goes into <c>worker.exit</c>.</summary>
+/// <summary>
+/// A worker process this conductor started (its output goes straight to <c>worker.log</c>); its exit code goes into
+/// <c>worker.exit</c>, then the launcher's callback runs (it removes the worker's work folder).
+/// </summary>
 internal sealed class LocalWorker
 {
-    private LocalWorker(Process process, WorkerFiles files)
+    private LocalWorker(Process process, WorkerFiles files, Action exited)
     {
         Process = process;
-        Completion = WatchAsync(files);
+        Completion = WatchAsync(files, exited);
     }
 
     public Process Process { get; }
@@ -16,17 +19,18 @@ internal sealed class LocalWorker
     /// <summary>Completes when the process has exited and its exit code is recorded.</summary>
     public Task Completion { get; }
 
-    public static LocalWorker Start(ProcessStartInfo start, WorkerFiles files)
+    public static LocalWorker Start(ProcessStartInfo start, WorkerFiles files, Action exited)
     {
         Directory.CreateDirectory(files.Folder);
         var process = Process.Start(start) ?? throw new LaunchException($"'{start.FileName}' did not start a process", retryable: true);
         files.Started(process.Id);
-        return new LocalWorker(process, files);
+        return new LocalWorker(process, files, exited);
     }
 
-    private async Task WatchAsync(WorkerFiles files)
+    private async Task WatchAsync(WorkerFiles files, Action exited)
     {
         await Process.WaitForExitAsync(CancellationToken.None);
         files.Exited(Process.ExitCode);
+        exited();
     }
 }

@@ -94,6 +94,43 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task WorkerExits_ItsWorkFolderIsRemovedItsLogAndExitCodeStay_ALinkInItIsNotFollowed()
+    {
+        // What the agent could leave: a clone, a read-only folder, and links out of the folder to the conductor's files.
+        var outside = Path.Combine(_directory.Path, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "keep.txt"), "the conductor's");
+        var launcher = NewLauncher(
+            $"mkdir -p work/repo/.git work/locked && echo x > work/repo/.git/config && echo y > work/locked/f && chmod 555 work/locked && " +
+            $"ln -s '{outside}' work/dir-link && ln -s '{outside}/keep.txt' work/file-link && echo done");
+
+        await launcher.LaunchAsync(Request("01clean"), CancellationToken.None);
+        await WaitForStatusAsync(launcher, "01clean", s => s is WorkerStatus.ExitedStatus);
+
+        var folder = Path.Combine(_directory.Path, "01clean");
+        await WaitUntilAsync(() => !Directory.Exists(Path.Combine(folder, "work")));
+        Assert.Contains("done", File.ReadAllText(Path.Combine(folder, "worker.log")), StringComparison.Ordinal);
+        Assert.Equal("0", File.ReadAllText(Path.Combine(folder, "worker.exit")).Trim());
+        Assert.Equal("the conductor's", File.ReadAllText(Path.Combine(outside, "keep.txt")));
+        Assert.DoesNotContain(_log.Entries, e => e.EventName == "WorkerWorkFolderKept");
+    }
+
+    [Fact]
+    public async Task WorkerExits_KeepWorkFolders_TheWorkFolderStays()
+    {
+        var launcher = new LocalProcessLauncher(
+            Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", "mkdir -p work/repo && echo x > work/repo/file"], LogFolder = _directory.Path, KeepWorkFolders = true }),
+            TimeProvider.System,
+            _log);
+
+        await launcher.LaunchAsync(Request("01keep"), CancellationToken.None);
+        await WaitForStatusAsync(launcher, "01keep", s => s is WorkerStatus.ExitedStatus);
+        await WaitUntilAsync(() => File.Exists(Path.Combine(_directory.Path, "01keep", "worker.exit")));
+
+        Assert.Equal("x", File.ReadAllText(Path.Combine(_directory.Path, "01keep", "work", "repo", "file")).Trim());
+    }
+
+    [Fact]
     public async Task Stop_WorkerThatExitsOnInterrupt_StopsWithoutKill()
     {
         var launcher = NewLauncher("echo ready; exec sleep 30");
