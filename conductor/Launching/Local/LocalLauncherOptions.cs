@@ -17,6 +17,14 @@ internal sealed class LocalLauncherOptions
     /// </summary>
     public string LogFolder { get; set; } = "data/jobs";
 
+    /// <summary>
+    /// The first uid of the agents' pool: each running local worker gets the lowest free uid from here up as its agent's
+    /// (<c>Agent:RunAs</c>), so concurrent jobs' agents cannot reach each other. 0 turns the pool off: every worker keeps
+    /// the <c>Agent:RunAs</c> it is given (the worker's default is 10001 for all). An <c>Agent__RunAs</c> in the
+    /// conductor's environment (handed on to the workers) also wins over the pool. Takes effect only for a root worker.
+    /// </summary>
+    public int AgentUidBase { get; set; } = 10001;
+
     /// <summary>Keep each exited worker's <c>work/</c> folder (for debugging); by default it is removed as soon as the worker exits.</summary>
     public bool KeepWorkFolders { get; set; }
 

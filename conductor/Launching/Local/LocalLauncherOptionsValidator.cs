@@ -17,6 +17,11 @@ internal sealed class LocalLauncherOptionsValidator : IValidateOptions<LocalLaun
             errors.Add("LocalLauncher:PassEnvironment must not contain empty names.");
         }
 
+        if (options.AgentUidBase != 0 && options.AgentUidBase is < 1000 or > 60000)
+        {
+            errors.Add("LocalLauncher:AgentUidBase must be 0 (no pool) or a uid from 1000 to 60000, above the system's users.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.LogFolder))
         {
             errors.Add("LocalLauncher:LogFolder must name a folder.");

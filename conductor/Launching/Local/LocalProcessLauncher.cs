@@ -14,7 +14,11 @@ namespace AgentConductor.Conductor.Launching.Local;
 internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions> options, TimeProvider time, ILogger<LocalProcessLauncher> logger) : ILauncher
 {
     private readonly ConcurrentDictionary<string, LocalWorker> _started = new(StringComparer.Ordinal);
+    private readonly AgentUidPool _agentUids = new(options.Value.AgentUidBase);
     private readonly Lock _launching = new();
+
+    /// <summary>The worker's setting for its agent's user (<c>Agent:RunAs</c>) as an environment variable.</summary>
+    private const string AgentRunAs = "Agent__RunAs";
 
     /// <summary>How long a replaced worker gets to exit on its interrupt before it is killed; it has done no work yet.</summary>
     public static readonly TimeSpan ReplacedWorkerGrace = TimeSpan.FromSeconds(2);
@@ -65,18 +69,28 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
                 start.Environment[name] = value;
             }
 
+            int? agentUid = null;
+            if (options.Value.AgentUidBase > 0 && !start.Environment.ContainsKey(AgentRunAs))
+            {
+                agentUid = _agentUids.Take(request.JobId);
+                start.Environment[AgentRunAs] = $"{agentUid}:{agentUid}";
+            }
+
             try
             {
                 var worker = LocalWorker.Start(start, files, () => Exited(request.JobId, files));
                 _started[request.JobId] = worker;
-                Log.Started(logger, request.JobId, worker.Process.Id, files.LogPath);
+                var agent = agentUid is { } uid ? $"its agent as uid {uid}" : "its agent as Agent:RunAs says";
+                Log.Started(logger, request.JobId, worker.Process.Id, files.LogPath, agent);
             }
             catch (Win32Exception ex)
             {
+                _agentUids.Release(request.JobId);
                 throw new LaunchException($"cannot start the worker command '{command[0]}': {ex.Message} (check LocalLauncher:WorkerCommand)", retryable: false, ex);
             }
             catch (IOException ex)
             {
+                _agentUids.Release(request.JobId);
                 throw new LaunchException($"cannot prepare the worker's folder {files.Folder}: {ex.Message}", retryable: true, ex);
             }
         }
@@ -185,6 +199,7 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
     /// </summary>
     private void Exited(string jobId, WorkerFiles files)
     {
+        _agentUids.Release(jobId);
         if (options.Value.KeepWorkFolders)
         {
             return;
@@ -202,8 +217,8 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 450, EventName = "WorkerStarted", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} started, output in {LogPath}")]
-        public static partial void Started(ILogger logger, string jobId, int pid, string logPath);
+        [LoggerMessage(EventId = 450, EventName = "WorkerStarted", Level = LogLevel.Information, Message = "Job {JobId}: worker process {Pid} started ({Agent}), output in {LogPath}")]
+        public static partial void Started(ILogger logger, string jobId, int pid, string logPath, string agent);
 
         [LoggerMessage(EventId = 451, EventName = "WorkerReplaced", Level = LogLevel.Information, Message = "Job {JobId}: stopping its earlier worker process {Pid} (it holds a revoked token) to start a new one")]
         public static partial void Replacing(ILogger logger, string jobId, int pid);

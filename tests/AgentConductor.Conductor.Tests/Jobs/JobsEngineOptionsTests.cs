@@ -53,6 +53,21 @@ public sealed class JobsEngineOptionsTests
             f => f.Contains("LocalLauncher:WorkerCommand", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(10001, true)]
+    [InlineData(60000, true)]
+    [InlineData(999, false)] // the system's users
+    [InlineData(-1, false)]
+    [InlineData(60001, false)]
+    public void LocalLauncher_AgentUidBase_ZeroOrAboveTheSystemsUsers(int agentUidBase, bool valid)
+    {
+        var result = new LocalLauncherOptionsValidator().Validate(null, new LocalLauncherOptions { AgentUidBase = agentUidBase });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.True(valid || result.Failures!.Any(f => f.Contains("LocalLauncher:AgentUidBase must be 0 (no pool) or a uid from 1000 to 60000", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task DispatchSignal_Poke_WakesTheWaiterBeforeThePollInterval()
     {

@@ -94,6 +94,54 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_ConcurrentWorkers_EachAgentGetsAUidOfItsOwn_AnExitedWorkersUidIsTakenAgain()
+    {
+        var launcher = PoolLauncher(42_101, "echo \"runs-as=$Agent__RunAs\"; while [ ! -e stop ]; do sleep 0.05; done");
+
+        await launcher.LaunchAsync(Request("01uida"), CancellationToken.None);
+        await launcher.LaunchAsync(Request("01uidb"), CancellationToken.None);
+        Assert.Contains("runs-as=42101:42101", await WaitForLogAsync("01uida", "runs-as="), StringComparison.Ordinal);
+        Assert.Contains("runs-as=42102:42102", await WaitForLogAsync("01uidb", "runs-as="), StringComparison.Ordinal);
+        Assert.Contains(_log.Entries, e => e.EventName == "WorkerStarted" && e.Message.Contains("01uidb", StringComparison.Ordinal) && e.Message.Contains("its agent as uid 42102", StringComparison.Ordinal));
+
+        File.WriteAllText(Path.Combine(_directory.Path, "01uida", "stop"), "");
+        await WaitForStatusAsync(launcher, "01uida", s => s is WorkerStatus.ExitedStatus);
+        await WaitUntilAsync(() => File.Exists(Path.Combine(_directory.Path, "01uida", "worker.exit")));
+        await launcher.LaunchAsync(Request("01uidc"), CancellationToken.None);
+
+        Assert.Contains("runs-as=42101:42101", await WaitForLogAsync("01uidc", "runs-as="), StringComparison.Ordinal);
+        foreach (var job in (string[])["01uidb", "01uidc"])
+        {
+            await launcher.StopAsync(job, TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Launch_AUidAProcessOfThisMachineRunsAs_IsSkipped()
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "starting a process as another uid needs root; CI runs the tests as root");
+        using var other = Process.Start(new ProcessStartInfo("setpriv", ["--reuid=42201", "--regid=42201", "--clear-groups", "sleep", "30"]))!;
+        await WaitUntilAsync(() => File.ReadLines($"/proc/{other.Id}/status").Any(l => l.StartsWith("Uid:\t42201", StringComparison.Ordinal)));
+        var launcher = PoolLauncher(42_201, "echo \"runs-as=$Agent__RunAs\"");
+
+        await launcher.LaunchAsync(Request("01uidbusy"), CancellationToken.None);
+
+        Assert.Contains("runs-as=42202:42202", await WaitForLogAsync("01uidbusy", "runs-as="), StringComparison.Ordinal);
+        other.Kill();
+    }
+
+    [Fact]
+    public async Task Launch_PoolOff_TheWorkerGetsNoAgentUidFromTheLauncher()
+    {
+        var launcher = PoolLauncher(0, "echo \"runs-as=[$Agent__RunAs]\"");
+
+        await launcher.LaunchAsync(Request("01uidoff"), CancellationToken.None);
+
+        Assert.Contains("runs-as=[]", await WaitForLogAsync("01uidoff", "runs-as="), StringComparison.Ordinal);
+        Assert.Contains(_log.Entries, e => e.EventName == "WorkerStarted" && e.Message.Contains("its agent as Agent:RunAs says", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WorkerExits_ItsWorkFolderIsRemovedItsLogAndExitCodeStay_ALinkInItIsNotFollowed()
     {
         // What the agent could leave: a clone, a read-only folder, and links out of the folder to the conductor's files.
@@ -293,6 +341,9 @@ public sealed class LocalProcessLauncherTests : IDisposable
 
     private LocalProcessLauncher NewLauncher(string script) =>
         new(Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", script], LogFolder = _directory.Path }), TimeProvider.System, _log);
+
+    private LocalProcessLauncher PoolLauncher(int agentUidBase, string script) =>
+        new(Options.Create(new LocalLauncherOptions { WorkerCommand = ["/bin/sh", "-c", script], LogFolder = _directory.Path, AgentUidBase = agentUidBase }), TimeProvider.System, _log);
 
     private int ReadPid(string jobId) =>
         int.Parse(File.ReadAllText(Path.Combine(_directory.Path, jobId, "worker.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);

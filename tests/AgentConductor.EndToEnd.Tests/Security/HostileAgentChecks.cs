@@ -12,10 +12,11 @@ internal static class HostileAgentChecks
 
     /// <summary>The agent's loot (what it pushed): proof it really looked, and that it found nothing.</summary>
     /// <param name="work">The worker's work folder as the agent saw it.</param>
-    public static void LootHoldsNoSecret(HostileAgentRig rig, string loot, string work)
+    /// <param name="agentUid">The uid the worker started the agent as.</param>
+    public static void LootHoldsNoSecret(HostileAgentRig rig, string loot, string work, int agentUid)
     {
         // It did look: as its own user, with the proxy's token, through every process, into the file system.
-        Assert.Matches($"uid={HostileAgentRig.AgentUid}[ (]", loot);
+        Assert.Matches($"uid={agentUid}[ (]", loot);
         Assert.Contains("NoNewPrivs:\t1", loot, StringComparison.Ordinal);
         Assert.Contains("CapEff:\t0000000000000000", loot, StringComparison.Ordinal);
         Assert.Contains("CODEX_API_KEY=acproxy-", loot, StringComparison.Ordinal);
@@ -43,7 +44,7 @@ internal static class HostileAgentChecks
         foreach (var block in loot.Split("--- pid ").Skip(1))
         {
             var header = block.Split('\n')[0];
-            if (header.Split(' ') is [_, "uid", var uid, ..] && uid != HostileAgentRig.AgentUid.ToString(System.Globalization.CultureInfo.InvariantCulture) && uid.Length > 0)
+            if (header.Split(' ') is [_, "uid", var uid, ..] && uid != agentUid.ToString(System.Globalization.CultureInfo.InvariantCulture) && uid.Length > 0)
             {
                 Assert.True(block.Contains("\nenviron: ", StringComparison.Ordinal), $"the agent read the environment of a process of user {uid}: {header}");
                 Assert.True(block.Contains("mem: denied", StringComparison.Ordinal), $"the agent read the memory of a process of user {uid}: {header}");
@@ -56,12 +57,12 @@ internal static class HostileAgentChecks
     }
 
     /// <summary>Every program the agent planted that ran at all ran as the agent, with no secret around it.</summary>
-    public static void PlantedProgramsGotNothing(HostileAgentRig rig)
+    public static void PlantedProgramsGotNothing(HostileAgentRig rig, int agentUid)
     {
         foreach (var marker in Directory.GetFiles(rig.Markers, "ran-*"))
         {
             var text = File.ReadAllText(marker);
-            Assert.Contains($"uid={HostileAgentRig.AgentUid}\n", text, StringComparison.Ordinal);
+            Assert.Contains($"uid={agentUid}\n", text, StringComparison.Ordinal);
             NoSecretIn(rig, text, Path.GetFileName(marker));
         }
 

@@ -64,8 +64,8 @@ public sealed class HostileAgentDockerTests : IAsyncDisposable
         rig.Model.AssertNoFailures();
         rig.GitHub.AssertNoFailures();
         var branch = (string)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId))!;
-        HostileAgentChecks.LootHoldsNoSecret(rig, rig.Remote.Show(branch, "loot.txt"), "/work");
-        HostileAgentChecks.PlantedProgramsGotNothing(rig);
+        HostileAgentChecks.LootHoldsNoSecret(rig, rig.Remote.Show(branch, "loot.txt"), "/work", HostileAgentRig.AgentUid);
+        HostileAgentChecks.PlantedProgramsGotNothing(rig, HostileAgentRig.AgentUid);
         HostileAgentChecks.PushWentToTheCloneUrlOnly(rig);
         Assert.Single(rig.GitHub.PullRequests);
         HostileAgentChecks.StoredNowhere(

@@ -12,7 +12,7 @@ namespace AgentConductor.EndToEnd.Tests.Security;
 /// <summary>
 /// A hostile agent on the embedded default: the real conductor (this process, root, with its own secrets in its
 /// environment) launches the real worker with the local launcher; the worker runs the real Codex CLI as the agent's
-/// user (10001), and Codex runs <c>hostile-agent.sh</c> because the scripted model asks it to. It gets no secret,
+/// own user (from the launcher's uid pool), and Codex runs <c>hostile-agent.sh</c> because the scripted model asks it to. It gets no secret,
 /// none is stored anywhere, no program it planted runs with one, its daemon dies with it, and the push goes to the
 /// configured remote only.
 /// </summary>
@@ -20,6 +20,7 @@ namespace AgentConductor.EndToEnd.Tests.Security;
 public sealed class HostileAgentLocalTests : IAsyncDisposable
 {
     private const string ArchiveBucket = "job-archive";
+    private const int AgentUidBase = 10_201; // not the default: the agent's uid must come from the launcher's pool
 
     // The workers' folders are outside the temp dir, as the worker's default keeps them.
     private readonly TempDirectory _workers = TempDirectory.OutsideSystemTemp();
@@ -50,6 +51,7 @@ public sealed class HostileAgentLocalTests : IAsyncDisposable
                 $"--Routing:Default:CloneUrl={rig.CloneUrl}",
                 "--Routing:Default:BaseBranch=main",
                 $"--LocalLauncher:LogFolder={_workers.Path}",
+                $"--LocalLauncher:AgentUidBase={AgentUidBase}",
                 $"--Agent:ModelBaseUrl={rig.Model.BaseUrl}",
                 $"--Archive:Bucket={ArchiveBucket}",
                 $"--Archive:ServiceUrl={s3.ServiceUrl}",
@@ -76,8 +78,11 @@ public sealed class HostileAgentLocalTests : IAsyncDisposable
         rig.GitHub.AssertNoFailures();
         var branch = (string)host.Scalar("SELECT branch FROM jobs WHERE id = @id", ("@id", jobId))!;
         var loot = rig.Remote.Show(branch, "loot.txt");
-        HostileAgentChecks.LootHoldsNoSecret(rig, loot, Path.Combine(_workers.Path, jobId, "work"));
-        HostileAgentChecks.PlantedProgramsGotNothing(rig);
+        // The launcher's pool gave the agent the first uid from its base that nothing on the machine ran as.
+        var agentUid = int.Parse(System.Text.RegularExpressions.Regex.Match(workerLog, @"as user (\d+):\1\b").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(agentUid, AgentUidBase, AgentUidBase + 100);
+        HostileAgentChecks.LootHoldsNoSecret(rig, loot, Path.Combine(_workers.Path, jobId, "work"), agentUid);
+        HostileAgentChecks.PlantedProgramsGotNothing(rig, agentUid);
         await HostileAgentChecks.DaemonIsGoneAsync(rig, Ct);
         HostileAgentChecks.PushWentToTheCloneUrlOnly(rig);
         Assert.Single(rig.GitHub.PullRequests);
@@ -96,7 +101,6 @@ public sealed class HostileAgentLocalTests : IAsyncDisposable
             ("the job's log", string.Join('\n', host.Strings("SELECT text FROM job_logs WHERE job_id = @id", ("@id", jobId)))),
             ("the S3 archive", archive.ToString()));
         Assert.Contains("starting the agent", workerLog, StringComparison.Ordinal);
-        Assert.Contains("as user 10001:10001", workerLog, StringComparison.Ordinal);
         Assert.DoesNotContain("runs as the worker's own user", workerLog, StringComparison.Ordinal);
     }
 

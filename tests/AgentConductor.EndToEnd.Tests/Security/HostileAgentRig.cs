@@ -18,6 +18,7 @@ namespace AgentConductor.EndToEnd.Tests.Security;
 internal sealed class HostileAgentRig : IAsyncDisposable
 {
     public const string Prefix = "zq-canary-";
+    /// <summary>The agent's uid in the worker image (<c>Agent:RunAs</c>); the local launcher's pool starts here too.</summary>
     public const int AgentUid = 10001;
 
     private readonly TempDirectory _directory = new();

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace AgentConductor.Conductor.Launching.Local;
+
+/// <summary>
+/// A uid of its own for each running local worker's agent (<c>Agent:RunAs</c>), so that concurrent jobs' agents cannot
+/// read each other's files, environments (the model proxy's token among them) or signal each other's processes. The
+/// lowest uid from <see cref="LocalLauncherOptions.AgentUidBase"/> up that no worker of this launcher holds and no
+/// process on the machine runs as (a worker adopted after a restart, another conductor's agent) is taken.
+/// </summary>
+internal sealed class AgentUidPool(int first)
+{
+    private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>The uid for the job's agent; the job's own if it holds one already.</summary>
+    public int Take(string jobId)
+    {
+        lock (_lock)
+        {
+            if (_held.TryGetValue(jobId, out var held))
+            {
+                return held;
+            }
+
+            var busy = new HashSet<int>(_held.Values);
+            busy.UnionWith(RunningUids());
+            var uid = first;
+            while (busy.Contains(uid))
+            {
+                uid++;
+            }
+
+            _held[jobId] = uid;
+            return uid;
+        }
+    }
+
+    /// <summary>The job's worker has exited: its uid is free again.</summary>
+    public void Release(string jobId)
+    {
+        lock (_lock)
+        {
+            _held.Remove(jobId);
+        }
+    }
+
+    /// <summary>The real uid of every process on the machine, read from <c>/proc/&lt;pid&gt;/status</c>.</summary>
+    private static HashSet<int> RunningUids()
+    {
+        var uids = new HashSet<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var line = File.ReadLines(Path.Combine(folder, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+                if (line?.Split('\t', StringSplitOptions.RemoveEmptyEntries) is [_, var real, ..] && int.TryParse(real, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+                {
+                    uids.Add(uid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was being read.
+            }
+        }
+
+        return uids;
+    }
+}
