@@ -34,6 +34,12 @@ internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions
             await StopAsync(request.JobId, ReplacedWorkerGrace, cancellationToken);
         }
 
+        if (_started.TryGetValue(request.JobId, out var previous))
+        {
+            // An exited worker of the job may still be removing its work folder, which the new one is about to use.
+            await previous.Completion.WaitAsync(cancellationToken);
+        }
+
         return Start(request);
     }
 

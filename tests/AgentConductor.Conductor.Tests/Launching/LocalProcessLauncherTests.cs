@@ -164,6 +164,27 @@ public sealed class LocalProcessLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Relaunch_RightAfterTheWorkerExited_WaitsForItsWorkFolderToGoBeforeTheNewWorkerStarts()
+    {
+        // The first run leaves many files, so removing them takes a while; the second writes into work/ at once.
+        var launcher = NewLauncher(
+            "if [ -e first-ran ]; then mkdir -p work/many && echo second > work/many/marker && exec sleep 30; " +
+            "else touch first-ran && mkdir -p work/many && cd work/many && seq 1 20000 | xargs touch; fi");
+        await launcher.LaunchAsync(Request("01again"), CancellationToken.None);
+        await WaitForStatusAsync(launcher, "01again", s => s is WorkerStatus.ExitedStatus);
+
+        await launcher.LaunchAsync(Request("01again"), CancellationToken.None);
+        var marker = Path.Combine(_directory.Path, "01again", "work", "many", "marker");
+        await WaitUntilAsync(() => File.Exists(marker));
+        await Task.Delay(500, TestContext.Current.CancellationToken); // time for a removal still under way to take the new worker's files with it
+
+        Assert.True(File.Exists(marker), "the first worker's removal took the second worker's file");
+        Assert.Equal([marker], Directory.GetFiles(Path.GetDirectoryName(marker)!));
+        Assert.DoesNotContain(_log.Entries, e => e.EventName == "WorkerWorkFolderKept");
+        await launcher.StopAsync("01again", TimeSpan.FromSeconds(5), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task WorkerExits_KeepWorkFolders_TheWorkFolderStays()
     {
         var launcher = new LocalProcessLauncher(
