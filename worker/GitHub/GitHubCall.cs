@@ -11,16 +11,20 @@ internal sealed class GitHubCall : IDisposable
 
     private readonly GitHubCall? _outer;
 
-    private GitHubCall(GitHubCall? outer, CancellationToken cancellationToken)
+    private GitHubCall(GitHubCall? outer, StoredCopy? storedCopy, CancellationToken cancellationToken)
     {
         _outer = outer;
         CancellationToken = cancellationToken;
+        StoredCopy = storedCopy;
     }
 
     /// <summary>The call begun on this async flow and not yet disposed, or null.</summary>
     public static GitHubCall? Current => CurrentCall.Value;
 
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>For a call that creates something: how to find it stored before the call is retried; null for the others.</summary>
+    public StoredCopy? StoredCopy { get; }
 
     /// <summary>"POST repos/octo/payments/pulls": the method and the path below the API base of the last request sent.</summary>
     public string? Operation { get; set; }
@@ -32,9 +36,9 @@ internal sealed class GitHubCall : IDisposable
     public TimeSpan? RateLimitWait { get; set; }
 
     /// <summary>Makes a new call current until it is disposed; every request sent meanwhile on this flow belongs to it.</summary>
-    public static GitHubCall Begin(CancellationToken cancellationToken)
+    public static GitHubCall Begin(StoredCopy? storedCopy, CancellationToken cancellationToken)
     {
-        var call = new GitHubCall(CurrentCall.Value, cancellationToken);
+        var call = new GitHubCall(CurrentCall.Value, storedCopy, cancellationToken);
         CurrentCall.Value = call;
         return call;
     }

@@ -18,7 +18,9 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
     private static readonly ResiliencePropertyKey<TimeSpan?> AnswerWait = new("agent-conductor.github-answer-wait");
 
     private readonly GitHubOptions _options;
+    private readonly Uri _apiBase;
     private readonly string _basePath;
+    private readonly ILogger<GitHubHttpHandler> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Backoff _backoff;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
@@ -26,7 +28,9 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
     public GitHubHttpHandler(GitHubOptions options, Uri apiBase, TimeProvider timeProvider, ILogger<GitHubHttpHandler> logger, Backoff? backoff = null)
     {
         _options = options;
+        _apiBase = apiBase;
         _basePath = apiBase.AbsolutePath;
+        _logger = logger;
         _timeProvider = timeProvider;
         _backoff = backoff ?? Backoff.Random;
         _retry = options.MaxRetries == 0
@@ -65,6 +69,7 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         var operation = Operation(request);
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(token);
         var attempts = 0;
+        var started = _timeProvider.GetUtcNow();
         var context = ResilienceContextPool.Shared.Get(operation, token);
         try
         {
@@ -75,6 +80,12 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
                     if (call is not null)
                     {
                         (call.Operation, call.Attempts, call.RateLimitWait) = (operation, number + 1, null);
+                    }
+
+                    if (number > 0 && call?.StoredCopy is { } copy && await FindStoredAsync(request, copy, started, operation, attempt.CancellationToken) is { } stored)
+                    {
+                        attempt.Properties.Set(AnswerWait, null);
+                        return stored;
                     }
 
                     var answer = await SendOnceAsync(request, body, operation, attempt.CancellationToken);
@@ -159,6 +170,43 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         return response;
     }
 
+    /// <summary>
+    /// What the earlier attempt of a create call stored though its answer failed, as the create's answer; null when the list
+    /// shows nothing of it or cannot be read (the create is then sent again).
+    /// </summary>
+    private async Task<HttpResponseMessage?> FindStoredAsync(HttpRequestMessage create, StoredCopy copy, DateTimeOffset started, string operation, CancellationToken cancellationToken)
+    {
+        using var list = new HttpRequestMessage(HttpMethod.Get, new Uri(_apiBase, copy.ListQuery(started)));
+        foreach (var (name, values) in create.Headers)
+        {
+            list.Headers.TryAddWithoutValidation(name, values);
+        }
+
+        try
+        {
+            using var answer = await SendOnceAsync(list, null, $"GET {copy.ListPath}", cancellationToken);
+            if (!answer.IsSuccessStatusCode)
+            {
+                Log.StoredCopyUnknown(_logger, operation, $"listing answered {(int)answer.StatusCode}");
+                return null;
+            }
+
+            var found = copy.Find(await answer.Content.ReadAsStringAsync(cancellationToken));
+            if (found is not null)
+            {
+                found.RequestMessage = create;
+                Log.StoredCopyFound(_logger, operation);
+            }
+
+            return found;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or System.Text.Json.JsonException)
+        {
+            Log.StoredCopyUnknown(_logger, operation, ex.Message);
+            return null;
+        }
+    }
+
     private string Operation(HttpRequestMessage request)
     {
         var path = request.RequestUri?.AbsolutePath ?? "";
@@ -178,5 +226,13 @@ internal sealed partial class GitHubHttpHandler : DelegatingHandler
         [LoggerMessage(EventId = 3, EventName = "GitHubWaitTooLong", Level = LogLevel.Error,
             Message = "GitHub {Operation} answered {StatusCode} and asked for a wait of {Wait}, longer than the allowed {MaxWait}")]
         public static partial void WaitTooLong(ILogger logger, string operation, int statusCode, TimeSpan wait, TimeSpan maxWait);
+
+        [LoggerMessage(EventId = 4, EventName = "GitHubStoredCopyFound", Level = LogLevel.Information,
+            Message = "GitHub {Operation} had stored what it was asked to create though its answer failed; not sending it again")]
+        public static partial void StoredCopyFound(ILogger logger, string operation);
+
+        [LoggerMessage(EventId = 5, EventName = "GitHubStoredCopyUnknown", Level = LogLevel.Warning,
+            Message = "GitHub {Operation}: could not check whether the failed attempt had stored it ({Reason}); sending it again")]
+        public static partial void StoredCopyUnknown(ILogger logger, string operation, string reason);
     }
 }

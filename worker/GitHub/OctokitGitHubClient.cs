@@ -61,17 +61,22 @@ internal sealed class OctokitGitHubClient : IGitHubClient, IDisposable
 
     public Task<PullRequestReviewComment> ReplyToReviewCommentAsync(
         string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
-        CallAsync(octokit => octokit.PullRequest.ReviewComment.CreateReply(owner, repo, number, new PullRequestReviewCommentReplyCreate(body, commentId)), cancellationToken);
+        CallAsync(
+            octokit => octokit.PullRequest.ReviewComment.CreateReply(owner, repo, number, new PullRequestReviewCommentReplyCreate(body, commentId)),
+            new StoredCopy($"repos/{owner}/{repo}/pulls/{number}/comments", body),
+            cancellationToken);
 
     public Task<IssueComment> CommentOnPullRequestAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
-        CallAsync(octokit => octokit.Issue.Comment.Create(owner, repo, number, body), cancellationToken);
+        CallAsync(octokit => octokit.Issue.Comment.Create(owner, repo, number, body), new StoredCopy($"repos/{owner}/{repo}/issues/{number}/comments", body), cancellationToken);
 
     public void Dispose() => _adapter.Dispose();
 
-    private async Task<T> CallAsync<T>(Func<Octokit.IGitHubClient, Task<T>> send, CancellationToken cancellationToken)
+    private Task<T> CallAsync<T>(Func<Octokit.IGitHubClient, Task<T>> send, CancellationToken cancellationToken) => CallAsync(send, null, cancellationToken);
+
+    private async Task<T> CallAsync<T>(Func<Octokit.IGitHubClient, Task<T>> send, StoredCopy? storedCopy, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var call = GitHubCall.Begin(cancellationToken);
+        using var call = GitHubCall.Begin(storedCopy, cancellationToken);
         try
         {
             return await send(_octokit);

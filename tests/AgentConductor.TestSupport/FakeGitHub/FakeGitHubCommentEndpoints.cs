@@ -5,7 +5,8 @@ namespace AgentConductor.TestSupport.FakeGitHub;
 
 /// <summary>
 /// The fake's comment endpoints, answering as GitHub does: <c>POST /repos/{o}/{r}/pulls/{n}/comments</c> with
-/// <c>in_reply_to</c> (how Octokit replies in a review comment's thread) and <c>POST /repos/{o}/{r}/issues/{n}/comments</c>.
+/// <c>in_reply_to</c> (how Octokit replies in a review comment's thread) and <c>POST /repos/{o}/{r}/issues/{n}/comments</c>,
+/// and the two lists (<c>GET</c>, with <c>since</c>).
 /// A pull request or comment that does not exist is 404; a missing, empty or too long body is 422 Validation Failed. A
 /// request field the fake does not take (creating a new line comment needs <c>commit_id</c>, <c>path</c> ...: the worker
 /// never does that) is a strict-check failure (400).
@@ -47,6 +48,7 @@ internal sealed class FakeGitHubCommentEndpoints(FakeGitHubServer server)
             {
                 Id = server.NextCommentId(), Owner = owner, Repo = repo, PullRequestNumber = number, Path = original.Path, Line = original.Line,
                 Body = json["body"]!.GetValue<string>(), Author = server.CommentAuthor, InReplyToId = original.InReplyToId ?? original.Id,
+                CreatedAt = DateTimeOffset.UtcNow,
             };
             server.ReviewCommentStore.Add(reply);
             return (201, FakeGitHubJson.ReviewComment(reply));
@@ -76,9 +78,36 @@ internal sealed class FakeGitHubCommentEndpoints(FakeGitHubServer server)
             var comment = new FakeIssueComment
             {
                 Id = server.NextCommentId(), Owner = owner, Repo = repo, Number = number, Body = json["body"]!.GetValue<string>(), Author = server.CommentAuthor,
+                CreatedAt = DateTimeOffset.UtcNow,
             };
             server.IssueCommentStore.Add(comment);
             return (201, FakeGitHubJson.IssueComment(comment));
+        }
+    }
+
+    /// <summary><c>GET /repos/{o}/{r}/issues/{n}/comments</c>: the pull request's conversation comments written since <paramref name="since"/>, oldest first.</summary>
+    public (int Status, JsonNode Answer) ListIssueComments(string owner, string repo, int number, DateTimeOffset? since)
+    {
+        lock (server.Gate)
+        {
+            return !server.Store.Any(p => p.Owner == owner && p.Repo == repo && p.Number == number)
+                ? (404, FakeGitHubJson.Message("Not Found"))
+                : (200, new JsonArray([.. server.IssueCommentStore
+                    .Where(c => c.Owner == owner && c.Repo == repo && c.Number == number && (since is null || c.CreatedAt >= since))
+                    .Take(100).Select(c => (JsonNode)FakeGitHubJson.IssueComment(c))]));
+        }
+    }
+
+    /// <summary><c>GET /repos/{o}/{r}/pulls/{n}/comments</c>: the pull request's review comments and replies written since <paramref name="since"/>, oldest first.</summary>
+    public (int Status, JsonNode Answer) ListReviewComments(string owner, string repo, int number, DateTimeOffset? since)
+    {
+        lock (server.Gate)
+        {
+            return !server.Store.Any(p => p.Owner == owner && p.Repo == repo && p.Number == number)
+                ? (404, FakeGitHubJson.Message("Not Found"))
+                : (200, new JsonArray([.. server.ReviewCommentStore
+                    .Where(c => c.Owner == owner && c.Repo == repo && c.PullRequestNumber == number && (since is null || c.CreatedAt >= since))
+                    .Take(100).Select(c => (JsonNode)FakeGitHubJson.ReviewComment(c))]));
         }
     }
 

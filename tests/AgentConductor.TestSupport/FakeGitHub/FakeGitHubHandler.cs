@@ -55,7 +55,7 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
 
         var owner = route.Success ? route.Groups["owner"].Value : appRoute.Groups["owner"].Value;
         var repo = route.Success ? route.Groups["repo"].Value : appRoute.Groups["repo"].Value;
-        var refusal = kind is "installation" or "token" ? AuthenticateApp(request) : Authenticate(request, owner, repo, kind == "list" ? "read" : "write");
+        var refusal = kind is "installation" or "token" ? AuthenticateApp(request) : Authenticate(request, owner, repo, kind is "list" or "issue-comments" or "review-comments" ? "read" : "write");
         if (refusal is { } refused)
         {
             if (refused.Status == 400)
@@ -85,7 +85,12 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             return;
         }
 
-        var queryProblem = kind == "list" ? FakeGitHubQuery.CheckList(request.Query) : request.QueryString.HasValue ? "no query expected" : null;
+        var queryProblem = kind switch
+        {
+            "list" => FakeGitHubQuery.CheckList(request.Query),
+            "issue-comments" or "review-comments" => FakeGitHubQuery.CheckCommentList(request.Query),
+            _ => request.QueryString.HasValue ? "no query expected" : null,
+        };
         if (queryProblem is not null)
         {
             await RejectAsync(context, $"{what}: {queryProblem}");
@@ -111,6 +116,8 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
             "create" => _endpoints.Create(owner, repo, json!),
             "reply" => _comments.Reply(owner, repo, number, json!),
             "comment" => _comments.Comment(owner, repo, number, json!),
+            "issue-comments" => _comments.ListIssueComments(owner, repo, number, FakeGitHubQuery.Since(request.Query)),
+            "review-comments" => _comments.ListReviewComments(owner, repo, number, FakeGitHubQuery.Since(request.Query)),
             "installation" => new FakeGitHubAppEndpoints(server.App!).Installation(owner, repo),
             "token" => new FakeGitHubAppEndpoints(server.App!).CreateToken(long.Parse(appRoute.Groups["installation"].Value, System.Globalization.CultureInfo.InvariantCulture), json!),
             _ => _endpoints.Update(owner, repo, number, json!),
@@ -118,6 +125,13 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         if (status == 400)
         {
             server.Fail($"{what}: {answer["message"]}");
+        }
+
+        if (request.Method is "POST" or "PATCH" && server.TryTakeStoreThenFail(out var failure))
+        {
+            // Handled and stored, but the client hears only an error, as when GitHub's front end times out behind it.
+            await FakeGitHubJson.WriteAsync(context, failure, FakeGitHubJson.Message("Server Error").ToJsonString(), null);
+            return;
         }
 
         await FakeGitHubJson.WriteAsync(context, status, answer.ToJsonString(), null);
@@ -204,6 +218,8 @@ internal sealed partial class FakeGitHubHandler(FakeGitHubServer server)
         ("PATCH", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) && !rest.EndsWith("/comments", StringComparison.Ordinal) => "update",
         ("POST", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) && rest.EndsWith("/comments", StringComparison.Ordinal) => "reply",
         ("POST", _) when rest.StartsWith("issues/", StringComparison.Ordinal) => "comment",
+        ("GET", _) when rest.StartsWith("issues/", StringComparison.Ordinal) && rest.EndsWith("/comments", StringComparison.Ordinal) => "issue-comments",
+        ("GET", _) when rest.StartsWith("pulls/", StringComparison.Ordinal) && rest.EndsWith("/comments", StringComparison.Ordinal) => "review-comments",
         _ => null,
     };
 

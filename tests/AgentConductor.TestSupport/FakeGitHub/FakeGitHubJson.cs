@@ -32,8 +32,8 @@ internal static class FakeGitHubJson
         ["html_url"] = c.HtmlUrl,
         ["url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/pulls/comments/{c.Id}",
         ["pull_request_url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/pulls/{c.PullRequestNumber}",
-        ["created_at"] = "2026-11-02T15:00:00Z",
-        ["updated_at"] = "2026-11-02T15:00:00Z",
+        ["created_at"] = Timestamp(c.CreatedAt),
+        ["updated_at"] = Timestamp(c.CreatedAt),
     };
 
     public static JsonObject IssueComment(FakeIssueComment c) => new()
@@ -45,12 +45,14 @@ internal static class FakeGitHubJson
         ["html_url"] = c.HtmlUrl,
         ["url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/issues/comments/{c.Id}",
         ["issue_url"] = $"https://api.github.test/repos/{c.Owner}/{c.Repo}/issues/{c.Number}",
-        ["created_at"] = "2026-11-02T15:00:00Z",
-        ["updated_at"] = "2026-11-02T15:00:00Z",
+        ["created_at"] = Timestamp(c.CreatedAt),
+        ["updated_at"] = Timestamp(c.CreatedAt),
         ["author_association"] = "NONE",
     };
 
     public static JsonObject Message(string message) => new() { ["message"] = message };
+
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public static JsonObject Validation(string resource, string? field, string code, string? message = null)
     {

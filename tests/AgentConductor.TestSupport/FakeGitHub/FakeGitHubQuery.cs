@@ -17,6 +17,36 @@ internal static class FakeGitHubQuery
         ["page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
     };
 
+    private static readonly Dictionary<string, Func<string, bool>> CommentListParameters = new(StringComparer.Ordinal)
+    {
+        ["since"] = v => DateTimeOffset.TryParseExact(v, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _),
+        ["per_page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100,
+        ["page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
+    };
+
+    /// <summary>Null when the query is one GitHub's comment lists accept (<c>since</c> as ISO 8601 in UTC, <c>per_page</c>, <c>page</c>), else the problem.</summary>
+    public static string? CheckCommentList(IQueryCollection query)
+    {
+        foreach (var (name, values) in query)
+        {
+            if (!CommentListParameters.TryGetValue(name, out var valid))
+            {
+                return $"unknown query parameter '{name}'";
+            }
+
+            if (values.Count != 1 || !valid(values[0] ?? ""))
+            {
+                return $"bad value '{values}' for '{name}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The <c>since</c> of a comment list's query, checked already; null without one.</summary>
+    public static DateTimeOffset? Since(IQueryCollection query) =>
+        query.TryGetValue("since", out var since) ? DateTimeOffset.Parse(since[0]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+
     /// <summary>Null when the query is one GitHub accepts and names the head as owner:branch (the fake needs the filter), else the problem.</summary>
     public static string? CheckList(IQueryCollection query)
     {

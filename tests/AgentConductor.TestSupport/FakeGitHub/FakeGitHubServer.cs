@@ -29,6 +29,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeGitHubResponse> _scripted = new();
+    private readonly ConcurrentQueue<int> _storeThenFail = new();
     private long _commentIds = 700_000_000;
     private int _concurrentCreates;
     private int _hangs;
@@ -210,6 +211,11 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     /// <summary>The next request (after the strict checks pass) is never answered: it stays open until the client aborts it.</summary>
     public void HangNext() => Interlocked.Increment(ref _hangs);
+
+    /// <summary>The next create or update (POST, PATCH) is handled, what it writes stored, but answered with <paramref name="status"/>.</summary>
+    public void StoreThenFailNext(int status = 502) => _storeThenFail.Enqueue(status);
+
+    internal bool TryTakeStoreThenFail(out int status) => _storeThenFail.TryDequeue(out status);
 
     internal bool TryTakeHang() => TakeOne(ref _hangs);
 

@@ -19,6 +19,9 @@ public sealed class FakeReviewComment
 
     public required string Author { get; init; }
 
+    /// <summary>When it was written (GitHub's <c>created_at</c> and <c>updated_at</c>; the fake never edits one).</summary>
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.Parse("2026-11-02T15:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The thread's first comment, for a reply; null for the first comment itself.</summary>
     public long? InReplyToId { get; init; }
 

@@ -53,6 +53,41 @@ public sealed class FollowUpReplierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReplyAsync_GitHubStoredBothButAnswered502_EachIsFoundAndNotPostedAgain()
+    {
+        _gitHub.Server.StoreThenFailNext(502); // the thread reply
+        _gitHub.Server.StoreThenFailNext(502); // the pull request comment
+
+        var posted = await _gitHub.PumpAsync(Replier().ReplyAsync(Repository, FollowUp(), JobId, "[1] Done.\n[2] Renamed.\n[3] Fixed.", Commit, Ct));
+
+        _gitHub.Server.AssertNoFailures();
+        Assert.Equal(new FollowUpRepliesPosted(1, true), posted);
+        Assert.StartsWith("Done.", Assert.Single(_gitHub.Server.ReviewComments, c => c.InReplyToId == _ids.LineComment).Body, StringComparison.Ordinal);
+        Assert.Contains("> Renamed.", Assert.Single(_gitHub.Server.IssueComments).Body, StringComparison.Ordinal);
+        Assert.Equal(
+            ["POST pulls/comments", "GET pulls/comments", "POST issues/comments", "GET issues/comments"],
+            _gitHub.Server.Requests.Select(r => $"{r.Method} {r.Path.Split('/')[4]}/{r.Path.Split('/')[^1]}"));
+        Assert.All(_gitHub.Server.Requests.Where(r => r.Method == "GET"), r => Assert.Matches(@"^since=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ&per_page=100$", Uri.UnescapeDataString(r.Query)));
+        Assert.Equal(2, _gitHub.ClientLogger.Entries.Count(e => e.EventName == "GitHubStoredCopyFound"));
+    }
+
+    [Fact]
+    public async Task ReplyAsync_GitHubAnswered502WithoutStoring_LooksThenPostsAgainOnce()
+    {
+        _gitHub.Server.FailNext(1, 502); // the thread reply, not stored
+
+        var posted = await _gitHub.PumpAsync(Replier().ReplyAsync(Repository, FollowUp(), JobId, "[1] Done.\n[2] Renamed.\n[3] Fixed.", Commit, Ct));
+
+        _gitHub.Server.AssertNoFailures();
+        Assert.Equal(new FollowUpRepliesPosted(1, true), posted);
+        Assert.Single(_gitHub.Server.ReviewComments, c => c.InReplyToId == _ids.LineComment);
+        Assert.Equal(
+            ["POST pulls/comments", "GET pulls/comments", "POST pulls/comments", "POST issues/comments"],
+            _gitHub.Server.Requests.Select(r => $"{r.Method} {r.Path.Split('/')[4]}/{r.Path.Split('/')[^1]}"));
+        Assert.DoesNotContain(_gitHub.ClientLogger.Entries, e => e.EventName is "GitHubStoredCopyFound" or "GitHubStoredCopyUnknown");
+    }
+
+    [Fact]
     public async Task ReplyAsync_LineCommentDeletedMeanwhile_AnsweredInThePullRequestCommentInstead()
     {
         var followUp = FollowUp();

@@ -18,7 +18,7 @@ public sealed class GitHubHttpHandlerTests
         using var invoker = Invoker(server);
         using var request = Request(server);
 
-        using (GitHubCall.Begin(GitHubHarness.Ct))
+        using (GitHubCall.Begin(null, GitHubHarness.Ct))
         {
             using var response = await invoker.SendAsync(request, new CancellationToken(canceled: true));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
