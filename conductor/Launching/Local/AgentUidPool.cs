@@ -6,12 +6,18 @@ namespace AgentConductor.Conductor.Launching.Local;
 /// A uid of its own for each running local worker's agent (<c>Agent:RunAs</c>), so that concurrent jobs' agents cannot
 /// read each other's files, environments (the model proxy's token among them) or signal each other's processes. The
 /// lowest uid from <see cref="LocalLauncherOptions.AgentUidBase"/> up that no worker of this launcher holds and no
-/// process on the machine runs as (a worker adopted after a restart, another conductor's agent) is taken.
+/// process on the machine runs as (a worker adopted after a restart, another conductor's agent) is taken. The machine's
+/// uids are read at most every <see cref="ScanInterval"/>: a burst of launches (thousands of workers) must not read every
+/// process's status for each one, and this launcher's own workers are known without it.
 /// </summary>
-internal sealed class AgentUidPool(int first)
+internal sealed class AgentUidPool(int first, TimeProvider time)
 {
+    public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private HashSet<int> _running = [];
+    private long? _scannedAt;
 
     /// <summary>The uid for the job's agent; the job's own if it holds one already.</summary>
     public int Take(string jobId)
@@ -23,8 +29,14 @@ internal sealed class AgentUidPool(int first)
                 return held;
             }
 
+            if (_scannedAt is not { } scanned || time.GetElapsedTime(scanned) >= ScanInterval)
+            {
+                _running = RunningUids();
+                _scannedAt = time.GetTimestamp();
+            }
+
             var busy = new HashSet<int>(_held.Values);
-            busy.UnionWith(RunningUids());
+            busy.UnionWith(_running);
             var uid = first;
             while (busy.Contains(uid))
             {

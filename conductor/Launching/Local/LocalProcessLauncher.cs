@@ -14,7 +14,7 @@ namespace AgentConductor.Conductor.Launching.Local;
 internal sealed partial class LocalProcessLauncher(IOptions<LocalLauncherOptions> options, TimeProvider time, ILogger<LocalProcessLauncher> logger) : ILauncher
 {
     private readonly ConcurrentDictionary<string, LocalWorker> _started = new(StringComparer.Ordinal);
-    private readonly AgentUidPool _agentUids = new(options.Value.AgentUidBase);
+    private readonly AgentUidPool _agentUids = new(options.Value.AgentUidBase, time);
     private readonly Lock _launching = new();
 
     /// <summary>The worker's setting for its agent's user (<c>Agent:RunAs</c>) as an environment variable.</summary>
