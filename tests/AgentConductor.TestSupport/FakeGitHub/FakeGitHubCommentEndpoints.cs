@@ -86,28 +86,25 @@ internal sealed class FakeGitHubCommentEndpoints(FakeGitHubServer server)
     }
 
     /// <summary><c>GET /repos/{o}/{r}/issues/{n}/comments</c>: the pull request's conversation comments written since <paramref name="since"/>, oldest first.</summary>
-    public (int Status, JsonNode Answer) ListIssueComments(string owner, string repo, int number, DateTimeOffset? since)
-    {
-        lock (server.Gate)
-        {
-            return !server.Store.Any(p => p.Owner == owner && p.Repo == repo && p.Number == number)
-                ? (404, FakeGitHubJson.Message("Not Found"))
-                : (200, new JsonArray([.. server.IssueCommentStore
-                    .Where(c => c.Owner == owner && c.Repo == repo && c.Number == number && (since is null || c.CreatedAt >= since))
-                    .Take(100).Select(c => (JsonNode)FakeGitHubJson.IssueComment(c))]));
-        }
-    }
+    public (int Status, JsonNode Answer) ListIssueComments(string owner, string repo, int number, DateTimeOffset? since) =>
+        List(owner, repo, number, () => server.IssueCommentStore
+            .Where(c => c.Owner == owner && c.Repo == repo && c.Number == number && (since is null || c.CreatedAt >= since))
+            .Select(FakeGitHubJson.IssueComment));
 
     /// <summary><c>GET /repos/{o}/{r}/pulls/{n}/comments</c>: the pull request's review comments and replies written since <paramref name="since"/>, oldest first.</summary>
-    public (int Status, JsonNode Answer) ListReviewComments(string owner, string repo, int number, DateTimeOffset? since)
+    public (int Status, JsonNode Answer) ListReviewComments(string owner, string repo, int number, DateTimeOffset? since) =>
+        List(owner, repo, number, () => server.ReviewCommentStore
+            .Where(c => c.Owner == owner && c.Repo == repo && c.PullRequestNumber == number && (since is null || c.CreatedAt >= since))
+            .Select(FakeGitHubJson.ReviewComment));
+
+    /// <summary>A first page of at most 100 comments of an existing pull request; 404 for one that does not exist.</summary>
+    private (int Status, JsonNode Answer) List(string owner, string repo, int number, Func<IEnumerable<JsonObject>> comments)
     {
         lock (server.Gate)
         {
-            return !server.Store.Any(p => p.Owner == owner && p.Repo == repo && p.Number == number)
-                ? (404, FakeGitHubJson.Message("Not Found"))
-                : (200, new JsonArray([.. server.ReviewCommentStore
-                    .Where(c => c.Owner == owner && c.Repo == repo && c.PullRequestNumber == number && (since is null || c.CreatedAt >= since))
-                    .Take(100).Select(c => (JsonNode)FakeGitHubJson.ReviewComment(c))]));
+            return server.Store.Any(p => p.Owner == owner && p.Repo == repo && p.Number == number)
+                ? (200, new JsonArray([.. comments().Take(100)]))
+                : (404, FakeGitHubJson.Message("Not Found"));
         }
     }
 
