@@ -222,7 +222,7 @@ public sealed class DeployConductorTests
     private static async Task DeployAsync(DeployRig rig, string tag)
     {
         var result = await rig.DeployAsync("--tag", tag);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 0, $"{result}\n{rig.ConductorOutput(tag)}");
         Assert.Equal(tag, rig.Running?.Tag);
         Assert.Equal("false", rig.Flag);
     }

@@ -80,6 +80,15 @@ internal sealed class DeployRig : IDisposable
 
     public string? Flag => File.Exists(FlagPath) ? File.ReadAllText(FlagPath).Trim() : null;
 
+    /// <summary>The last lines the conductor started for <paramref name="tag"/> wrote, and its exit code once it exited: why a deploy failed.</summary>
+    public string ConductorOutput(string tag)
+    {
+        var log = Path.Combine(StandInFolder, $"conductor-{tag}.log");
+        var exit = Path.Combine(StandInFolder, $"conductor-{tag}.exit");
+        var lines = File.Exists(log) ? File.ReadAllLines(log).TakeLast(40) : ["(no log)"];
+        return $"--- conductor {tag} (exit {(File.Exists(exit) ? File.ReadAllText(exit).Trim() : "none yet")})\n{string.Join('\n', lines)}";
+    }
+
     /// <summary>The tag the stand-in last started and the pid of that conductor while it runs.</summary>
     public (string Tag, int Pid)? Running
     {
