@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AgentConductor.Conductor.Launching.Local;
 
 /// <summary>
@@ -15,6 +13,7 @@ internal sealed class AgentUidPool(int first, TimeProvider time)
     public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _taken = [];
     private readonly Lock _lock = new();
     private HashSet<int> _running = [];
     private long? _scannedAt;
@@ -31,19 +30,18 @@ internal sealed class AgentUidPool(int first, TimeProvider time)
 
             if (_scannedAt is not { } scanned || time.GetElapsedTime(scanned) >= ScanInterval)
             {
-                _running = RunningUids();
+                _running = ProcessControl.RunningUids();
                 _scannedAt = time.GetTimestamp();
             }
 
-            var busy = new HashSet<int>(_held.Values);
-            busy.UnionWith(_running);
             var uid = first;
-            while (busy.Contains(uid))
+            while (_taken.Contains(uid) || _running.Contains(uid))
             {
                 uid++;
             }
 
             _held[jobId] = uid;
+            _taken.Add(uid);
             return uid;
         }
     }
@@ -53,35 +51,10 @@ internal sealed class AgentUidPool(int first, TimeProvider time)
     {
         lock (_lock)
         {
-            _held.Remove(jobId);
-        }
-    }
-
-    /// <summary>The real uid of every process on the machine, read from <c>/proc/&lt;pid&gt;/status</c>.</summary>
-    private static HashSet<int> RunningUids()
-    {
-        var uids = new HashSet<int>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (_held.Remove(jobId, out var uid))
             {
-                continue;
-            }
-
-            try
-            {
-                var line = File.ReadLines(Path.Combine(folder, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                if (line?.Split('\t', StringSplitOptions.RemoveEmptyEntries) is [_, var real, ..] && int.TryParse(real, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
-                {
-                    uids.Add(uid);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The process ended while it was being read.
+                _taken.Remove(uid);
             }
         }
-
-        return uids;
     }
 }

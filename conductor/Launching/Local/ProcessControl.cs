@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -61,11 +62,40 @@ internal static partial class ProcessControl
     }
 
     /// <summary>The signals a process ignores: <c>SigIgn</c> of <c>/proc/&lt;process&gt;/status</c>, bit n-1 for signal n; null without that line.</summary>
-    public static ulong? IgnoredSignals(string process)
+    public static ulong? IgnoredSignals(string process) =>
+        StatusField(process, "SigIgn") is { } mask ? ulong.Parse(mask, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>The real uid of every process on the machine (the first of <c>Uid</c> in each <c>/proc/&lt;pid&gt;/status</c>).</summary>
+    public static HashSet<int> RunningUids()
     {
-        var line = File.ReadLines($"/proc/{process}/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is null ? null : ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        var uids = new HashSet<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            var pid = Path.GetFileName(folder);
+            if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (StatusField(pid, "Uid")?.Split('\t')[0] is { } real && int.TryParse(real, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+                {
+                    uids.Add(uid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was being read.
+            }
+        }
+
+        return uids;
     }
+
+    /// <summary>The value of the line <c>name:</c> of <c>/proc/&lt;process&gt;/status</c>, trimmed; null without that line.</summary>
+    private static string? StatusField(string process, string name) =>
+        File.ReadLines($"/proc/{process}/status").FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim();
 
     public static bool Ignores(ulong ignoredSignals, int signal) => (ignoredSignals & (1UL << (signal - 1))) != 0;
 
