@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace AgentConductor.TestSupport.FakeGitHub;
 
-/// <summary>The query parameters GitHub's "list pull requests" takes, each checked against the values GitHub accepts.</summary>
+/// <summary>
+/// The query parameters GitHub's lists take ("list pull requests", and the two comment lists of a pull request), each
+/// checked against the values GitHub accepts.
+/// </summary>
 internal static class FakeGitHubQuery
 {
+    private static readonly Func<string, bool> PerPage = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100;
+    private static readonly Func<string, bool> Page = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1;
+
     private static readonly Dictionary<string, Func<string, bool>> ListParameters = new(StringComparer.Ordinal)
     {
         ["state"] = v => v is "open" or "closed" or "all",
@@ -13,46 +19,33 @@ internal static class FakeGitHubQuery
         ["base"] = v => v.Length > 0,
         ["sort"] = v => v is "created" or "updated" or "popularity" or "long-running",
         ["direction"] = v => v is "asc" or "desc",
-        ["per_page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100,
-        ["page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
+        ["per_page"] = PerPage,
+        ["page"] = Page,
     };
 
     private static readonly Dictionary<string, Func<string, bool>> CommentListParameters = new(StringComparer.Ordinal)
     {
         ["since"] = v => DateTimeOffset.TryParseExact(v, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _),
-        ["per_page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100,
-        ["page"] = v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
+        ["per_page"] = PerPage,
+        ["page"] = Page,
     };
 
+    /// <summary>Null when the query is one GitHub accepts and names the head as owner:branch (the fake needs the filter), else the problem.</summary>
+    public static string? CheckList(IQueryCollection query) =>
+        Check(query, ListParameters) ?? (query.ContainsKey("head") ? null : "head filter must be owner:branch");
+
     /// <summary>Null when the query is one GitHub's comment lists accept (<c>since</c> as ISO 8601 in UTC, <c>per_page</c>, <c>page</c>), else the problem.</summary>
-    public static string? CheckCommentList(IQueryCollection query)
-    {
-        foreach (var (name, values) in query)
-        {
-            if (!CommentListParameters.TryGetValue(name, out var valid))
-            {
-                return $"unknown query parameter '{name}'";
-            }
-
-            if (values.Count != 1 || !valid(values[0] ?? ""))
-            {
-                return $"bad value '{values}' for '{name}'";
-            }
-        }
-
-        return null;
-    }
+    public static string? CheckCommentList(IQueryCollection query) => Check(query, CommentListParameters);
 
     /// <summary>The <c>since</c> of a comment list's query, checked already; null without one.</summary>
     public static DateTimeOffset? Since(IQueryCollection query) =>
         query.TryGetValue("since", out var since) ? DateTimeOffset.Parse(since[0]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
 
-    /// <summary>Null when the query is one GitHub accepts and names the head as owner:branch (the fake needs the filter), else the problem.</summary>
-    public static string? CheckList(IQueryCollection query)
+    private static string? Check(IQueryCollection query, Dictionary<string, Func<string, bool>> parameters)
     {
         foreach (var (name, values) in query)
         {
-            if (!ListParameters.TryGetValue(name, out var valid))
+            if (!parameters.TryGetValue(name, out var valid))
             {
                 return $"unknown query parameter '{name}'";
             }
@@ -63,6 +56,6 @@ internal static class FakeGitHubQuery
             }
         }
 
-        return query.ContainsKey("head") ? null : "head filter must be owner:branch";
+        return null;
     }
 }
